@@ -1,0 +1,159 @@
+"""Orchestrating a site build: check the corpus, run MkDocs into a staging folder, swap it in.
+
+MkDocs writes into a temporary folder beside ``site/``; only a complete, strict build replaces the
+previous site, so a failed or killed build never leaves a half-written site behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import staged_dir, write_bytes
+from .errors import GongyuError, Problem
+
+#: Pinned into zip entries so two builds of the same input are identical.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    pages: int
+    archive: Path | None
+
+
+class _Collector(logging.Handler):
+    """Keeps MkDocs warnings so they can be reported in Chinese, with the file they concern."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _env(**values: str) -> Iterator[None]:
+    old = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _translate(message: str, root: Path) -> Problem:
+    """MkDocs's English warnings, in Chinese, located in the source file when we can."""
+    link = re.search(r"Doc file '([^']+)' contains a link '([^']+)', but the target '?([^']*)'? is not found", message)
+    if link:
+        page, target = link.group(1), link.group(2)
+        source = root / "content" / page
+        line, column = 0, 0
+        if source.is_file():
+            for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+                if target in text:
+                    line, column = number, text.index(target) + 1
+                    break
+        shown = f"content/{page}" if source.is_file() else page
+        return Problem(shown, line, column, f"链接“{target}”指向的页面不存在",
+                       "请检查链接路径（相对于本文件），或改用相关内容 related 中的编号")
+    anchor = re.search(r"Doc file '([^']+)' contains a link '([^']+)', but the doc '([^']+)' does not contain an anchor", message)
+    if anchor:
+        return Problem(anchor.group(1), 0, 0, f"链接“{anchor.group(2)}”中的锚点在目标页面中不存在", "请检查 # 后面的小标题")
+    return Problem("mkdocs.yml", 0, 0, f"网站生成时出现警告：{message}", "严格模式下任何警告都会使生成失败")
+
+
+def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool, root: Path) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    collector = _Collector()
+    mkdocs_log = logging.getLogger("mkdocs")
+    previous_level = mkdocs_log.level
+    mkdocs_log.addHandler(collector)
+    mkdocs_log.setLevel(logging.WARNING)
+    mkdocs_log.propagate = False
+    try:
+        with _env(GONGYU_OFFLINE="true" if offline else "false", GONGYU_DIRECTORY_URLS="false" if offline else "true"):
+            config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+            plugin = config.plugins.get("gongyu")
+            if plugin is not None and not pdf:
+                plugin.config.pdf = False
+            build(config)
+    except PluginError as exc:
+        raise GongyuError(_as_problems(str(exc))) from None
+    except ConfigurationError as exc:
+        raise GongyuError(Problem(str(config_file.name), 0, 0, f"mkdocs.yml 配置有误：{exc}")) from None
+    except Abort:
+        problems = [_translate(message, root) for message in collector.messages]
+        raise GongyuError(problems or [Problem("mkdocs.yml", 0, 0, "网站生成失败")]) from None
+    finally:
+        mkdocs_log.removeHandler(collector)
+        mkdocs_log.setLevel(previous_level)
+        mkdocs_log.propagate = True
+    return sum(1 for _ in site_dir.rglob("index.html")) if not offline else sum(1 for _ in site_dir.rglob("*.html"))
+
+
+def _as_problems(text: str) -> list[Problem]:
+    """A plugin error carries our formatted problems; parse them back so the CLI prints them once."""
+    problems = []
+    pattern = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*?)(?:\n    提示：(?P<hint>[^\n]*))?$", re.M)
+    for match in pattern.finditer(text):
+        problems.append(Problem(match["path"], int(match["line"]), int(match["col"]), match["msg"], match["hint"] or ""))
+    return problems or [Problem("mkdocs.yml", 0, 0, text.strip())]
+
+
+def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
+    """A deterministic zip of ``folder`` (sorted entries, pinned dates)."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+    write_bytes(archive, buffer.getvalue())
+
+
+def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = False, pdf: bool = True) -> BuildResult:
+    """Check the corpus, build the site strictly into a staging folder and swap it into place."""
+    from .corpus import load_corpus
+
+    root = root.resolve()
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
+    load_corpus(root)  # fail fast with every content problem before MkDocs starts
+    dest = (site_dir or root / "site").resolve()
+    with staged_dir(dest) as tmp:
+        pages = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root)
+    archive = None
+    if offline:
+        archive = root / "dist" / "gongyu-offline.zip"
+        zip_folder(dest, archive, "gongyu")
+    return BuildResult(site_dir=dest, pages=pages, archive=archive)
+
+
+def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
+    """Serve the site with live reload; edits to YAML or Markdown rebuild it."""
+    from mkdocs.commands.serve import serve
+
+    root = root.resolve()
+    watch = [str(root / name) for name in ("content", "courses", "plans") if (root / name).is_dir()]
+    with _env(GONGYU_NO_PDF="" if pdf else "1"):
+        serve(str(root / "mkdocs.yml"), livereload=True, watch=watch, dev_addr=f"127.0.0.1:{port}")

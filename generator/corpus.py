@@ -1,0 +1,315 @@
+"""The whole corpus: every document loaded, validated and cross-checked before anything renders."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .errors import GongyuError, Problem, ProblemList
+from .load import SourceDoc, load_yaml_file, parse_yaml, read_text, split_front_matter, validate
+from .models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+
+Kind = Literal["article", "course", "lesson", "plan", "form"]
+KIND_NAMES = {"article": "文章", "course": "课程", "lesson": "课时", "plan": "方案", "form": "表格", "school": "学校"}
+
+
+def shown_path(path: Path) -> str:
+    """How a file is named in messages: relative to the working folder when it is inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return Path(relative).as_posix() if not relative.startswith("..") else path.as_posix()
+
+
+@dataclass
+class Corpus:
+    """Every document of a project, keyed by id, with the source of each for located messages."""
+
+    root: Path
+    articles: dict[str, Article] = field(default_factory=dict)
+    courses: dict[str, Course] = field(default_factory=dict)
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    plans: dict[str, PlanTemplate] = field(default_factory=dict)
+    forms: dict[str, Form] = field(default_factory=dict)
+    schools: dict[str, School] = field(default_factory=dict)
+    sources: dict[str, SourceDoc] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    lesson_course: dict[str, str] = field(default_factory=dict)
+    school_sources: dict[str, SourceDoc] = field(default_factory=dict)
+    school_files: dict[str, Path] = field(default_factory=dict)
+
+    def title_of(self, item_id: str) -> str:
+        kind = self.kinds.get(item_id)
+        if kind == "article":
+            return self.articles[item_id].meta.title
+        table = {"course": self.courses, "lesson": self.lessons, "plan": self.plans, "form": self.forms}
+        return table[kind][item_id].title if kind else item_id  # type: ignore[attr-defined]
+
+    def course_lessons(self, course_id: str) -> list[Lesson]:
+        return [self.lessons[lesson_id] for lesson_id in self.courses[course_id].lessons if lesson_id in self.lessons]
+
+
+def _register(corpus: Corpus, problems: ProblemList, item_id: str, kind: Kind, doc: SourceDoc, path: Path) -> bool:
+    if item_id in corpus.kinds:
+        first = corpus.sources[item_id]
+        problems.add(doc.problem(("id",), f"编号“{item_id}”已被{KIND_NAMES[corpus.kinds[item_id]]} {first.path} 使用",
+                                 "编号在整个内容库中必须唯一；请换一个编号（同时修改文件名）"))
+        return False
+    corpus.kinds[item_id] = kind
+    corpus.sources[item_id] = doc
+    corpus.files[item_id] = path
+    return True
+
+
+def _expect_stem(doc: SourceDoc, item_id: str, path: Path, problems: ProblemList) -> None:
+    if path.stem != item_id:
+        problems.add(doc.problem(("id",), f"编号“{item_id}”与文件名“{path.name}”不一致",
+                                 f"请把文件改名为 {item_id}{path.suffix}，或把 id 改为 {path.stem}"))
+
+
+def _load_article(path: Path, problems: ProblemList, corpus: Corpus) -> None:
+    shown = shown_path(path)
+    text = read_text(path, shown)
+    front, body, body_line = split_front_matter(text, shown)
+    doc = parse_yaml(front, shown, line_offset=1)
+    meta = validate(ArticleMeta, doc)
+    _expect_stem(doc, meta.id, path, problems)
+    if _register(corpus, problems, meta.id, "article", doc, path):
+        corpus.articles[meta.id] = Article(meta=meta, body=body, source=shown, body_line=body_line)
+
+
+def _try(problems: ProblemList, action, *args) -> None:  # type: ignore[no-untyped-def]
+    try:
+        action(*args)
+    except GongyuError as exc:
+        problems.extend(exc.problems)
+
+
+def _load_yaml_doc(path: Path, model, kind: Kind, problems: ProblemList, corpus: Corpus):  # type: ignore[no-untyped-def]
+    doc = load_yaml_file(path, shown_path(path))
+    item = validate(model, doc)
+    _expect_stem(doc, item.id, path, problems)
+    if _register(corpus, problems, item.id, kind, doc, path):
+        getattr(corpus, {"course": "courses", "lesson": "lessons", "plan": "plans", "form": "forms"}[kind])[item.id] = item
+    return item
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yml", ".yaml"))
+    return found
+
+
+def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
+    """Load ``content/``, ``courses/`` and ``plans/`` under ``root``; raise every problem at once."""
+    root = root.resolve()
+    corpus = Corpus(root=root)
+    problems = ProblemList()
+
+    content = root / "content"
+    if content.is_dir():
+        for path in sorted(content.rglob("*.md")):
+            _try(problems, _load_article, path, problems, corpus)
+
+    courses = root / "courses"
+    if courses.is_dir():
+        for folder in sorted(p for p in courses.iterdir() if p.is_dir()):
+            course_file = folder / "_course.yml"
+            if not course_file.is_file():
+                problems.add(Problem(shown_path(folder), 0, 0, "课程文件夹中缺少 _course.yml",
+                                     "每个课程文件夹都要有一个 _course.yml，写明课程名称和课时顺序"))
+                continue
+            for path in _yaml_files(folder):
+                if path.name == "_course.yml":
+                    _try(problems, _load_course, path, folder, problems, corpus)
+                else:
+                    _try(problems, _load_yaml_doc, path, Lesson, "lesson", problems, corpus)
+
+    plans = root / "plans"
+    for path in _yaml_files(plans):
+        _try(problems, _load_yaml_doc, path, PlanTemplate, "plan", problems, corpus)
+    for path in _yaml_files(plans / "forms"):
+        _try(problems, _load_yaml_doc, path, Form, "form", problems, corpus)
+
+    _check_references(corpus, problems)
+
+    if schools:
+        for path in _yaml_files(plans / "schools"):
+            try:
+                load_school(path, corpus)
+            except GongyuError as exc:
+                problems.extend(exc.problems)
+    problems.raise_if_any()
+    return corpus
+
+
+def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus) -> None:
+    doc = load_yaml_file(path, shown_path(path))
+    course = validate(Course, doc)
+    if course.id != folder.name:
+        problems.add(doc.problem(("id",), f"课程编号“{course.id}”与文件夹名“{folder.name}”不一致",
+                                 f"请把文件夹改名为 {course.id}，或把 id 改为 {folder.name}"))
+    if _register(corpus, problems, course.id, "course", doc, path):
+        corpus.courses[course.id] = course
+
+
+def _check_references(corpus: Corpus, problems: ProblemList) -> None:
+    def ref(doc: SourceDoc, path: tuple, target: str, allowed: tuple[str, ...], what: str) -> None:
+        kind = corpus.kinds.get(target)
+        if kind is None:
+            import difflib
+
+            guess = difflib.get_close_matches(target, sorted(corpus.kinds), n=1, cutoff=0.6)
+            hint = f"您是不是想写“{guess[0]}”？" if guess else "请检查编号是否拼写正确，或先创建它"
+            problems.add(doc.problem(path, f"{what}“{target}”不存在", hint))
+        elif kind not in allowed:
+            names = "、".join(KIND_NAMES[k] for k in allowed)
+            problems.add(doc.problem(path, f"“{target}”是{KIND_NAMES[kind]}，这里需要{names}的编号"))
+
+    any_kind = ("article", "course", "lesson", "plan", "form")
+    for article_id, article in sorted(corpus.articles.items()):
+        doc = corpus.sources[article_id]
+        for index, target in enumerate(article.meta.related):
+            ref(doc, ("related", index), target, any_kind, "相关内容")
+
+    listed: dict[str, str] = {}
+    for course_id, course in sorted(corpus.courses.items()):
+        doc = corpus.sources[course_id]
+        folder = corpus.files[course_id].parent
+        for index, lesson_id in enumerate(course.lessons):
+            if lesson_id in listed:
+                problems.add(doc.problem(("lessons", index), f"课时“{lesson_id}”被列了两次",
+                                         "每个课时只能属于一个课程、出现一次"))
+                continue
+            ref(doc, ("lessons", index), lesson_id, ("lesson",), "课时")
+            if corpus.kinds.get(lesson_id) == "lesson":
+                if corpus.files[lesson_id].parent != folder:
+                    problems.add(doc.problem(("lessons", index), f"课时“{lesson_id}”不在本课程的文件夹里",
+                                             f"请把 {corpus.sources[lesson_id].path} 移到 {shown_path(folder)}/ 中"))
+                listed[lesson_id] = course_id
+                corpus.lesson_course[lesson_id] = course_id
+    for lesson_id, lesson in sorted(corpus.lessons.items()):
+        doc = corpus.sources[lesson_id]
+        if lesson_id not in listed:
+            problems.add(doc.problem(("id",), f"课时“{lesson_id}”没有列在所属课程 _course.yml 的 lessons 中",
+                                     "请在 _course.yml 的 lessons 列表里加上这个编号"))
+        course = corpus.courses.get(listed.get(lesson_id, ""))
+        if course is not None and course.kind == "安全教育":
+            if lesson.safety_topic is None:
+                problems.add(doc.problem(("id",), "安全教育课缺少 safety_topic（安全专题）",
+                                         "例如 safety_topic: 防溺水"))
+            if not lesson.season:
+                problems.add(doc.problem(("id",), "安全教育课缺少 season（适合开课的季节）",
+                                         "例如 season: [夏季]，并用 season_note 说明原因"))
+        for index, target in enumerate(lesson.related):
+            ref(doc, ("related", index), target, any_kind, "相关内容")
+
+    for plan_id, plan in sorted(corpus.plans.items()):
+        doc = corpus.sources[plan_id]
+        for index, target in enumerate(plan.forms):
+            ref(doc, ("forms", index), target, ("form",), "表格")
+        for index, target in enumerate(plan.related):
+            ref(doc, ("related", index), target, any_kind, "相关内容")
+        seen: dict[str, tuple] = {}
+
+        def unique(item_id: str, path: tuple) -> None:
+            if item_id in seen:
+                line, _ = doc.where(seen[item_id])
+                problems.add(doc.problem(path, f"编号“{item_id}”在本方案中已用过（第 {line} 行）",
+                                         "方案内的指标、阶段、事项和经常性工作的编号不能重复"))
+            else:
+                seen[item_id] = path
+
+        for index, target in enumerate(plan.targets):
+            unique(target.id, ("targets", index, "id"))
+        for p_index, phase in enumerate(plan.phases):
+            unique(phase.id, ("phases", p_index, "id"))
+            for e_index, event in enumerate(phase.events):
+                unique(event.id, ("phases", p_index, "events", e_index, "id"))
+                if event.form:
+                    ref(doc, ("phases", p_index, "events", e_index, "form"), event.form, ("form",), "表格")
+        for e_index, event in enumerate(plan.events):
+            unique(event.id, ("events", e_index, "id"))
+            if event.form:
+                ref(doc, ("events", e_index, "form"), event.form, ("form",), "表格")
+        for d_index, duty in enumerate(plan.duties):
+            unique(duty.id, ("duties", d_index, "id"))
+            if duty.form:
+                ref(doc, ("duties", d_index, "form"), duty.form, ("form",), "表格")
+
+
+def plan_item_ids(plan: PlanTemplate) -> set[str]:
+    """Ids a school may override or skip: phases, events and duties."""
+    ids = {phase.id for phase in plan.phases}
+    ids |= {event.id for _, event in plan.all_events()}
+    ids |= {duty.id for duty in plan.duties}
+    return ids
+
+
+def check_school(school: School, doc: SourceDoc, corpus: Corpus) -> list[Problem]:
+    """Cross-check a school profile against the plan templates it adopts."""
+    problems: list[Problem] = []
+    cal = school.calendar
+    first = school.first_year
+    pairs = (("autumn_start", "autumn_end"), ("spring_start", "spring_end"), ("autumn_end", "spring_start"))
+    for a, b in pairs:
+        start, end = getattr(cal, a), getattr(cal, b)
+        if start and end and end < start:
+            problems.append(doc.problem(("calendar", b), f"{b}（{end}）早于 {a}（{start}）",
+                                        "学期的结束日应晚于开始日，请检查年份和月份"))
+    for name in ("autumn_start", "autumn_end", "spring_start", "spring_end", "spring_festival", "summer_end"):
+        value = getattr(cal, name)
+        if value is not None and not (f"{first}-08-01" <= value.isoformat() <= f"{first + 1}-09-30"):
+            problems.append(doc.problem(("calendar", name), f"日期 {value} 不在 {school.year} 学年内",
+                                        f"学年 {school.year} 的日期应在 {first} 年 8 月至 {first + 1} 年 9 月之间"))
+    for index, adoption in enumerate(school.plans):
+        plan = corpus.plans.get(adoption.plan)
+        if plan is None:
+            import difflib
+
+            guess = difflib.get_close_matches(adoption.plan, sorted(corpus.plans), n=1, cutoff=0.5)
+            problems.append(doc.problem(("plans", index, "plan"), f"方案模板“{adoption.plan}”不存在",
+                                        f"您是不是想写“{guess[0]}”？" if guess else
+                                        "可用的方案：" + "、".join(sorted(corpus.plans))))
+            continue
+        target_ids = {t.id for t in plan.targets}
+        for key in adoption.targets:
+            if key not in target_ids:
+                problems.append(doc.problem(("plans", index, "targets", key), f"方案“{plan.id}”中没有指标“{key}”",
+                                            "可改写的指标：" + ("、".join(sorted(target_ids)) or "（无）"), key=True))
+        item_ids = plan_item_ids(plan)
+        for key in adoption.events:
+            if key not in item_ids:
+                problems.append(doc.problem(("plans", index, "events", key), f"方案“{plan.id}”中没有事项或阶段“{key}”",
+                                            "可改写的编号：" + "、".join(sorted(item_ids)), key=True))
+        for s_index, key in enumerate(adoption.skip):
+            if key not in item_ids:
+                problems.append(doc.problem(("plans", index, "skip", s_index), f"方案“{plan.id}”中没有事项或阶段“{key}”",
+                                            "可跳过的编号：" + "、".join(sorted(item_ids))))
+        roles = {role.role for role in plan.organisation.roles} if plan.organisation else set()
+        for key in adoption.group:
+            if key not in roles:
+                problems.append(doc.problem(("plans", index, "group", key), f"方案“{plan.id}”的领导小组中没有“{key}”这一职务",
+                                            "可填写的职务：" + ("、".join(sorted(roles)) or "（本方案没有领导小组）"), key=True))
+    return problems
+
+
+def load_school(path: Path, corpus: Corpus) -> School:
+    """Load one school profile and check it against ``corpus``; it is also added to ``corpus.schools``."""
+    doc = load_yaml_file(path, shown_path(path))
+    school = validate(School, doc)
+    problems = check_school(school, doc, corpus)
+    if school.id in corpus.schools and corpus.school_files.get(school.id) != path.resolve():
+        problems.append(doc.problem(("id",), f"学校编号“{school.id}”已被 {corpus.school_sources[school.id].path} 使用",
+                                    "每所学校的编号必须唯一"))
+    if problems:
+        raise GongyuError(problems)
+    corpus.schools[school.id] = school
+    corpus.school_sources[school.id] = doc
+    corpus.school_files[school.id] = path.resolve()
+    return school

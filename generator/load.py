@@ -1,0 +1,486 @@
+"""Reading YAML and front matter into models, keeping the line and column of every value.
+
+Files from schools are typed in Notepad or WPS, so this module catches what Chinese users really
+get wrong before YAML's own messages (which are in English and point at the wrong place) can:
+full-width punctuation in YAML syntax, tabs and full-width spaces in indentation, GBK files, a
+UTF-8 BOM (accepted), duplicate keys, aliases (refused: they enable "billion laughs" bombs) and
+files too large to be a plan. Pydantic errors are translated into Chinese and located.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import GongyuError, Problem
+
+#: Larger files are refused before parsing: the longest plan is far below this.
+MAX_FILE_BYTES = 1_000_000
+#: Upper bound on YAML nodes per file, a second guard against pathological input.
+MAX_NODES = 100_000
+
+PathKey = tuple[Any, ...]
+M = TypeVar("M", bound=BaseModel)
+
+_FULLWIDTH_HINTS = {
+    "：": "全角冒号“：”",
+    "，": "全角逗号“，”",
+    "“": "中文引号“",
+    "”": "中文引号”",
+    "\u3000": "全角空格",
+    "－": "全角减号“－”",
+    "【": "中文方括号“【”",
+    "】": "中文方括号“】”",
+}
+
+
+@dataclass
+class SourceDoc:
+    """A parsed YAML document: plain data plus the position of every key and value."""
+
+    path: str
+    data: Any
+    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def where(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``path`` (or of its key), or its nearest parent."""
+        path = tuple(path)
+        while True:
+            table = self.key_marks if key and path in self.key_marks else self.marks
+            if path in table:
+                line, col = table[path]
+                return line + self.line_offset, col
+            if not path:
+                return 1 + self.line_offset, 1
+            path = path[:-1]
+
+    def problem(self, path: PathKey, message: str, hint: str = "", *, key: bool = False) -> Problem:
+        line, col = self.where(path, key=key)
+        return Problem(self.path, line, col, message, hint)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a file as UTF-8 (a BOM is accepted); say clearly when it is GBK or too large."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise GongyuError(Problem(shown, 0, 0, f"无法读取文件：{exc.strerror}")) from None
+    if size > MAX_FILE_BYTES:
+        raise GongyuError(
+            Problem(
+                shown,
+                1,
+                1,
+                f"文件太大（{size // 1024} KB），超过了 {MAX_FILE_BYTES // 1000} KB 的上限",
+                "一个文件只放一份方案、一个课时或一篇文章；请检查是否误粘贴了大量内容",
+            )
+        )
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise GongyuError(
+            Problem(shown, line, 1, "文件中含有空字符（NUL），看起来不是文本文件，或是以 UTF-16 保存的",
+                    "请用记事本或 VS Code 打开，另存为“UTF-8”编码")
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            message = "文件不是 UTF-8 编码，无法读取"
+        else:
+            message = "文件是 GBK/GB18030 编码（Windows 记事本或 WPS 的“ANSI”），本工具只读 UTF-8"
+        raise GongyuError(
+            Problem(shown, line, column, message,
+                    "请用记事本打开文件，选“另存为”，在“编码”中选“UTF-8”后保存；WPS 中选“文本文件（UTF-8）”")
+        ) from None
+
+
+def _scan_syntax(text: str, shown: str, line_offset: int = 0) -> list[Problem]:
+    """Find full-width punctuation and bad indentation where YAML syntax is expected."""
+    problems: list[Problem] = []
+    in_block = False
+    block_indent = 0
+    for number, line in enumerate(text.splitlines(), start=1 + line_offset):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if in_block:
+            if stripped and indent <= block_indent:
+                in_block = False
+            else:
+                continue
+        lead = re.match(r"^[ \t\u3000]*", line).group(0)  # type: ignore[union-attr]
+        if "\t" in lead:
+            problems.append(Problem(shown, number, lead.index("\t") + 1, "缩进中使用了制表符（Tab）",
+                                    "YAML 只能用空格缩进；请把 Tab 换成两个空格"))
+            continue
+        if "\u3000" in lead:
+            problems.append(Problem(shown, number, lead.index("\u3000") + 1, "缩进中使用了全角空格",
+                                    "请把全角空格换成半角空格（关闭输入法的全角模式）"))
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        body = stripped[2:] if stripped.startswith("- ") else stripped
+        offset = indent + (2 if stripped.startswith("- ") else 0)
+        key_match = re.match(r"^([A-Za-z_][A-Za-z0-9_\-]*)\s*：", body)
+        if key_match and ":" not in body[: key_match.end()]:
+            column = offset + body.index("：") + 1
+            problems.append(Problem(shown, number, column,
+                                    f"键“{key_match.group(1)}”后面用了全角冒号“：”",
+                                    f"YAML 的键和值之间要用半角冒号加一个空格，请改成“{key_match.group(1)}: ”"))
+            continue
+        colon = re.match(r"^([A-Za-z_][A-Za-z0-9_\-]*):(\S)", body)
+        if colon and not body.startswith(("http:", "https:")):
+            problems.append(Problem(shown, number, offset + colon.end(1) + 1,
+                                    f"键“{colon.group(1)}”的冒号后面缺少空格",
+                                    f"请改成“{colon.group(1)}: {body[colon.end(1) + 1:colon.end(1) + 6]}…”"))
+            continue
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_\-]*:\s*[|>][+-]?\s*$", body):
+            in_block = True
+            block_indent = indent
+    return problems
+
+
+def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, shown: str, line_offset: int) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + 1) if mark else 1
+    column = (mark.column + 1) if mark else 1
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = [name for char, name in _FULLWIDTH_HINTS.items() if char in source_line]
+    problem = exc.problem or "格式错误"
+    if "found character '\\t'" in problem:
+        message, hint = "这里出现了制表符（Tab）", "YAML 只能用空格缩进；请把 Tab 换成空格"
+    elif "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
+        message = "这一行的格式不对：应写成“键: 值”"
+        hint = "检查冒号是否是半角“:”且后面有一个空格；缩进是否与上一行对齐"
+    elif "found undefined alias" in problem or "found unhashable key" in problem:
+        message, hint = "这里有无法识别的“*”或复杂键", "“*”开头的值请用引号括起来，例如 \"*重要\""
+    elif "while scanning a quoted scalar" in str(exc.context or "") or "unexpected end of stream" in problem:
+        message, hint = "引号没有闭合", "检查这一段的引号是否成对，且都是半角引号 \" 或 '"
+    elif "expected <block end>" in problem or "expected <block" in problem:
+        message, hint = "缩进不一致", "同一层的键要对齐，列表项“- ”也要对齐；请检查这一行与上一行的空格数"
+    else:
+        message, hint = f"YAML 格式错误（{problem}）", "请对照示例文件检查这一行附近的缩进、冒号和引号"
+    if found:
+        hint += "；这一行含有" + "、".join(found) + "，在 YAML 语法位置上必须用半角符号"
+    return Problem(shown, line + line_offset, column, message, hint)
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain data and a position map."""
+
+    def __init__(self, doc: SourceDoc) -> None:
+        self.doc = doc
+        self.constructor = yaml.SafeLoader("")
+        self.seen: set[int] = set()
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise GongyuError(self.doc.problem(path, f"文件结构过于庞大（超过 {MAX_NODES} 个节点）",
+                                               "请把内容拆成多个文件"))
+        if id(node) in self.seen:
+            raise GongyuError(self.doc.problem(path, "不支持 YAML 的锚点和别名（& 与 *）",
+                                               "请把被引用的内容直接写出来"))
+        self.seen.add(id(node))
+        self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise GongyuError(self.doc.problem(path, "不支持 YAML 的合并键“<<”", "请把内容直接写出来"))
+                key = self.constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                    self.problems.append(Problem(self.doc.path, line + self.doc.line_offset, col,
+                                                 "键必须是文字", "请检查这一行的写法"))
+                    continue
+                key = str(key)
+                child = (*path, key)
+                key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if key in result:
+                    first = self.doc.key_marks[child]
+                    self.problems.append(Problem(self.doc.path, key_pos[0] + self.doc.line_offset, key_pos[1],
+                                                 f"键“{key}”重复出现（第一次在第 {first[0] + self.doc.line_offset} 行）",
+                                                 "同一层级的键只能出现一次；请删除或合并其中一个"))
+                    continue
+                self.doc.key_marks[child] = key_pos
+                result[key] = self.build(value_node, child)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        value = self.constructor.construct_object(node)
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return value
+
+
+def parse_yaml(text: str, shown: str, *, line_offset: int = 0) -> SourceDoc:
+    """Parse YAML text into a :class:`SourceDoc`, raising :class:`GongyuError` with located problems."""
+    problems = _scan_syntax(text, shown, line_offset)
+    if problems:
+        raise GongyuError(problems)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise GongyuError(_explain_yaml_error(exc, text, shown, line_offset)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
+        raise GongyuError(Problem(shown, 1 + line_offset, 1, f"YAML 格式错误：{exc}")) from None
+    doc = SourceDoc(shown, None, line_offset=line_offset)
+    if node is None:
+        raise GongyuError(Problem(shown, 1 + line_offset, 1, "文件是空的", "请参照示例文件填写内容"))
+    builder = _Builder(doc)
+    doc.data = builder.build(node, ())
+    if builder.problems:
+        raise GongyuError(builder.problems)
+    return doc
+
+
+def load_yaml_file(path: Path, shown: str) -> SourceDoc:
+    """Read and parse one YAML file."""
+    return parse_yaml(read_text(path, shown), shown)
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
+    """Split a Markdown file into (front matter, body, line where the body starts)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise GongyuError(Problem(shown, 1, 1, "文章开头缺少元数据块（front matter）",
+                                  "文件第一行应为“---”，接着写 id、title 等，再以一行“---”结束"))
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+    raise GongyuError(Problem(shown, 1, 1, "元数据块（front matter）没有结束",
+                              "请在元数据后面加一行“---”，把它与正文分开"))
+
+
+# --- validation -------------------------------------------------------------------------------
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types an annotation may hold (models, lists, dicts), with union tags kept."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found: list[Any] = []
+        for arg in typing.get_args(annotation):
+            found.extend(_unwrap(arg))
+        return found
+    return [annotation]
+
+
+def _tagged_members(annotation: Any) -> dict[str, Any]:
+    from pydantic import Tag
+
+    members: dict[str, Any] = {}
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner = typing.get_args(annotation)[0]
+        return _tagged_members(inner)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if typing.get_origin(arg) is typing.Annotated:
+                base, *extras = typing.get_args(arg)
+                for extra in extras:
+                    if isinstance(extra, Tag):
+                        members[extra.tag] = base
+    return members
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[type[BaseModel] | None, PathKey]:
+    """Follow a pydantic error location through the model; return the innermost model and data path."""
+    current: Any = model
+    data_path: list[Any] = []
+    last_model: type[BaseModel] | None = model
+    for part in loc:
+        tags = _tagged_members(current)
+        if isinstance(part, str) and part in tags:
+            current = tags[part]
+            continue
+        options = _unwrap(current)
+        stepped = False
+        for option in options:
+            if isinstance(option, type) and issubclass(option, BaseModel):
+                if isinstance(part, str) and part in option.model_fields:
+                    last_model = option
+                    data_path.append(part)
+                    current = option.model_fields[part].annotation
+                    # keep Annotated metadata (tags) reachable
+                    meta = option.model_fields[part].metadata
+                    if meta:
+                        current = typing.Annotated[(current, *meta)]  # type: ignore[misc]
+                    stepped = True
+                    break
+            origin = typing.get_origin(option)
+            if origin in (list, tuple, set) and isinstance(part, int):
+                data_path.append(part)
+                current = typing.get_args(option)[0]
+                stepped = True
+                break
+            if origin is dict and isinstance(part, str):
+                data_path.append(part)
+                current = typing.get_args(option)[1]
+                stepped = True
+                break
+        if not stepped:
+            data_path.append(part)
+            last_model = None
+            current = Any
+    for option in _unwrap(current):
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            last_model = option
+    return last_model, tuple(data_path)
+
+
+def _describe_type(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "是/否（布尔值）"
+    if isinstance(value, (int, float)):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f"文字“{value[:30]}”"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "键值对"
+    if isinstance(value, dt.date):
+        return f"日期 {value.isoformat()}"
+    return type(value).__name__
+
+
+def _fullwidth_hint(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        found = [name for char, name in _FULLWIDTH_HINTS.items() if char in value]
+        if found:
+            return "值中含有" + "、".join(found) + "：如果本意是 YAML 的分隔符，请改成半角符号"
+    return ""
+
+
+def _suggest(word: str, choices: list[str]) -> str | None:
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return matches[0] if matches else None
+
+
+def _field_description(model: type[BaseModel] | None, name: str) -> str:
+    if model is None or name not in model.model_fields:
+        return ""
+    return model.model_fields[name].description or ""
+
+
+def translate_errors(exc: ValidationError, model: type[BaseModel], doc: SourceDoc, base: PathKey = ()) -> list[Problem]:
+    """Turn pydantic's errors into located Chinese problems."""
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        ctx = error.get("ctx") or {}
+        value = error.get("input")
+        parent_model, parent_path = _model_at(model, loc[:-1]) if loc else (model, ())
+        inner_model, path = _model_at(model, loc)
+        path = base + path
+        parent_path = base + parent_path
+        name = str(loc[-1]) if loc else ""
+        extra_hint = _fullwidth_hint(value)
+        if kind == "missing":
+            desc = _field_description(parent_model, name)
+            problems.append(doc.problem(parent_path, f"缺少必填项“{name}”" + (f"（{desc}）" if desc else ""),
+                                        f"请在这一层加上一行“{name}: …”"))
+            continue
+        if kind == "extra_forbidden":
+            choices = sorted(parent_model.model_fields) if parent_model else []
+            guess = _suggest(name, choices)
+            message = f"未知的键“{name}”"
+            if guess:
+                message += f"，您是不是想写“{guess}”？"
+            hint = ("这一层可用的键有：" + "、".join(choices)) if choices else "请删除这一行"
+            problems.append(doc.problem(path, message, hint, key=True))
+            continue
+        if kind == "literal_error":
+            expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            guess = _suggest(str(value), expected) if expected else None
+            message = f"“{value}”不是可选的值"
+            if guess:
+                message += f"，您是不是想写“{guess}”？"
+            hint = "可选的值：" + "、".join(expected) if expected else ""
+            if extra_hint:
+                hint = f"{hint}；{extra_hint}" if hint else extra_hint
+            problems.append(doc.problem(path, message, hint))
+            continue
+        message, hint = _message_for(kind, error, value, ctx)
+        if extra_hint:
+            hint = f"{hint}；{extra_hint}" if hint else extra_hint
+        problems.append(doc.problem(path, message, hint))
+    return problems
+
+
+def _message_for(kind: str, error: Any, value: Any, ctx: dict[str, Any]) -> tuple[str, str]:
+    got = _describe_type(value)
+    if kind in ("value_error", "assertion_error"):
+        text = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return text, ""
+    if kind in ("date_rule", "form_block"):
+        return str(error["msg"]), "参见示例文件或 schemas/ 中的说明"
+    if kind in ("string_type",):
+        return f"这里应是文字，实际是{got}", "如果内容是数字或日期，请用引号括起来，例如 \"11-16\""
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"这里应是整数，实际是{got}", "只写阿拉伯数字，不要加单位，例如 45"
+    if kind in ("float_type", "float_parsing"):
+        return f"这里应是数字，实际是{got}", "只写数字，不要加单位或百分号，例如 0.18"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"这里应填 true 或 false，实际是{got}", ""
+    if kind in ("list_type",):
+        return f"这里应是列表，实际是{got}", "列表的每一项另起一行，以“- ”开头；或写成 [甲, 乙]（用半角逗号）"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"这里应是键值对，实际是{got}", "请写成下一层缩进的“键: 值”"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"日期写法不对：{got}", "请写成 年-月-日，例如 2026-09-01"
+    if kind == "too_short":
+        return f"至少需要 {ctx.get('min_length')} 项", "请补足内容"
+    if kind == "too_long":
+        return f"最多只能有 {ctx.get('max_length')} 项", "请删减内容"
+    if kind == "string_too_short":
+        return "这里不能为空", "请填写内容"
+    if kind == "string_too_long":
+        return f"文字太长（最多 {ctx.get('max_length')} 个字符）", "请精简"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"数值 {value} 太小，应不小于 {ctx.get('ge', ctx.get('gt'))}", ""
+    if kind in ("less_than_equal", "less_than"):
+        return f"数值 {value} 太大，应不大于 {ctx.get('le', ctx.get('lt'))}", ""
+    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+        return "无法识别这一项的写法", "参见示例文件"
+    return f"内容不符合要求（{error['msg']}）", ""
+
+
+def validate(model: type[M], doc: SourceDoc, data: Any = None, base: PathKey = ()) -> M:
+    """Validate ``data`` (default: the whole document) against ``model``; raise located problems."""
+    payload = doc.data if data is None else data
+    if not isinstance(payload, dict):
+        raise GongyuError(doc.problem(base, f"这里应是“键: 值”的结构，实际是{_describe_type(payload)}",
+                                      "检查第一行是否写成了“键：值”（全角冒号），或缺少冒号后的空格"))
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise GongyuError(translate_errors(exc, model, doc, base)) from None

@@ -1,0 +1,112 @@
+"""Shared vocabulary and field types for every document kind.
+
+The controlled vocabularies (audiences, stages, topics, plan kinds) are kept here so that the
+loader can suggest the nearest valid value when an author mistypes one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+Audience = Literal["家长", "教师", "学校", "学生"]
+
+STAGES: tuple[str, ...] = ("学前", "小学低年级", "小学中年级", "小学高年级", "初中", "高中", "跨学段")
+Stage = Literal["学前", "小学低年级", "小学中年级", "小学高年级", "初中", "高中", "跨学段"]
+
+#: Topics used to group articles and lessons on the site. Order is the display order.
+TOPICS: tuple[str, ...] = (
+    "学习习惯",
+    "亲子沟通",
+    "情绪与心理",
+    "手机与网络",
+    "安全",
+    "隔代教育",
+    "留守儿童",
+    "校园欺凌",
+    "家校合作",
+    "劳动与运动",
+    "升学衔接",
+    "阅读",
+    "多子女家庭",
+    "家访",
+    "家长会",
+    "代理家长",
+    "控辍保学",
+    "强制报告",
+    "学校计划",
+    "家长委员会",
+    "评价",
+    "心理健康",
+)
+Topic = Literal[TOPICS]  # type: ignore[valid-type]
+
+#: The ten systems of the source documents; every plan template is one of them.
+PLAN_KINDS: tuple[str, ...] = (
+    "三年行动计划",
+    "协同育人工作方案",
+    "育人做法与建议",
+    "家长学校工作方案",
+    "协同育人实施方案",
+    "留守儿童关爱保护",
+    "控辍保学",
+    "校园欺凌专项治理",
+    "停课不停学",
+    "安全教育",
+)
+PlanKind = Literal[PLAN_KINDS]  # type: ignore[valid-type]
+
+SAFETY_TOPICS: tuple[str, ...] = (
+    "防溺水",
+    "防火",
+    "交通安全",
+    "食品安全",
+    "防汛与自然灾害",
+    "防欺凌",
+    "网络安全",
+    "自我保护",
+    "公共卫生",
+    "社会安全",
+    "意外伤害",
+)
+SafetyTopic = Literal[SAFETY_TOPICS]  # type: ignore[valid-type]
+
+Season = Literal["春季", "夏季", "秋季", "冬季", "全年"]
+
+_ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError(
+            "编号只能由小写英文字母、数字和连字符“-”组成，以字母或数字开头和结尾，最长 64 个字符"
+            "（例如 kongchuo-baoxue）"
+        )
+    if value in _WINDOWS_RESERVED:
+        raise ValueError(f"编号“{value}”是 Windows 的保留文件名，请换一个")
+    return value
+
+
+#: An identifier that is safe as a file or folder name on every system and unique in the corpus.
+Id = Annotated[str, AfterValidator(_check_id)]
+
+
+def _check_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("文字中含有空字符（NUL），请删除")
+    return value
+
+
+#: A non-empty line of user-visible text.
+Text = Annotated[str, Field(min_length=1, max_length=20000), AfterValidator(_check_text)]
+#: A short label (title, role, column name).
+Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_check_text)]
+
+
+class Strict(BaseModel):
+    """Base of every model read from a file: unknown keys are errors, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=True)

@@ -1,0 +1,116 @@
+"""School profiles (``plans/schools/*.yml``): the facts a school pack is generated from.
+
+Only aggregate counts of students are kept; no child is ever named in a profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .common import Id, Label, Strict, Text
+from .daterule import DateRule
+
+SchoolType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校"]
+_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+class Place(Strict):
+    province: Label = Field(description="省（自治区、直辖市）")
+    city: Label | None = Field(default=None, description="市（州）")
+    county: Label = Field(description="县（市、区）")
+    town: Label | None = Field(default=None, description="乡镇（街道）")
+
+
+class CalendarDates(Strict):
+    """Term and vacation dates; every one may be left out and is then estimated."""
+
+    autumn_start: dt.date | None = Field(default=None, description="秋季学期开学日")
+    autumn_end: dt.date | None = Field(default=None, description="秋季学期最后一天（散学典礼）")
+    spring_start: dt.date | None = Field(default=None, description="春季学期开学日")
+    spring_end: dt.date | None = Field(default=None, description="春季学期最后一天")
+    spring_festival: dt.date | None = Field(default=None, description="春节（农历正月初一），一般不必填写")
+    summer_end: dt.date | None = Field(default=None, description="暑假最后一天，默认 8 月 31 日")
+
+
+class Students(Strict):
+    """Aggregate counts only."""
+
+    total: int = Field(ge=0, le=100000, description="在校生总数")
+    left_behind: int | None = Field(default=None, ge=0, description="留守儿童人数")
+    boarding: int | None = Field(default=None, ge=0, description="住校生人数")
+    classes: int | None = Field(default=None, ge=0, le=2000, description="班级数")
+
+    @model_validator(mode="after")
+    def _parts_within_total(self) -> Students:
+        for name, value in (("left_behind", self.left_behind), ("boarding", self.boarding)):
+            if value is not None and value > self.total:
+                raise ValueError(f"{name} 的人数 {value} 超过了在校生总数 {self.total}")
+        return self
+
+
+class GroupMembers(Strict):
+    """Who fills a leading group, role → person names."""
+
+    members: dict[Label, list[Label]] = Field(description="职务 → 姓名列表，例如 组长: [王明]")
+
+
+class Adoption(Strict):
+    """A plan the school adopts, with its own changes."""
+
+    plan: Id = Field(description="方案模板编号")
+    title: Label | None = Field(default=None, description="改用的标题")
+    issue_date: dt.date | None = Field(default=None, description="印发日期，默认为秋季开学日")
+    group: dict[Label, list[Label]] = Field(
+        default_factory=dict, description="领导小组成员：职务 → 姓名列表（未写的按 people 中的岗位填）"
+    )
+    targets: dict[Id, float] = Field(default_factory=dict, description="改写的指标：指标编号 → 数值")
+    events: dict[Id, DateRule] = Field(default_factory=dict, description="改写的日期：事项或阶段编号 → 日期规则")
+    skip: list[Id] = Field(default_factory=list, description="本校不做的事项或阶段编号")
+
+
+class School(Strict):
+    """A school profile."""
+
+    id: Id = Field(description="学校编号，用作输出文件夹名")
+    name: Label = Field(description="学校全称")
+    type: SchoolType = Field(description="学校类型")
+    place: Place
+    authority: Label = Field(description="主管单位，例如 某某县教育局 或 某某镇教育管理中心")
+    year: str = Field(description="学年，例如 2026-2027")
+    calendar: CalendarDates = Field(default_factory=CalendarDates, description="校历（可省略，按常规估算）")
+    people: dict[Label, Label] = Field(default_factory=dict, description="岗位 → 姓名，例如 校长: 王明")
+    departments: list[Label] = Field(default_factory=list, description="本校的处室，例如 德育处、教导处")
+    phone: Label | None = Field(default=None, description="学校对外电话（是否公开由学校决定）")
+    students: Students | None = None
+    plans: list[Adoption] = Field(min_length=1, description="采用的方案")
+    note: Text | None = None
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, value: str) -> str:
+        match = _YEAR_RE.match(str(value).strip())
+        if not match:
+            raise ValueError(f"学年“{value}”的格式不对，请写成 2026-2027")
+        first, second = int(match.group(1)), int(match.group(2))
+        if second != first + 1:
+            raise ValueError(f"学年“{value}”的两个年份应相差一年，例如 {first}-{first + 1}")
+        if not 2000 <= first <= 2100:
+            raise ValueError(f"学年“{value}”超出了支持的范围（2000—2100）")
+        return value
+
+    @property
+    def first_year(self) -> int:
+        return int(self.year[:4])
+
+    @model_validator(mode="after")
+    def _unique_adoptions(self) -> School:
+        seen: set[str] = set()
+        for adoption in self.plans:
+            if adoption.plan in seen:
+                raise ValueError(f"方案“{adoption.plan}”在 plans 中出现了两次")
+            seen.add(adoption.plan)
+        return self

@@ -1,0 +1,1 @@
+"""Renderers: each turns models into one output format."""
