@@ -41,6 +41,8 @@ class Corpus:
     lesson_course: dict[str, str] = field(default_factory=dict)
     school_sources: dict[str, SourceDoc] = field(default_factory=dict)
     school_files: dict[str, Path] = field(default_factory=dict)
+    #: Ids (file stems) of documents that failed to load: references to them are not reported twice.
+    broken: set[str] = field(default_factory=set)
 
     def title_of(self, item_id: str) -> str:
         kind = self.kinds.get(item_id)
@@ -82,11 +84,13 @@ def _load_article(path: Path, problems: ProblemList, corpus: Corpus) -> None:
         corpus.articles[meta.id] = Article(meta=meta, body=body, source=shown, body_line=body_line)
 
 
-def _try(problems: ProblemList, action, *args) -> None:  # type: ignore[no-untyped-def]
+def _try(problems: ProblemList, action, path: Path, *args) -> None:  # type: ignore[no-untyped-def]
     try:
-        action(*args)
+        action(path, *args)
     except GongyuError as exc:
         problems.extend(exc.problems)
+        corpus = args[-1]
+        corpus.broken.add(path.parent.name if path.name == "_course.yml" else path.stem)
 
 
 def _load_yaml_doc(path: Path, model, kind: Kind, problems: ProblemList, corpus: Corpus):  # type: ignore[no-untyped-def]
@@ -161,6 +165,8 @@ def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus
 def _check_references(corpus: Corpus, problems: ProblemList) -> None:
     def ref(doc: SourceDoc, path: tuple, target: str, allowed: tuple[str, ...], what: str) -> None:
         kind = corpus.kinds.get(target)
+        if kind is None and target in corpus.broken:
+            return
         if kind is None:
             import difflib
 
@@ -269,6 +275,8 @@ def check_school(school: School, doc: SourceDoc, corpus: Corpus) -> list[Problem
                                         f"学年 {school.year} 的日期应在 {first} 年 8 月至 {first + 1} 年 9 月之间"))
     for index, adoption in enumerate(school.plans):
         plan = corpus.plans.get(adoption.plan)
+        if plan is None and adoption.plan in corpus.broken:
+            continue
         if plan is None:
             import difflib
 

@@ -183,6 +183,10 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, shown: str, line_o
     return Problem(shown, line + line_offset, column, message, hint)
 
 
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK_FOLD = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
 class _Builder:
     """Turns a composed YAML node tree into plain data and a position map."""
 
@@ -231,6 +235,9 @@ class _Builder:
         value = self.constructor.construct_object(node)
         if isinstance(value, dt.datetime):
             value = value.date()
+        if isinstance(value, str) and node.style in (">", None, "") and node.start_mark.line != node.end_mark.line:
+            # YAML folds line breaks into spaces, which is right for English and wrong for Chinese.
+            value = _CJK_FOLD.sub("", value)
         return value
 
 

@@ -1,0 +1,402 @@
+"""Printables: lesson handouts (regular and large print), sign-in sheets, feedback forms, blank forms.
+
+Each printable is described as data (a plain ``dict`` built from the models here) and laid out by
+a Typst template in :mod:`generator.render.templates`; :mod:`generator.render.typst_engine`
+compiles it. Every user-visible word is chosen here or in a template; content text is passed as
+JSON and always printed literally.
+
+A document with a page budget (handouts: 2 pages, large print: 3) is tried at decreasing type
+sizes until it fits. :func:`site_printables` renders everything for the site into a content-hash
+cache, so an unchanged lesson is never laid out twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .atomic import safe_child, write_bytes
+from .corpus import Corpus
+from .downloads import Download
+from .errors import GongyuError
+from .models import Course, Form, Lesson
+from .models.form import FieldsBlock, FormField, HeadingBlock, SignaturesBlock, TableBlock, TextBlock
+from .render.typst_engine import get_engine, templates_digest, to_json
+
+#: Type sizes (pt) tried in turn until a handout fits its page budget.
+HANDOUT_SIZES: tuple[float, ...] = (11, 10.5, 10, 9.5, 9)
+LARGE_SIZES: tuple[float, ...] = (18, 17, 16, 15, 14)
+HANDOUT_MAX_PAGES = 2
+LARGE_MAX_PAGES = 3
+
+#: Options up to this many characters are kept on one line with their check box.
+_SHORT_OPTION = 8
+
+#: (kind, file name, button label) of the printables of one lesson, in the order they are offered.
+LESSON_PRINTABLES: tuple[tuple[str, str, str], ...] = (
+    ("handout", "handout.pdf", "讲义"),
+    ("handout-large", "handout-large.pdf", "大字版讲义"),
+    ("signin", "signin.pdf", "签到表"),
+    ("feedback", "feedback.pdf", "反馈表"),
+)
+FORM_LABEL = "空白表格"
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """What to render: a template and one or more data variants, tried until one fits."""
+
+    template: str
+    variants: tuple[dict[str, Any], ...]
+    max_pages: int | None = None
+    model: dict[str, Any] = field(default_factory=dict)  # the source model(s), for the cache key
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def page_url(site_url: str | None, path: str) -> str:
+    """Absolute address of a site page (``lessons/<id>/``); empty when no site address is known."""
+    if not site_url:
+        return ""
+    base = site_url.strip()
+    if not base.startswith(("http://", "https://")):
+        raise GongyuError(f"网站地址“{base}”不完整：请写成以 http:// 或 https:// 开头的完整地址，例如 https://gongyu.example.org/")
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+def qr_svg(url: str) -> str:
+    """A QR code for ``url`` as SVG text, with the quiet zone scanners need."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    buffer = io.BytesIO()
+    code.save(buffer, kind="svg", border=4, xmldecl=False, dark="#000000", light="#ffffff")
+    return buffer.getvalue().decode("utf-8")
+
+
+def _you(lesson: Lesson) -> str:
+    """How a sheet addresses its reader: 你 for pupils, 您 for adults."""
+    return "你" if lesson.audience == "学生" else "您"
+
+
+def _series(course: Course) -> str:
+    return "家长学校" if course.kind == "家长学校" else "安全教育课"
+
+
+def _model_json(*models: Any) -> dict[str, Any]:
+    return {type(m).__name__ + str(i): m.model_dump(mode="json") for i, m in enumerate(models)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson printables
+# ---------------------------------------------------------------------------------------------
+
+
+def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False) -> PrintJob:
+    """The handout of a lesson; ``url`` (may be empty) is printed as a QR code."""
+    base: dict[str, Any] = {
+        "doc_title": f"{lesson.title}（{'大字版讲义' if large else '讲义'}）",
+        "large": large,
+        "kicker": f"{_series(course)}讲义" + (" · 大字版" if large else ""),
+        "title": lesson.title,
+        "course": {"label": "课程", "value": course.title},
+        "meta": [
+            {"label": "学段", "value": lesson.stage},
+            {"label": "对象", "value": lesson.audience},
+            {"label": "时长", "value": f"{lesson.duration} 分钟"},
+            {"label": "形式", "value": lesson.format},
+        ],
+        "qr": qr_svg(url) if url else None,
+        "qr_caption": "扫码打开本课网页",
+        "labels": {
+            "key_points": "本课要点",
+            "home_practice": "亲子作业",
+            "take_home": "带回家的要点",
+            "take_home_hint": "可沿虚线剪下，贴在家里显眼的地方",
+        },
+        "key_points": list(lesson.key_points),
+        "home_practice": list(lesson.home_practice),
+        "take_home": list(lesson.take_home),
+        "footer": f"{course.title} · {lesson.title}",
+    }
+    sizes = LARGE_SIZES if large else HANDOUT_SIZES
+    return PrintJob(
+        template="handout",
+        variants=tuple({**base, "size": size} for size in sizes),
+        max_pages=LARGE_MAX_PAGES if large else HANDOUT_MAX_PAGES,
+        model=_model_json(lesson, course) | {"url": url},
+    )
+
+
+def _signin_columns(lesson: Lesson) -> list[dict[str, Any]]:
+    number = {"label": "序号", "width": 12, "fixed": True}
+    if lesson.audience == "学生":
+        rest = [("学生姓名", 3), ("班级", 2), ("签名", 3)]
+    elif lesson.audience == "教师":
+        rest = [("姓名", 3), ("任教学科或班级", 3), ("签名", 3)]
+    else:
+        rest = [("学生姓名", 2), ("班级", 1.4), ("家长姓名", 2), ("与学生关系", 1.6), ("签名", 2.6)]
+    return [number] + [{"label": label, "width": width, "fixed": False} for label, width in rest]
+
+
+def signin_job(lesson: Lesson, course: Course, *, school_name: str | None = None) -> PrintJob:
+    """The sign-in sheet of a session: as many ruled rows as fit under the header."""
+    data = {
+        "doc_title": f"{lesson.title}（签到表）",
+        "school": school_name,
+        "title": f"{_series(course)}签到表",
+        "lines": [{"label": "课题", "value": lesson.title}, {"label": "课程", "value": course.title}],
+        "blanks": [
+            {"label": "日期", "width": 30},
+            {"label": "时间", "width": 22},
+            {"label": "地点", "width": 34},
+            {"label": "主讲人", "width": 24},
+        ],
+        "columns": _signin_columns(lesson),
+        "tally": [
+            {"label": "应到", "width": 16, "unit": "人"},
+            {"label": "实到", "width": 16, "unit": "人"},
+            {"label": "记录人：", "width": 30, "unit": ""},
+        ],
+        "privacy": "本表只用于统计本次活动的出勤，由学校保管，不张贴、不外传。",
+        "footer": None,
+    }
+    return PrintJob(template="signin", variants=(data,), max_pages=None, model=_model_json(lesson, course))
+
+
+def feedback_questions(lesson: Lesson) -> tuple[list[str], list[str]]:
+    """The rated statements (one per objective, in order) and the open questions of a feedback form."""
+    you = _you(lesson)
+    if lesson.audience == "学生":
+        open_questions = [
+            "这节课里，你觉得最有用的是哪一点？",
+            "回家以后，你打算先试着做哪一件事？",
+            "你对这样的课有什么建议？",
+        ]
+    else:
+        open_questions = [
+            f"这节课里，对{you}最有用的是哪一点？",
+            f"回家以后，{you}打算先试着做哪一件事？",
+            f"对今后的{'家长课堂' if lesson.audience == '家长' else '培训'}，{you}有什么建议？（内容、时间、形式都可以说）",
+        ]
+    return list(lesson.objectives), open_questions
+
+
+def feedback_job(lesson: Lesson, course: Course, *, school_name: str | None = None) -> PrintJob:
+    """The feedback form of a session: a five-point row per objective, then three open questions."""
+    you = _you(lesson)
+    objectives, questions = feedback_questions(lesson)
+    identity = None
+    if lesson.audience == "家长":
+        identity = {"label": "您是孩子的", "options": ["父亲", "母亲", "祖辈", "其他亲属", "其他监护人"]}
+    hand_in = "交给老师" if lesson.audience == "学生" else "交给班主任或主讲老师"
+    data = {
+        "doc_title": f"{lesson.title}（反馈表）",
+        "school": school_name,
+        "title": f"{_series(course)}反馈表",
+        "lines": [{"label": "课题", "value": lesson.title}],
+        "blanks": [{"label": "日期", "width": 34}, {"label": "班级", "width": 34}],
+        "intro": (
+            f"谢谢{you}来听这节课！请在每一行最符合{you}想法的方框里打“√”，再写几句{you}的想法。"
+            f"本表不记名，填好后{hand_in}。"
+        ),
+        "identity": identity,
+        "scale_title": f"听完这节课，{you}能做到下面这些吗？",
+        "scale_header": "本课目标",
+        "scale": ["完全能", "基本能", "说不准", "不太能", "不能"],
+        "objectives": objectives,
+        "open_title": f"说说{you}的想法",
+        "questions": questions,
+        "open_lines": 3,
+        "thanks": f"谢谢{you}的参与！",
+        "footer": None,
+    }
+    return PrintJob(template="feedback", variants=(data,), max_pages=None, model=_model_json(lesson, course))
+
+
+# ---------------------------------------------------------------------------------------------
+# Blank forms
+# ---------------------------------------------------------------------------------------------
+
+
+def _option_list(options: Iterable[str]) -> list[dict[str, Any]]:
+    return [{"text": text, "short": len(text) <= _SHORT_OPTION} for text in options]
+
+
+def _field_rows(block: FieldsBlock) -> list[list[dict[str, Any]]]:
+    """Arrange fields into rows of ``columns`` slots.
+
+    A wide field takes a whole row; a wide or single-column field with several lines is
+    "stacked" (its label on top, room to write below, across the full width). When a row is cut
+    short by a wide field, its last field stretches to the end of the row instead of leaving an
+    empty cell.
+    """
+    columns = block.columns
+    rows: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+
+    def cell(item: FormField, slot: int, span: int, stacked: bool) -> dict[str, Any]:
+        return {"label": item.label, "options": _option_list(item.options), "lines": item.lines,
+                "slot": slot, "span": span, "stacked": stacked}
+
+    def close() -> None:
+        if current:
+            used = sum(c["span"] for c in current)
+            current[-1]["span"] += columns - used
+            rows.append(list(current))
+            current.clear()
+
+    for item in block.fields:
+        if item.wide or columns == 1:
+            close()
+            rows.append([cell(item, 0, columns, stacked=item.lines > 1)])
+            continue
+        current.append(cell(item, len(current), 1, stacked=False))
+        if len(current) == columns:
+            close()
+    close()
+    return rows
+
+
+def _form_blocks(form: Form) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for block in form.blocks:
+        if isinstance(block, HeadingBlock):
+            blocks.append({"kind": "heading", "text": block.heading})
+        elif isinstance(block, TextBlock):
+            blocks.append({"kind": "text", "paragraphs": list(block.text)})
+        elif isinstance(block, FieldsBlock):
+            blocks.append({"kind": "fields", "columns": block.columns, "rows": _field_rows(block)})
+        elif isinstance(block, TableBlock):
+            spec = block.table
+            blocks.append({
+                "kind": "table",
+                "columns": [{"label": c.label, "width": c.width} for c in spec.columns],
+                "rows": spec.rows,
+                "numbered": spec.numbered,
+                "number_label": "序号",
+            })
+        elif isinstance(block, SignaturesBlock):
+            blocks.append({"kind": "signatures",
+                           "items": [{"label": s.label, "date": s.date} for s in block.signatures]})
+        else:  # pragma: no cover - the model admits no other block
+            raise GongyuError(f"表格“{form.id}”中有无法排版的内容块：{type(block).__name__}")
+    return blocks
+
+
+def form_job(form: Form, *, school_name: str | None = None) -> PrintJob:
+    """A blank form, optionally headed with a school's name."""
+    data = {
+        "doc_title": form.title if not school_name else f"{school_name}{form.title}",
+        "school": school_name or None,
+        "title": form.title,
+        "flipped": form.orientation == "横向",
+        "blocks": _form_blocks(form),
+        "note_label": "填表说明",
+        "note": form.note,
+        "footer": None,
+    }
+    return PrintJob(template="form", variants=(data,), max_pages=None,
+                    model=_model_json(form) | {"school": school_name})
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------
+
+
+def render_job(job: PrintJob) -> bytes:
+    """Compile ``job``; with a page budget, the first variant that fits (else the last one tried)."""
+    engine = get_engine()
+    pdf = b""
+    for data in job.variants:
+        pdf, pages = engine.compile(job.template, data)
+        if job.max_pages is None or pages <= job.max_pages:
+            break
+    return pdf
+
+
+def render_handout(lesson: Lesson, course: Course, url: str, *, large: bool = False) -> bytes:
+    """A4 handout of ``lesson`` (≤ 2 pages; large print ≤ 3 pages) with a QR code to ``url``.
+
+    ``url`` is the full address of the lesson's page; an empty string leaves the QR code out.
+    """
+    return render_job(handout_job(lesson, course, url, large=large))
+
+
+def render_signin(lesson: Lesson, course: Course, *, school_name: str | None = None) -> bytes:
+    """A4 sign-in sheet (签到表) of a session of ``lesson``, rows down to the foot of the page."""
+    return render_job(signin_job(lesson, course, school_name=school_name))
+
+
+def render_feedback(lesson: Lesson, course: Course, *, school_name: str | None = None) -> bytes:
+    """A4 feedback form (反馈表): a five-point scale per objective of ``lesson``, three open questions."""
+    return render_job(feedback_job(lesson, course, school_name=school_name))
+
+
+def render_form(form: Form, *, school_name: str | None = None) -> bytes:
+    """A blank ``form`` laid out from its blocks; headed with ``school_name`` when given."""
+    return render_job(form_job(form, school_name=school_name))
+
+
+def lesson_jobs(lesson: Lesson, course: Course, url: str,
+                *, school_name: str | None = None) -> list[tuple[str, str, str, PrintJob]]:
+    """(kind, file name, label, job) for every printable of a lesson, in display order."""
+    jobs = {
+        "handout": handout_job(lesson, course, url),
+        "handout-large": handout_job(lesson, course, url, large=True),
+        "signin": signin_job(lesson, course, school_name=school_name),
+        "feedback": feedback_job(lesson, course, school_name=school_name),
+    }
+    return [(kind, name, label, jobs[kind]) for kind, name, label in LESSON_PRINTABLES]
+
+
+def cache_key(job: PrintJob, fingerprint: str, digest: str) -> str:
+    """Hash of the model JSON, the data laid out (which includes the URL), the templates and the engine."""
+    text = to_json({"model": job.model, "template": job.template, "variants": list(job.variants),
+                    "max_pages": job.max_pages, "templates": digest, "engine": fingerprint})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached_render(job: PrintJob, cache_dir: Path, owner: str, kind: str) -> Path:
+    """The PDF of ``job`` under ``cache_dir/printables/<owner>/``; rendered only if not cached yet."""
+    engine = get_engine()
+    key = cache_key(job, engine.fingerprint, templates_digest())
+    path = safe_child(cache_dir / "printables", owner, f"{kind}-{key[:24]}.pdf")
+    if not path.is_file():
+        write_bytes(path, render_job(job))
+    return path
+
+
+def site_printables(corpus: Corpus, site_url: str, cache_dir: Path) -> list[Download]:
+    """Render every lesson's and form's printables into the cache; return their download records.
+
+    URIs: ``print/lessons/<lesson-id>/{handout,handout-large,signin,feedback}.pdf`` and
+    ``print/forms/<form-id>.pdf``. ``site_url`` is the site's address for the QR codes (empty:
+    no QR code). Unchanged sources are taken from ``cache_dir`` without rendering.
+    """
+    get_engine()  # no CJK font: the Chinese error comes here, before any work
+    downloads: list[Download] = []
+    for lesson_id in sorted(corpus.lessons):
+        lesson = corpus.lessons[lesson_id]
+        course_id = corpus.lesson_course.get(lesson_id)
+        if course_id is None or course_id not in corpus.courses:
+            raise GongyuError(f"课时“{lesson_id}”不属于任何课程，无法生成打印材料；请在课程的 _course.yml 中列出它")
+        course = corpus.courses[course_id]
+        url = page_url(site_url, f"lessons/{lesson_id}/")
+        for kind, name, label, job in lesson_jobs(lesson, course, url):
+            path = cached_render(job, cache_dir, lesson_id, kind)
+            downloads.append(Download(owner=lesson_id, uri=f"print/lessons/{lesson_id}/{name}", label=label,
+                                      kind=kind, path=path))
+    for form_id in sorted(corpus.forms):
+        path = cached_render(form_job(corpus.forms[form_id]), cache_dir, form_id, "form")
+        downloads.append(Download(owner=form_id, uri=f"print/forms/{form_id}.pdf", label=FORM_LABEL,
+                                  kind="form", path=path))
+    return downloads

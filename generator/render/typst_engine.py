@@ -1,0 +1,138 @@
+"""Typst as a PDF engine: warm compilers, fonts limited to the CJK folders we found.
+
+Typst is driven through the PyPI ``typst`` package. Each template (``templates/<name>.typ``) gets
+its own :class:`typst.Compiler`, created once and kept for the life of the process: a compiler
+remembers fonts it has parsed and layout it has done, so the second document costs a few
+milliseconds instead of the ~100 ms of a cold start.
+
+Data reaches a template only as JSON in ``sys.inputs.data``; a template decodes it with
+``json(bytes(sys.inputs.data))`` and uses the strings as values, never as markup. Nothing from a
+content file is ever spliced into Typst source.
+
+Fonts: Typst sees only the folders of the fonts :func:`generator.fonts.find_fonts` picked (plus the
+fonts built into Typst itself) and never the system at large, so a PDF comes out the same on every
+machine with the same fonts. :func:`get_engine` calls ``find_fonts()`` before anything else, which
+raises a Chinese error naming ``fonts-noto-cjk`` when no CJK font exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import GongyuError
+from ..fonts import FontSet, find_fonts
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+#: Bumped whenever the way data is turned into a PDF changes outside the templates (Python-side
+#: layout decisions); together with the ``typst`` package version it is part of every cache key.
+LAYOUT_REVISION = 1
+
+#: The label every template puts its final page count under (see ``lib.typ``).
+_PAGES_LABEL = "<gongyu-pages>"
+
+#: A fixed creation time (2000-01-01 UTC). Templates also set ``date: none``; this is belt and braces.
+_TIMESTAMP = 946684800
+
+
+def _typst_version() -> str:
+    try:
+        return importlib.metadata.version("typst")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - an unusual install
+        import typst
+
+        return str(getattr(typst, "__version__", "unknown"))
+
+
+ENGINE_VERSION = f"typst-py {_typst_version()} / gongyu-layout {LAYOUT_REVISION}"
+
+
+def templates_digest() -> str:
+    """SHA-256 over every template file (name and text), so editing any template changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATES_DIR.glob("*.typ")):
+        digest.update(path.name.encode("utf-8") + b"\x00")
+        digest.update(path.read_bytes() + b"\x00")
+    return digest.hexdigest()
+
+
+def to_json(data: Any) -> str:
+    """Canonical JSON (sorted keys, no ASCII escaping): the same data always gives the same text."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class TypstEngine:
+    """One warm Typst compiler per template, sharing one font book."""
+
+    def __init__(self, fonts: FontSet) -> None:
+        import typst
+
+        self._typst = typst
+        self.fonts = fonts
+        # Only the folders of the fonts we chose; Typst's own bundled fonts stay available as the
+        # last fallback (they ship inside the package, so they are the same everywhere).
+        self._font_book = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
+                                      font_paths=list(fonts.folders))
+        self._compilers: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self.families = {role: fonts.family(role) for role in ("serif", "sans")}
+        self.fingerprint = ENGINE_VERSION + " / fonts " + to_json(
+            {role: [fonts.family(role), Path(fonts.files.get(role, fonts.files["serif"])).name]
+             for role in ("serif", "sans", "serif_bold", "sans_bold")}
+        )
+        self.compiles = 0  # how many documents were compiled (tests use it to see cache hits)
+
+    def _compiler(self, template: str) -> Any:
+        compiler = self._compilers.get(template)
+        if compiler is None:
+            path = TEMPLATES_DIR / f"{template}.typ"
+            if not path.is_file():
+                raise GongyuError(f"找不到排版模板 {path}；安装可能不完整，请重新安装 gongyu")
+            compiler = self._typst.Compiler(str(path), root=str(TEMPLATES_DIR), font_paths=self._font_book,
+                                            ignore_system_fonts=True)
+            self._compilers[template] = compiler
+        return compiler
+
+    def compile(self, template: str, data: Mapping[str, Any]) -> tuple[bytes, int]:
+        """Render ``template`` with ``data``; return the PDF bytes and its number of pages.
+
+        ``data`` gains a ``fonts`` entry (the family per role) before it is handed to Typst.
+        """
+        payload = dict(data)
+        payload["fonts"] = self.families
+        inputs = {"data": to_json(payload)}
+        with self._lock:
+            compiler = self._compiler(template)
+            try:
+                pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=_TIMESTAMP)
+                pages = compiler.query(_PAGES_LABEL, field="value", one=True)
+            except self._typst.TypstError as exc:
+                message = getattr(exc, "message", None) or str(exc)
+                raise GongyuError(
+                    f"排版 PDF 失败（模板 {template}.typ）：{message}。这是程序的问题而不是内容的问题，"
+                    "请加上 --debug 重新运行，并把输出发给维护人员"
+                ) from exc
+            self.compiles += 1
+        if not isinstance(pdf, bytes):  # pragma: no cover - a multi-file export is never asked for
+            raise GongyuError(f"排版 PDF 失败（模板 {template}.typ）：没有得到 PDF 数据")
+        return pdf, int(json.loads(pages))
+
+
+_engine: TypstEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> TypstEngine:
+    """The process-wide warm engine; finding the CJK fonts (or failing clearly) comes first."""
+    global _engine
+    fonts = find_fonts()  # raises the Chinese "install fonts-noto-cjk" error before any rendering
+    with _engine_lock:
+        if _engine is None or _engine.fonts != fonts:
+            _engine = TypstEngine(fonts)
+        return _engine

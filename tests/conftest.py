@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MINI = REPO / "tests" / "fixtures" / "mini"
+
+
+def gongyu(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would, in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or REPO, capture_output=True,
+                          text=True, encoding="utf-8")
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A copy of the small fixture corpus with the project's mkdocs.yml and docs/."""
+    root = tmp_path / "project"
+    shutil.copytree(MINI, root)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    return root

@@ -1,0 +1,154 @@
+"""Building the site: pages exist, Chinese search is segmented, nothing loads from another host."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.errors import GongyuError
+
+from .conftest import REPO, gongyu
+
+
+class _Loads(HTMLParser):
+    """Collects every URL an HTML page makes the browser fetch (not plain links)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source", "embed", "track") and values.get("src"):
+            self.urls.append(values["src"] or "")
+        if tag == "link" and (values.get("rel") or "") in ("stylesheet", "preload", "modulepreload", "icon", "prefetch",
+                                                           "preconnect", "dns-prefetch", "manifest"):
+            self.urls.append(values.get("href") or "")
+        if tag == "object" and values.get("data"):
+            self.urls.append(values["data"] or "")
+        style = values.get("style") or ""
+        self.urls += re.findall(r"url\(([^)]+)\)", style)
+
+
+def external_loads(site: Path) -> list[str]:
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Loads()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(site)}: {url}" for url in parser.urls if re.match(r"^(https?:)?//", url.strip("'\""))]
+    for sheet in sorted(site.rglob("*.css")):
+        text = sheet.read_text(encoding="utf-8", errors="replace")
+        for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", text) + re.findall(r"@import\s+['\"]((?:https?:)?//[^'\"]+)", text):
+            found.append(f"{sheet.relative_to(site)}: {url}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from .conftest import MINI
+
+    root = tmp_path_factory.mktemp("site") / "project"
+    shutil.copytree(MINI, root)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    build_site(root, pdf=False)
+    return root
+
+
+def test_every_item_has_a_page(built: Path) -> None:
+    site = built / "site"
+    for path in ("index.html", "lessons/demo-lesson/index.html", "lessons/demo-drowning/index.html",
+                 "plans/demo-plan/index.html", "forms/demo-form/index.html", "courses/demo-course/index.html",
+                 "parents/demo-article/index.html", "parents/index.html", "teachers/index.html", "schools/index.html",
+                 "stages/chuzhong/index.html", "topics/kongchuo-baoxue/index.html", "tags/index.html"):
+        assert (site / path).is_file(), path
+
+
+def test_lesson_page_shows_agenda_with_minutes(built: Path) -> None:
+    html = (built / "site/lessons/demo-lesson/index.html").read_text(encoding="utf-8")
+    assert "<th>分钟</th>" in html and "<td>25</td>" in html
+    assert "亲子作业" in html and "讨论" in html
+
+
+def test_plan_page_shows_rules_in_words(built: Path) -> None:
+    html = (built / "site/plans/demo-plan/index.html").read_text(encoding="utf-8")
+    assert "每年1月和7月的20日至月底" in html
+    assert "每学期开学第一周" in html
+    assert "小学辍学率低于0.18%" in html
+
+
+def test_search_index_holds_segmented_chinese(built: Path) -> None:
+    index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
+    texts = {doc["location"]: doc["text"] for doc in index["docs"]}
+    article = next(text for location, text in texts.items() if location.startswith("parents/demo-article/#"))
+    words = [w for w in re.split(r"[\s\u200b]+", re.sub(r"<[^>]+>", " ", article)) if w]
+    assert "孩子" in words and "不想" in words and "上学" in words
+    assert "控辍保学" in " ".join(texts.values()).replace("\u200b", " ").split()
+
+
+def test_no_request_to_another_host(built: Path) -> None:
+    assert external_loads(built / "site") == []
+    html = (built / "site/index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+
+
+def test_navigation_stays_small(built: Path) -> None:
+    html = (built / "site/lessons/demo-lesson/index.html").read_text(encoding="utf-8")
+    assert html.count('class="md-nav__link') < 40
+
+
+def test_failed_build_keeps_previous_site(built: Path) -> None:
+    site = built / "site"
+    before = (site / "index.html").read_bytes()
+    lesson = built / "courses/demo-course/demo-lesson.yml"
+    good = lesson.read_text(encoding="utf-8")
+    lesson.write_text(good.replace("duration: 60", "duration: 六十"), encoding="utf-8")
+    try:
+        with pytest.raises(GongyuError):
+            build_site(built, pdf=False)
+    finally:
+        lesson.write_text(good, encoding="utf-8")
+    assert (site / "index.html").read_bytes() == before
+    assert not list(built.glob(".site.tmp-*"))
+
+
+def test_broken_link_in_article_fails_strict_build(tmp_path: Path, built: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(built, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    article = root / "content/parents/demo-article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n见[另一篇](missing.md)。\n", encoding="utf-8")
+    result = gongyu("--root", str(root), "build", "--no-pdf")
+    assert result.returncode == 1
+    assert "content/parents/demo-article.md:" in result.stderr and "missing.md" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plugin_works_from_a_fresh_mkdocs_yml(tmp_path: Path, built: Path) -> None:
+    other = tmp_path / "elsewhere"
+    (other / "docs").mkdir(parents=True)
+    (other / "docs" / "about.md").write_text("# 关于\n", encoding="utf-8")
+    (other / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: 测试
+        theme: {{name: material, language: zh}}
+        plugins:
+          - search
+          - gongyu:
+              root: {built.as_posix()}
+              pdf: false
+              packs: false
+        """), encoding="utf-8")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(other / "mkdocs.yml"), site_dir=str(other / "site"))
+    build(config)
+    assert (other / "site/lessons/demo-lesson/index.html").is_file()
+    assert (other / "site/plans/demo-plan/index.html").is_file()
+    assert external_loads(other / "site") == []
