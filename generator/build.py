@@ -130,6 +130,15 @@ def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
     write_bytes(archive, buffer.getvalue())
 
 
+def content_epoch(corpus) -> int:  # type: ignore[no-untyped-def]
+    """A build date that depends only on the content: the newest article's ``updated`` day."""
+    import calendar
+
+    days = [article.meta.updated for article in corpus.articles.values()]
+    newest = max(days) if days else None
+    return calendar.timegm(newest.timetuple()) if newest else 1767225600
+
+
 def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = False, pdf: bool = True) -> BuildResult:
     """Check the corpus, build the site strictly into a staging folder and swap it into place."""
     from .corpus import load_corpus
@@ -138,9 +147,9 @@ def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = Fals
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
-    load_corpus(root)  # fail fast with every content problem before MkDocs starts
+    corpus = load_corpus(root)  # fail fast with every content problem before MkDocs starts
     dest = (site_dir or root / "site").resolve()
-    with staged_dir(dest) as tmp:
+    with staged_dir(dest) as tmp, _env(SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH") or str(content_epoch(corpus))):
         pages = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root)
     archive = None
     if offline:

@@ -27,11 +27,15 @@ from .models import Course, Form, Lesson
 from .models.form import FieldsBlock, FormField, HeadingBlock, SignaturesBlock, TableBlock, TextBlock
 from .render.typst_engine import get_engine, templates_digest, to_json
 
-#: Type sizes (pt) tried in turn until a handout fits its page budget.
-HANDOUT_SIZES: tuple[float, ...] = (11, 10.5, 10, 9.5, 9)
-LARGE_SIZES: tuple[float, ...] = (18, 17, 16, 15, 14)
-HANDOUT_MAX_PAGES = 2
-LARGE_MAX_PAGES = 3
+#: (type size in pt, page budget) tried in turn until a handout fits: one page at a comfortable
+#: size if possible, else two pages; the last attempt is taken whatever its length.
+HANDOUT_ATTEMPTS: tuple[tuple[float, int | None], ...] = (
+    (12, 1), (11.5, 1), (11, 1), (10.5, 1), (12, 2), (11, 2), (10.5, 2), (10, 2), (9.5, 2), (9, None),
+)
+#: Large print stays at 14 pt or more and within three pages.
+LARGE_ATTEMPTS: tuple[tuple[float, int | None], ...] = ((18, 3), (17, 3), (16, 3), (15, 3), (14, None))
+#: Blank forms: (type size, row-height factor); a smaller step is taken only if it saves a page.
+FORM_STEPS: tuple[tuple[float, float], ...] = ((10.5, 1.0), (10, 0.92), (9.5, 0.85))
 
 #: Options up to this many characters are kept on one line with their check box.
 _SHORT_OPTION = 8
@@ -48,11 +52,16 @@ FORM_LABEL = "空白表格"
 
 @dataclass(frozen=True)
 class PrintJob:
-    """What to render: a template and one or more data variants, tried until one fits."""
+    """What to render: a template and the data variants to try.
+
+    ``attempts`` pairs each variant with a page budget (``None``: accept it whatever its length);
+    the first variant within its budget wins. With ``save_page`` the first variant is kept unless
+    a later one comes out at fewer pages (a form should not leave its signatures alone on a page).
+    """
 
     template: str
-    variants: tuple[dict[str, Any], ...]
-    max_pages: int | None = None
+    attempts: tuple[tuple[dict[str, Any], int | None], ...]
+    save_page: bool = False
     model: dict[str, Any] = field(default_factory=dict)  # the source model(s), for the cache key
 
 
@@ -126,11 +135,10 @@ def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False
         "take_home": list(lesson.take_home),
         "footer": f"{course.title} · {lesson.title}",
     }
-    sizes = LARGE_SIZES if large else HANDOUT_SIZES
+    steps = LARGE_ATTEMPTS if large else HANDOUT_ATTEMPTS
     return PrintJob(
         template="handout",
-        variants=tuple({**base, "size": size} for size in sizes),
-        max_pages=LARGE_MAX_PAGES if large else HANDOUT_MAX_PAGES,
+        attempts=tuple(({**base, "size": size}, budget) for size, budget in steps),
         model=_model_json(lesson, course) | {"url": url},
     )
 
@@ -168,7 +176,7 @@ def signin_job(lesson: Lesson, course: Course, *, school_name: str | None = None
         "privacy": "本表只用于统计本次活动的出勤，由学校保管，不张贴、不外传。",
         "footer": None,
     }
-    return PrintJob(template="signin", variants=(data,), max_pages=None, model=_model_json(lesson, course))
+    return PrintJob(template="signin", attempts=((data, None),), model=_model_json(lesson, course))
 
 
 def feedback_questions(lesson: Lesson) -> tuple[list[str], list[str]]:
@@ -218,7 +226,7 @@ def feedback_job(lesson: Lesson, course: Course, *, school_name: str | None = No
         "thanks": f"谢谢{you}的参与！",
         "footer": None,
     }
-    return PrintJob(template="feedback", variants=(data,), max_pages=None, model=_model_json(lesson, course))
+    return PrintJob(template="feedback", attempts=((data, None),), model=_model_json(lesson, course))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,8 +311,12 @@ def form_job(form: Form, *, school_name: str | None = None) -> PrintJob:
         "note": form.note,
         "footer": None,
     }
-    return PrintJob(template="form", variants=(data,), max_pages=None,
-                    model=_model_json(form) | {"school": school_name})
+    return PrintJob(
+        template="form",
+        attempts=tuple(({**data, "size": size, "row_scale": scale}, None) for size, scale in FORM_STEPS),
+        save_page=True,
+        model=_model_json(form) | {"school": school_name},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,12 +325,20 @@ def form_job(form: Form, *, school_name: str | None = None) -> PrintJob:
 
 
 def render_job(job: PrintJob) -> bytes:
-    """Compile ``job``; with a page budget, the first variant that fits (else the last one tried)."""
+    """Compile ``job``, trying its variants as described in :class:`PrintJob`."""
     engine = get_engine()
+    if job.save_page:
+        first, pages = engine.compile(job.template, job.attempts[0][0])
+        if pages > 1:
+            for data, _budget in job.attempts[1:]:
+                pdf, fewer = engine.compile(job.template, data)
+                if fewer < pages:
+                    return pdf
+        return first
     pdf = b""
-    for data in job.variants:
+    for data, budget in job.attempts:
         pdf, pages = engine.compile(job.template, data)
-        if job.max_pages is None or pages <= job.max_pages:
+        if budget is None or pages <= budget:
             break
     return pdf
 
@@ -360,8 +380,8 @@ def lesson_jobs(lesson: Lesson, course: Course, url: str,
 
 def cache_key(job: PrintJob, fingerprint: str, digest: str) -> str:
     """Hash of the model JSON, the data laid out (which includes the URL), the templates and the engine."""
-    text = to_json({"model": job.model, "template": job.template, "variants": list(job.variants),
-                    "max_pages": job.max_pages, "templates": digest, "engine": fingerprint})
+    text = to_json({"model": job.model, "template": job.template, "attempts": [list(a) for a in job.attempts],
+                    "save_page": job.save_page, "templates": digest, "engine": fingerprint})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -152,3 +152,14 @@ def test_plugin_works_from_a_fresh_mkdocs_yml(tmp_path: Path, built: Path) -> No
     assert (other / "site/lessons/demo-lesson/index.html").is_file()
     assert (other / "site/plans/demo-plan/index.html").is_file()
     assert external_loads(other / "site") == []
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, built: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    build_site(built, site_dir=first, pdf=False)
+    build_site(built, site_dir=second, pdf=False)
+    files_a = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert files_a == files_b
+    differing = [str(p) for p in files_a if (first / p).read_bytes() != (second / p).read_bytes()]
+    assert differing == []

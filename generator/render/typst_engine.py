@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import re
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -114,6 +115,9 @@ class TypstEngine:
                 pages = compiler.query(_PAGES_LABEL, field="value", one=True)
             except self._typst.TypstError as exc:
                 message = getattr(exc, "message", None) or str(exc)
+                where = re.search(r"┌─ (\S+)", getattr(exc, "diagnostic", "") or "")
+                if where:
+                    message += f"（{where.group(1)}）"
                 raise GongyuError(
                     f"排版 PDF 失败（模板 {template}.typ）：{message}。这是程序的问题而不是内容的问题，"
                     "请加上 --debug 重新运行，并把输出发给维护人员"
