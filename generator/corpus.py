@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import GongyuError, Problem, ProblemList
-from .load import SourceDoc, load_yaml_file, parse_yaml, read_text, split_front_matter, validate
+from .load import SourceDoc, load_front_matter, load_yaml_file, validate
 from .models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
 
 Kind = Literal["article", "course", "lesson", "plan", "form"]
@@ -43,6 +43,8 @@ class Corpus:
     school_files: dict[str, Path] = field(default_factory=dict)
     #: Ids (file stems) of documents that failed to load: references to them are not reported twice.
     broken: set[str] = field(default_factory=set)
+    #: Ids whose file is named differently: already reported, so "not listed" is not reported again.
+    misnamed: set[str] = field(default_factory=set)
 
     def title_of(self, item_id: str) -> str:
         kind = self.kinds.get(item_id)
@@ -67,19 +69,20 @@ def _register(corpus: Corpus, problems: ProblemList, item_id: str, kind: Kind, d
     return True
 
 
-def _expect_stem(doc: SourceDoc, item_id: str, path: Path, problems: ProblemList) -> None:
+def _expect_stem(doc: SourceDoc, item_id: str, path: Path, problems: ProblemList, corpus: Corpus) -> None:
     if path.stem != item_id:
         problems.add(doc.problem(("id",), f"编号“{item_id}”与文件名“{path.name}”不一致",
                                  f"请把文件改名为 {item_id}{path.suffix}，或把 id 改为 {path.stem}"))
+        # references by either name would only repeat this one mistake
+        corpus.broken.add(path.stem)
+        corpus.misnamed.add(item_id)
 
 
 def _load_article(path: Path, problems: ProblemList, corpus: Corpus) -> None:
     shown = shown_path(path)
-    text = read_text(path, shown)
-    front, body, body_line = split_front_matter(text, shown)
-    doc = parse_yaml(front, shown, line_offset=1)
+    doc, body, body_line = load_front_matter(path, shown)
     meta = validate(ArticleMeta, doc)
-    _expect_stem(doc, meta.id, path, problems)
+    _expect_stem(doc, meta.id, path, problems, corpus)
     if _register(corpus, problems, meta.id, "article", doc, path):
         corpus.articles[meta.id] = Article(meta=meta, body=body, source=shown, body_line=body_line)
 
@@ -96,16 +99,69 @@ def _try(problems: ProblemList, action, path: Path, *args) -> None:  # type: ign
 def _load_yaml_doc(path: Path, model, kind: Kind, problems: ProblemList, corpus: Corpus):  # type: ignore[no-untyped-def]
     doc = load_yaml_file(path, shown_path(path))
     item = validate(model, doc)
-    _expect_stem(doc, item.id, path, problems)
+    _expect_stem(doc, item.id, path, problems, corpus)
     if _register(corpus, problems, item.id, kind, doc, path):
         getattr(corpus, {"course": "courses", "lesson": "lessons", "plan": "plans", "form": "forms"}[kind])[item.id] = item
     return item
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+#: Extensions of the files that are read; names are matched case-sensitively, as on Linux.
+_EXTENSIONS = {"yaml": (".yml", ".yaml"), "markdown": (".md",)}
+
+
+def _misnamed(path: Path, kind: str) -> Problem | None:
+    """A file that was surely meant to be read but will not be: ``x.yml.txt``, ``x.YML``, ``x.yml ``."""
+    name = path.name
+    wanted = _EXTENSIONS[kind]
+    for ext in wanted:
+        fixed = None
+        if name.lower().endswith(ext + ".txt"):
+            fixed = name[: -len(ext + ".txt")] + ext
+            hint = "Windows 默认隐藏扩展名，文件实际叫“{name}”；请在资源管理器中打开“文件扩展名”显示后改名为“{fixed}”"
+        elif name.lower().rstrip(" .").endswith(ext) and not name.endswith(ext):
+            fixed = name.rstrip(" .")
+            fixed = fixed[: -len(ext)] + ext
+            hint = "扩展名必须是小写的“{ext}”，且后面不能有空格或点；请改名为“{fixed}”"
+        if fixed is not None:
+            return Problem(shown_path(path), 0, 0, f"文件“{name}”的扩展名不对，这个文件没有被读取",
+                           hint.format(name=name, fixed=fixed, ext=ext))
+    return None
+
+
+def _listing(folder: Path, problems: ProblemList) -> list[Path]:
+    """The entries of ``folder``, sorted; hidden entries (``.x``, macOS ``._x`` on USB sticks) are skipped."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError as exc:
+        problems.add(Problem(shown_path(folder), 0, 0, f"无法读取文件夹：{exc.strerror or type(exc).__name__}",
+                             "请检查文件夹是否存在、是否有读取权限"))
+        return []
+    return sorted(entry for entry in entries if not entry.name.startswith("."))
+
+
+def _files(folder: Path, kind: str, problems: ProblemList) -> list[Path]:
+    """The files of one kind directly in ``folder``; misnamed ones are reported, not silently skipped."""
     if not folder.is_dir():
         return []
-    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yml", ".yaml"))
+    found = []
+    for entry in _listing(folder, problems):
+        if not entry.is_file():
+            continue
+        if entry.suffix in _EXTENSIONS[kind]:
+            found.append(entry)
+        else:
+            problem = _misnamed(entry, kind)
+            if problem is not None:
+                problems.add(problem)
+    return found
+
+
+def _markdown_files(folder: Path, problems: ProblemList) -> list[Path]:
+    """Every Markdown file under ``folder``, depth first in sorted order, hidden folders skipped."""
+    found = _files(folder, "markdown", problems)
+    for entry in _listing(folder, problems):
+        if entry.is_dir() and not entry.is_symlink():
+            found.extend(_markdown_files(entry, problems))
     return found
 
 
@@ -117,33 +173,35 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
 
     content = root / "content"
     if content.is_dir():
-        for path in sorted(content.rglob("*.md")):
+        for path in sorted(_markdown_files(content, problems)):
             _try(problems, _load_article, path, problems, corpus)
 
     courses = root / "courses"
     if courses.is_dir():
-        for folder in sorted(p for p in courses.iterdir() if p.is_dir()):
+        for folder in (p for p in _listing(courses, problems) if p.is_dir()):
             course_file = folder / "_course.yml"
             if not course_file.is_file():
+                lessons = _files(folder, "yaml", problems)
                 problems.add(Problem(shown_path(folder), 0, 0, "课程文件夹中缺少 _course.yml",
-                                     "每个课程文件夹都要有一个 _course.yml，写明课程名称和课时顺序"))
+                                     "每个课程文件夹都要有一个 _course.yml，写明课程名称和课时顺序"
+                                     + ("" if lessons else "；不用的空文件夹请删除")))
                 continue
-            for path in _yaml_files(folder):
+            for path in _files(folder, "yaml", problems):
                 if path.name == "_course.yml":
                     _try(problems, _load_course, path, folder, problems, corpus)
                 else:
                     _try(problems, _load_yaml_doc, path, Lesson, "lesson", problems, corpus)
 
     plans = root / "plans"
-    for path in _yaml_files(plans):
+    for path in _files(plans, "yaml", problems):
         _try(problems, _load_yaml_doc, path, PlanTemplate, "plan", problems, corpus)
-    for path in _yaml_files(plans / "forms"):
+    for path in _files(plans / "forms", "yaml", problems):
         _try(problems, _load_yaml_doc, path, Form, "form", problems, corpus)
 
     _check_references(corpus, problems)
 
     if schools:
-        for path in _yaml_files(plans / "schools"):
+        for path in _files(plans / "schools", "yaml", problems):
             try:
                 load_school(path, corpus)
             except GongyuError as exc:
@@ -201,7 +259,8 @@ def _check_references(corpus: Corpus, problems: ProblemList) -> None:
                 corpus.lesson_course[lesson_id] = course_id
     for lesson_id, lesson in sorted(corpus.lessons.items()):
         doc = corpus.sources[lesson_id]
-        if lesson_id not in listed:
+        own_course = corpus.files[lesson_id].parent.name
+        if lesson_id not in listed and lesson_id not in corpus.misnamed and own_course not in corpus.broken:
             problems.add(doc.problem(("id",), f"课时“{lesson_id}”没有列在所属课程 _course.yml 的 lessons 中",
                                      "请在 _course.yml 的 lessons 列表里加上这个编号"))
         course = corpus.courses.get(listed.get(lesson_id, ""))

@@ -12,6 +12,7 @@ cache, so an unchanged lesson is never laid out twice.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from collections.abc import Iterable
@@ -35,7 +36,7 @@ HANDOUT_ATTEMPTS: tuple[tuple[float, int | None], ...] = (
 #: Large print stays at 14 pt or more and within three pages.
 LARGE_ATTEMPTS: tuple[tuple[float, int | None], ...] = ((18, 3), (17, 3), (16, 3), (15, 3), (14, None))
 #: Blank forms: (type size, row-height factor); a smaller step is taken only if it saves a page.
-FORM_STEPS: tuple[tuple[float, float], ...] = ((10.5, 1.0), (10, 0.92), (9.5, 0.85))
+FORM_STEPS: tuple[tuple[float, float], ...] = ((10.5, 1.0), (10, 0.92), (9.5, 0.85), (9, 0.78))
 
 #: Options up to this many characters are kept on one line with their check box.
 _SHORT_OPTION = 8
@@ -80,8 +81,12 @@ def page_url(site_url: str | None, path: str) -> str:
     return base.rstrip("/") + "/" + path.lstrip("/")
 
 
+@functools.lru_cache(maxsize=1024)
 def qr_svg(url: str) -> str:
-    """A QR code for ``url`` as SVG text, with the quiet zone scanners need."""
+    """A QR code for ``url`` as SVG text, with the quiet zone scanners need.
+
+    Cached: choosing the best mask takes segno ~10 ms, and both handouts of a lesson share a code.
+    """
     import segno
 
     code = segno.make(url, error="m", micro=False)
@@ -122,7 +127,7 @@ def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False
             {"label": "时长", "value": f"{lesson.duration} 分钟"},
             {"label": "形式", "value": lesson.format},
         ],
-        "qr": qr_svg(url) if url else None,
+        "qr_url": url or None,  # turned into an SVG QR code just before compiling (see _prepare)
         "qr_caption": "扫码打开本课网页",
         "labels": {
             "key_points": "本课要点",
@@ -324,22 +329,37 @@ def form_job(form: Form, *, school_name: str | None = None) -> PrintJob:
 # ---------------------------------------------------------------------------------------------
 
 
+def _prepare(data: dict[str, Any]) -> dict[str, Any]:
+    """Data as the template wants it: a ``qr_url`` becomes the SVG of its QR code, ``qr``."""
+    if "qr_url" not in data:
+        return data
+    prepared = {key: value for key, value in data.items() if key != "qr_url"}
+    prepared["qr"] = qr_svg(data["qr_url"]) if data["qr_url"] else None
+    return prepared
+
+
 def render_job(job: PrintJob) -> bytes:
     """Compile ``job``, trying its variants as described in :class:`PrintJob`."""
     engine = get_engine()
     if job.save_page:
-        first, pages = engine.compile(job.template, job.attempts[0][0])
+        first, pages = engine.compile(job.template, _prepare(job.attempts[0][0]))
         if pages > 1:
             for data, _budget in job.attempts[1:]:
-                pdf, fewer = engine.compile(job.template, data)
+                pdf, fewer = engine.compile(job.template, _prepare(data))
                 if fewer < pages:
                     return pdf
         return first
     pdf = b""
+    hopeless: set[int | None] = set()
     for data, budget in job.attempts:
-        pdf, pages = engine.compile(job.template, data)
+        if budget in hopeless:
+            continue
+        pdf, pages = engine.compile(job.template, _prepare(data))
         if budget is None or pages <= budget:
             break
+        if pages > budget + 1:
+            # far over budget: a slightly smaller type size will not do; skip to a larger budget
+            hopeless.add(budget)
     return pdf
 
 
@@ -388,7 +408,7 @@ def cache_key(job: PrintJob, fingerprint: str, digest: str) -> str:
 def cached_render(job: PrintJob, cache_dir: Path, owner: str, kind: str) -> Path:
     """The PDF of ``job`` under ``cache_dir/printables/<owner>/``; rendered only if not cached yet."""
     engine = get_engine()
-    key = cache_key(job, engine.fingerprint, templates_digest())
+    key = cache_key(job, engine.fingerprint, templates_digest(job.template))
     path = safe_child(cache_dir / "printables", owner, f"{kind}-{key[:24]}.pdf")
     if not path.is_file():
         write_bytes(path, render_job(job))

@@ -26,6 +26,13 @@ class Target(Strict):
     value: float = Field(ge=0, description="数值")
     unit: Label = Field(description="单位，例如 %、人、幅、次")
     note: Text | None = Field(default=None, description="说明")
+    school_stages: list[Literal["幼儿园", "小学", "初中", "高中"]] = Field(
+        default_factory=list, description="只适用于这些学段的学校（不写表示都适用），例如小学辍学率只写 [小学]"
+    )
+
+    def applies_to(self, stages: set[str]) -> bool:
+        """Whether a school teaching ``stages`` (see ``School.stages``) gets this target."""
+        return not self.school_stages or bool(stages & set(self.school_stages))
 
     def describe(self, value: float | None = None) -> str:
         number = self.value if value is None else value

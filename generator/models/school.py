@@ -15,6 +15,16 @@ from .common import Id, Label, Strict, Text
 from .daterule import DateRule
 
 SchoolType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校"]
+_TYPE_STAGES: dict[str, tuple[str, ...]] = {
+    "幼儿园": ("幼儿园",),
+    "小学": ("小学",),
+    "初中": ("初中",),
+    "九年一贯制": ("小学", "初中"),
+    "完全中学": ("初中", "高中"),
+    "高中": ("高中",),
+    "教学点": ("小学",),
+    "特殊教育学校": ("小学", "初中"),
+}
 _YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 
 
@@ -101,6 +111,11 @@ class School(Strict):
         if not 2000 <= first <= 2100:
             raise ValueError(f"学年“{value}”超出了支持的范围（2000—2100）")
         return value
+
+    @property
+    def stages(self) -> set[str]:
+        """The school stages a school of this type teaches (for stage-specific targets)."""
+        return set(_TYPE_STAGES[self.type])
 
     @property
     def first_year(self) -> int:

@@ -484,7 +484,9 @@ class PageBuilder:
             lines.append(md.bullets(plan.goals, ordered=True) + "\n")
         if plan.targets:
             lines.append("## 量化指标\n")
-            rows = [[md.text(t.metric), md.text(t.describe()), md.text(t.note or "")] for t in plan.targets]
+            rows = [[md.text(t.metric), md.text(t.describe()),
+                     md.text("；".join(filter(None, [f"适用于{'、'.join(t.school_stages)}" if t.school_stages else "", t.note or ""])))]
+                    for t in plan.targets]
             lines.append(md.raw_table(["指标", "要求", "说明"], rows) + "\n")
         if plan.principles:
             lines.append("## 工作原则\n")

@@ -54,12 +54,17 @@ def _typst_version() -> str:
 ENGINE_VERSION = f"typst-py {_typst_version()} / gongyu-layout {LAYOUT_REVISION}"
 
 
-def templates_digest() -> str:
-    """SHA-256 over every template file (name and text), so editing any template changes it."""
+#: Files every template imports.
+_SHARED_TEMPLATES = ("lib.typ",)
+
+
+def templates_digest(template: str) -> str:
+    """SHA-256 over the text of ``template`` and of the shared files it imports."""
     digest = hashlib.sha256()
-    for path in sorted(TEMPLATES_DIR.glob("*.typ")):
-        digest.update(path.name.encode("utf-8") + b"\x00")
-        digest.update(path.read_bytes() + b"\x00")
+    for name in (*_SHARED_TEMPLATES, f"{template}.typ"):
+        path = TEMPLATES_DIR / name
+        digest.update(name.encode("utf-8") + b"\x00")
+        digest.update((path.read_bytes() if path.is_file() else b"") + b"\x00")
     return digest.hexdigest()
 
 
