@@ -687,13 +687,15 @@ def resolve_plan(
     plan_doc: SourceDoc | None = None,
     school_doc: SourceDoc | None = None,
     adoption_index: int | None = None,
+    stages: set[str] | None = None,
 ) -> ResolvedPlan:
     """Apply a school's changes to ``plan`` and resolve every date in ``year``.
 
     ``adoption.events`` replaces the rule of a phase, event or duty, ``adoption.skip`` drops it
     (dropping a phase drops its events), ``adoption.targets`` replaces target values. Every rule
     that cannot be placed is reported at once: at the school's override when the school changed
-    it, else at the plan template's rule.
+    it, else at the plan template's rule. With ``stages`` (``School.stages``) only the targets
+    that apply to those school stages are kept (no junior-secondary dropout rate for a 小学).
     """
     overrides = dict(adoption.events) if adoption else {}
     skipped = set(adoption.skip) if adoption else set()
@@ -747,7 +749,8 @@ def resolve_plan(
     issue = None
     if year is not None:
         issue = adoption.issue_date if adoption and adoption.issue_date else year.autumn_start
-    targets = tuple((t, float(target_values.get(t.id, t.value))) for t in plan.targets)
+    targets = tuple((t, float(target_values.get(t.id, t.value))) for t in plan.targets
+                    if stages is None or t.applies_to(stages) or t.id in target_values)
     return ResolvedPlan(plan, year, title, issue, targets, tuple(phases), tuple(events), tuple(duties))
 
 

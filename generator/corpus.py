@@ -43,8 +43,8 @@ class Corpus:
     school_files: dict[str, Path] = field(default_factory=dict)
     #: Ids (file stems) of documents that failed to load: references to them are not reported twice.
     broken: set[str] = field(default_factory=set)
-    #: Ids whose file is named differently: already reported, so "not listed" is not reported again.
-    misnamed: set[str] = field(default_factory=set)
+    #: Files whose id differs from their name: already reported, so "not listed" is not reported again.
+    misnamed: set[Path] = field(default_factory=set)
 
     def title_of(self, item_id: str) -> str:
         kind = self.kinds.get(item_id)
@@ -57,9 +57,23 @@ class Corpus:
         return [self.lessons[lesson_id] for lesson_id in self.courses[course_id].lessons if lesson_id in self.lessons]
 
 
+_TABLES = {"article": "articles", "course": "courses", "lesson": "lessons", "plan": "plans", "form": "forms"}
+
+
 def _register(corpus: Corpus, problems: ProblemList, item_id: str, kind: Kind, doc: SourceDoc, path: Path) -> bool:
     if item_id in corpus.kinds:
         first = corpus.sources[item_id]
+        first_path = corpus.files[item_id]
+        if first_path in corpus.misnamed and path not in corpus.misnamed:
+            # A copied file that kept its id came first in sorted order; the file named after the id
+            # keeps it, and the copy is the one told to change.
+            problems.add(first.problem(("id",), f"编号“{item_id}”已被{KIND_NAMES[kind]} {doc.path} 使用",
+                                       "编号在整个内容库中必须唯一；请换一个编号（同时修改文件名）"))
+            del getattr(corpus, _TABLES[corpus.kinds[item_id]])[item_id]
+            corpus.kinds[item_id] = kind
+            corpus.sources[item_id] = doc
+            corpus.files[item_id] = path
+            return True
         problems.add(doc.problem(("id",), f"编号“{item_id}”已被{KIND_NAMES[corpus.kinds[item_id]]} {first.path} 使用",
                                  "编号在整个内容库中必须唯一；请换一个编号（同时修改文件名）"))
         return False
@@ -75,7 +89,7 @@ def _expect_stem(doc: SourceDoc, item_id: str, path: Path, problems: ProblemList
                                  f"请把文件改名为 {item_id}{path.suffix}，或把 id 改为 {path.stem}"))
         # references by either name would only repeat this one mistake
         corpus.broken.add(path.stem)
-        corpus.misnamed.add(item_id)
+        corpus.misnamed.add(path)
 
 
 def _load_article(path: Path, problems: ProblemList, corpus: Corpus) -> None:
@@ -101,7 +115,7 @@ def _load_yaml_doc(path: Path, model, kind: Kind, problems: ProblemList, corpus:
     item = validate(model, doc)
     _expect_stem(doc, item.id, path, problems, corpus)
     if _register(corpus, problems, item.id, kind, doc, path):
-        getattr(corpus, {"course": "courses", "lesson": "lessons", "plan": "plans", "form": "forms"}[kind])[item.id] = item
+        getattr(corpus, _TABLES[kind])[item.id] = item
     return item
 
 
@@ -228,7 +242,10 @@ def _check_references(corpus: Corpus, problems: ProblemList) -> None:
         if kind is None:
             import difflib
 
-            guess = difflib.get_close_matches(target, sorted(corpus.kinds), n=1, cutoff=0.6)
+            own = doc.data.get("id") if isinstance(doc.data, dict) else None
+            # only ids that would be accepted here, and never the document itself
+            candidates = sorted(item for item, k in corpus.kinds.items() if k in allowed and item != own)
+            guess = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
             hint = f"您是不是想写“{guess[0]}”？" if guess else "请检查编号是否拼写正确，或先创建它"
             problems.add(doc.problem(path, f"{what}“{target}”不存在", hint))
         elif kind not in allowed:
@@ -259,8 +276,8 @@ def _check_references(corpus: Corpus, problems: ProblemList) -> None:
                 corpus.lesson_course[lesson_id] = course_id
     for lesson_id, lesson in sorted(corpus.lessons.items()):
         doc = corpus.sources[lesson_id]
-        own_course = corpus.files[lesson_id].parent.name
-        if lesson_id not in listed and lesson_id not in corpus.misnamed and own_course not in corpus.broken:
+        lesson_file = corpus.files[lesson_id]
+        if lesson_id not in listed and lesson_file not in corpus.misnamed and lesson_file.parent.name not in corpus.broken:
             problems.add(doc.problem(("id",), f"课时“{lesson_id}”没有列在所属课程 _course.yml 的 lessons 中",
                                      "请在 _course.yml 的 lessons 列表里加上这个编号"))
         course = corpus.courses.get(listed.get(lesson_id, ""))

@@ -41,7 +41,7 @@ _FAMILIES = {
     "simhei": "SimHei",
     "PingFang": "PingFang SC",
     "STHeiti": "Heiti SC",
-    "ukai": "AR PL UKai CN",
+    "ukai": "AR PL UKai",  # the family name as the PDF engine (Typst) reads it
     "simkai": "KaiTi",
     "STKaiti": "STKaiti",
     "Kaiti": "Kaiti SC",

@@ -114,9 +114,11 @@ def read_text(path: Path, shown: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        index = raw.index(b"\x00")
+        line = raw[:index].count(b"\n") + 1
+        column = len(raw[raw.rfind(b"\n", 0, index) + 1:index].decode("utf-8", "replace")) + 1
         raise GongyuError(
-            Problem(shown, line, 1, "文件中含有空字符（NUL），看起来不是文本文件，或是以 UTF-16 保存的",
+            Problem(shown, line, column, "文件中含有空字符（NUL），看起来不是文本文件，或是以 UTF-16 保存的",
                     "请用记事本或 VS Code 打开，另存为“UTF-8”编码")
         )
     try:
@@ -242,7 +244,10 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, shown: str, line_o
     column = (mark.column + 1) if mark else 1
     lines = _yaml_lines(text)
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    found = [name for char, name in _FULLWIDTH_HINTS.items() if char in source_line]
+    if "unknown escape character" in problem and source_line[column - 2:column - 1] == "\\":
+        column -= 1  # PyYAML points after the backslash; the backslash is what to fix
+    # full-width punctuation after the error cannot have caused it (Chinese text is full of "，")
+    found = [name for char, name in _FULLWIDTH_HINTS.items() if char in source_line[:column]]
     if found:
         hint += "；这一行含有" + "、".join(found) + "，在 YAML 语法位置上必须用半角符号"
     return Problem(shown, line + line_offset, column, message, hint)
@@ -625,6 +630,13 @@ def translate_errors(exc: ValidationError, model: type[BaseModel], doc: SourceDo
             continue
         if kind == "literal_error":
             expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            parts = re.split(r"\s*[，、；;]\s*", value) if isinstance(value, str) else []
+            if len(parts) > 1 and all(part in expected for part in parts):
+                # [家长，教师] is one item to YAML: the comma is full-width
+                separator = next(char for char in value if char in "，、；;")
+                problems.append(doc.problem(path, f"“{_short(value)}”不是可选的值：列表各项之间用了“{separator}”",
+                                            f"YAML 列表的各项要用半角逗号分隔，请写成 [{', '.join(parts)}]"))
+                continue
             guess = _suggest(str(value), expected) if expected else None
             message = f"“{_short(value)}”不是可选的值"
             if guess:

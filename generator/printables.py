@@ -26,7 +26,7 @@ from .downloads import Download
 from .errors import GongyuError
 from .models import Course, Form, Lesson
 from .models.form import FieldsBlock, FormField, HeadingBlock, SignaturesBlock, TableBlock, TextBlock
-from .render.typst_engine import get_engine, templates_digest, to_json
+from .render.typst_engine import Compiled, get_engine, templates_digest, to_json
 
 #: (type size in pt, page budget) tried in turn until a handout fits: one page at a comfortable
 #: size if possible, else two pages; the last attempt is taken whatever its length.
@@ -227,7 +227,6 @@ def feedback_job(lesson: Lesson, course: Course, *, school_name: str | None = No
         "objectives": objectives,
         "open_title": f"说说{you}的想法",
         "questions": questions,
-        "open_lines": 3,
         "thanks": f"谢谢{you}的参与！",
         "footer": None,
     }
@@ -342,25 +341,37 @@ def render_job(job: PrintJob) -> bytes:
     """Compile ``job``, trying its variants as described in :class:`PrintJob`."""
     engine = get_engine()
     if job.save_page:
-        first, pages = engine.compile(job.template, _prepare(job.attempts[0][0]))
-        if pages > 1:
+        first = engine.compile(job.template, _prepare(job.attempts[0][0]))
+        if first.pages > 1 and _may_save_page(first, job.attempts[0][0]):
             for data, _budget in job.attempts[1:]:
-                pdf, fewer = engine.compile(job.template, _prepare(data))
-                if fewer < pages:
-                    return pdf
-        return first
+                smaller = engine.compile(job.template, _prepare(data))
+                if smaller.pages < first.pages:
+                    return smaller.pdf
+        return first.pdf
     pdf = b""
     hopeless: set[int | None] = set()
     for data, budget in job.attempts:
         if budget in hopeless:
             continue
-        pdf, pages = engine.compile(job.template, _prepare(data))
-        if budget is None or pages <= budget:
+        result = engine.compile(job.template, _prepare(data))
+        pdf = result.pdf
+        if budget is None or result.pages <= budget:
             break
-        if pages > budget + 1:
+        if result.pages > budget + 1:
             # far over budget: a slightly smaller type size will not do; skip to a larger budget
             hopeless.add(budget)
     return pdf
+
+
+#: The smallest form step shrinks a form's height to about this share (type 9/10.5, rows 0.78).
+_SHRINK = 0.82
+
+
+def _may_save_page(result: Compiled, data: dict[str, Any]) -> bool:
+    """Whether shrinking could plausibly pull the last page of a form back onto the one before."""
+    page_mm = 210.0 if data.get("flipped") else 297.0
+    used = (result.pages - 1) + min(1.0, result.end_mm / page_mm)
+    return used * _SHRINK <= result.pages - 1
 
 
 def render_handout(lesson: Lesson, course: Course, url: str, *, large: bool = False) -> bytes:
@@ -423,6 +434,7 @@ def site_printables(corpus: Corpus, site_url: str, cache_dir: Path) -> list[Down
     no QR code). Unchanged sources are taken from ``cache_dir`` without rendering.
     """
     get_engine()  # no CJK font: the Chinese error comes here, before any work
+    page_url(site_url, "")  # an incomplete site address is reported even when there are no lessons
     downloads: list[Download] = []
     for lesson_id in sorted(corpus.lessons):
         lesson = corpus.lessons[lesson_id]

@@ -58,7 +58,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(MINI, root)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "docs", root / "docs")
-    build_site(root, pdf=False)
+    build_site(root)
     return root
 
 
@@ -163,3 +163,15 @@ def test_two_builds_are_byte_identical(tmp_path: Path, built: Path) -> None:
     assert files_a == files_b
     differing = [str(p) for p in files_a if (first / p).read_bytes() != (second / p).read_bytes()]
     assert differing == []
+
+
+def test_lesson_and_form_pages_link_their_pdfs(built: Path) -> None:
+    site = built / "site"
+    html = (site / "lessons/demo-lesson/index.html").read_text(encoding="utf-8")
+    for name in ("handout.pdf", "handout-large.pdf", "signin.pdf", "feedback.pdf"):
+        assert f"print/lessons/demo-lesson/{name}" in html, name
+        pdf = site / "print/lessons/demo-lesson" / name
+        assert pdf.read_bytes().startswith(b"%PDF-"), name
+    form_html = (site / "forms/demo-form/index.html").read_text(encoding="utf-8")
+    assert "print/forms/demo-form.pdf" in form_html
+    assert (site / "print/forms/demo-form.pdf").is_file()

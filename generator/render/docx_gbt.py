@@ -371,7 +371,8 @@ def plan_document(
         date = "____年__月__日"
     title = resolved.title
     combined = f"{school_name}{title}"
-    title_lines = (school_name, title) if len(combined) > 20 else (combined,)
+    # the school's name on a line of its own when the whole title would not fit on one (or is a blank)
+    title_lines = (school_name, title) if len(combined) > 20 or school is None else (combined,)
     return GbtDocument(
         title_lines=title_lines,
         blocks=tuple(out.blocks),
@@ -618,6 +619,35 @@ def base_styles(document: Any) -> None:
     for rid, rel in list(rels.items()):
         if rel.reltype.endswith("/thumbnail"):
             rels.pop(rid)  # python-docx's preview picture shows an empty page
+    _prune(document)
+
+
+#: Styles every file keeps; python-docx's template carries ~160 more (and 800 KB of XML).
+_KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Footer", "Header",
+                "Heading1", "Heading2", "Heading3", "Heading4"}
+
+
+def _prune(document: Any) -> None:
+    """Drop what the template carries but no generated file uses, so each file is small and quick."""
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    for style in list(styles.findall(qn("w:style"))):
+        style_id = style.get(qn("w:styleId")) or ""
+        if style_id not in _KEEP_STYLES and not style_id.startswith("Gb"):
+            styles.remove(style)
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+    kept = {style.get(qn("w:styleId")) for style in styles.findall(qn("w:style"))}
+    for style in styles.findall(qn("w:style")):
+        for ref in ("w:link", "w:next", "w:basedOn"):
+            for child in style.findall(qn(ref)):
+                if child.get(qn("w:val")) not in kept:
+                    style.remove(child)
+    rels = document.part.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "webSettings", "customXml", "numbering"):
+            rels.pop(rid)
 
 
 @dataclass(frozen=True)

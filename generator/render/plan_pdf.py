@@ -1,9 +1,11 @@
 """A plan (or the 行事历) as PDF through Typst, in the same GB/T 9704 layout as the Word file.
 
 The document is the :class:`~generator.render.docx_gbt.GbtDocument` the Word writer uses; it is
-handed to ``templates/gbt_plan.typ`` as JSON in ``sys.inputs`` (never spliced into markup) and
-compiled by the shared warm engine of :mod:`generator.render.typst_engine`, which sees only the
-font folders :func:`generator.fonts.find_fonts` chose, never the system fonts.
+handed to ``templates/gbt_plan.typ`` as JSON in ``sys.inputs`` (never spliced into markup). Typst
+sees only the font folders :func:`generator.fonts.find_fonts` chose, never the system fonts, and
+one warm compiler per template is kept for the life of the process (a school pack compiles six
+documents; the second costs a few milliseconds). The creation date is pinned, so the same input
+gives the same bytes.
 
 Fonts: real 方正小标宋简体, 仿宋_GB2312 and 楷体_GB2312 are used when they are in those folders;
 otherwise the title falls back to the bold song (serif) face, the body to 仿宋 or the song face,
@@ -12,9 +14,14 @@ level-1 headings to 黑体 (sans) and level-2 headings to 楷体 or the song fac
 
 from __future__ import annotations
 
+import json
+import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from ..calendar import build_instant
+from ..errors import GongyuError
 from .docx_gbt import GbtDocument, signature_indents
 
 #: Family names tried first for each role, before the fonts :mod:`generator.fonts` found.
@@ -103,17 +110,50 @@ def pdf_payload(doc: GbtDocument) -> dict[str, Any]:
     }
 
 
-def compile_pdf(template: str, data: dict[str, Any]) -> tuple[bytes, int]:
-    """Compile one of our ``gbt_*`` templates with the shared engine: (PDF bytes, pages)."""
-    from .typst_engine import get_engine
+_TEMPLATES = Path(__file__).parent / "templates"
+_lock = threading.Lock()
 
-    return get_engine().compile(template, data)
+
+@lru_cache(maxsize=1)
+def _font_book() -> Any:
+    import typst
+
+    from ..fonts import find_fonts
+
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(find_fonts().folders))
+
+
+@lru_cache(maxsize=None)
+def _compiler(template: str) -> Any:
+    import typst
+
+    path = _TEMPLATES / f"{template}.typ"
+    if not path.is_file():
+        raise GongyuError(f"找不到排版模板 {path}；安装可能不完整，请重新安装 gongyu")
+    return typst.Compiler(str(path), root=str(_TEMPLATES), font_paths=_font_book(), ignore_system_fonts=True)
+
+
+def compile_pdf(template: str, data: dict[str, Any]) -> bytes:
+    """Compile one of our ``gbt_*`` templates with ``data`` as JSON in ``sys.inputs.data``."""
+    import typst
+
+    inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
+    timestamp = int(build_instant().timestamp())
+    with _lock:
+        try:
+            result = _compiler(template).compile(format="pdf", sys_inputs=inputs, timestamp=timestamp)
+        except typst.TypstError as exc:
+            message = getattr(exc, "message", None) or str(exc)
+            raise GongyuError(f"排版 PDF 失败（模板 {template}.typ）：{message}。这是程序的问题而不是内容的问题，"
+                              "请加上 --debug 重新运行，并把输出发给维护人员") from exc
+    if not isinstance(result, bytes):  # pragma: no cover - only asked for one PDF
+        raise GongyuError(f"排版 PDF 失败（模板 {template}.typ）：没有得到 PDF 数据")
+    return result
 
 
 def render_pdf(doc: GbtDocument) -> bytes:
     """The document as PDF (deterministic bytes for the same fonts and input)."""
-    pdf, _pages = compile_pdf("gbt_plan", pdf_payload(doc))
-    return pdf
+    return compile_pdf("gbt_plan", pdf_payload(doc))
 
 
 __all__ = ["compile_pdf", "gbt_fonts", "pdf_payload", "render_pdf"]

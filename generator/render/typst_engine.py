@@ -23,6 +23,7 @@ import json
 import re
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,15 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled document: PDF bytes, page count, and how far down its last page the content ends."""
+
+    pdf: bytes
+    pages: int
+    end_mm: float
+
+
 class TypstEngine:
     """One warm Typst compiler per template, sharing one font book."""
 
@@ -105,8 +115,8 @@ class TypstEngine:
             self._compilers[template] = compiler
         return compiler
 
-    def compile(self, template: str, data: Mapping[str, Any]) -> tuple[bytes, int]:
-        """Render ``template`` with ``data``; return the PDF bytes and its number of pages.
+    def compile(self, template: str, data: Mapping[str, Any]) -> Compiled:
+        """Render ``template`` with ``data``: the PDF, its number of pages and where its text ends.
 
         ``data`` gains a ``fonts`` entry (the family per role) before it is handed to Typst.
         """
@@ -130,7 +140,8 @@ class TypstEngine:
             self.compiles += 1
         if not isinstance(pdf, bytes):  # pragma: no cover - a multi-file export is never asked for
             raise GongyuError(f"排版 PDF 失败（模板 {template}.typ）：没有得到 PDF 数据")
-        return pdf, int(json.loads(pages))
+        info = json.loads(pages)
+        return Compiled(pdf=pdf, pages=int(info["pages"]), end_mm=float(info["end_mm"]))
 
 
 _engine: TypstEngine | None = None

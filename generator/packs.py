@@ -1,0 +1,527 @@
+"""School packs: every plan a school adopts, filled in with its name, people and dates.
+
+A pack is the folder ``<out>/<school-id>/`` (file names are ASCII so that a zip opens cleanly in
+Windows Explorer, which reads zip names in the local code page, and on any USB stick)::
+
+    README.txt              说明：每个文件是什么（UTF-8，记事本可直接打开）
+    <plan-id>.docx / .pdf   each adopted plan in the GB/T 9704 layout
+    xingshili.docx / .pdf   工作行事历 of all adopted plans, by teaching week
+    calendar.ics            the phases and events for phone and desktop calendars
+    forms/<form-id>.pdf     the blank forms the plans call for, headed with the school's name
+
+The pipeline is that of the rest of gongyu: resolve every plan first (all problems of a school
+reported together, with file and line), render every file in memory, and only then write the
+folder in one atomic swap (:func:`generator.atomic.staged_dir`), so a failed school never leaves
+half a pack behind. :func:`build_packs` spreads many schools over CPU cores; one bad school is
+reported and the others are still produced.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .atomic import safe_child, staged_dir, write_bytes
+from .calendar import ResolvedPlan, SchoolYear, format_date, format_span, resolve_plan
+from .downloads import Download
+from .errors import GongyuError, Problem
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
+    from .load import SourceDoc
+    from .models.school import School
+
+XINGSHILI_NAME = "xingshili"
+CALENDAR_NAME = "calendar.ics"
+README_NAME = "README.txt"
+FORMS_DIR = "forms"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A school to build: the profile, where it came from (for messages) and its parsed source."""
+
+    school: School
+    doc: SourceDoc | None
+    origin: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A school (or an input file) that could not be built, with every problem found."""
+
+    origin: str
+    problems: tuple[Problem, ...]
+
+    def format(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
+
+
+@dataclass
+class BatchResult:
+    """What :func:`build_packs` did."""
+
+    out_root: Path
+    built: list[Path] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def built_summary(self) -> str:
+        """One Chinese line: how many packs were written, where, and how long it took."""
+        if not self.built:
+            return "没有生成任何方案包。"
+        return f"已生成 {len(self.built)} 所学校的方案包，位于 {self.out_root}（用时 {self.seconds:.1f} 秒）。"
+
+    def failure_summary(self) -> str:
+        """Every failed school with its located problems (empty when none failed)."""
+        if not self.failed:
+            return ""
+        lines = [f"有 {len(self.failed)} 所学校（或文件）未能生成，原因如下："]
+        for failure in self.failed:
+            lines.append(failure.format())
+        lines.append("请按提示修改后重新运行；其他学校的方案包不受影响。")
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        """The Chinese summary for the command line."""
+        return "\n".join(part for part in (self.built_summary(), self.failure_summary()) if part)
+
+
+# --- one school ---------------------------------------------------------------------------------
+
+def retarget(school: School, year: str) -> School:
+    """The profile for another school year: its calendar and issue dates belong to the old year."""
+    if year == school.year:
+        return school
+    from .models.school import CalendarDates, School
+
+    data = school.model_dump()
+    data["year"] = year
+    data["calendar"] = CalendarDates().model_dump()
+    for adoption in data["plans"]:
+        adoption["issue_date"] = None
+    return School.model_validate(data)
+
+
+@dataclass(frozen=True)
+class PackContent:
+    """A school's resolved plans and the files of its pack, before anything is written."""
+
+    school: School
+    year: SchoolYear
+    plans: tuple[ResolvedPlan, ...]
+    files: dict[str, bytes]
+
+
+def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = None,
+                   draft: bool = False) -> tuple[SchoolYear, list[tuple[ResolvedPlan, Any]]]:
+    """The school year and, per adopted plan, the resolved plan and its GB/T document.
+
+    Every problem of the school (calendar, dates, missing people …) is raised in one
+    :class:`GongyuError`.
+    """
+    from .render.docx_gbt import plan_document
+
+    year = SchoolYear.for_school(school, doc)
+    problems: list[Problem] = []
+    done: list[tuple[ResolvedPlan, Any]] = []
+    for index, adoption in enumerate(school.plans):
+        plan = corpus.plans.get(adoption.plan)
+        if plan is None:
+            message = f"方案模板“{adoption.plan}”不存在"
+            hint = "可用的方案：" + "、".join(sorted(corpus.plans))
+            problems.append(doc.problem(("plans", index, "plan"), message, hint) if doc else
+                            Problem(school.id, 0, 0, message, hint))
+            continue
+        try:
+            resolved = resolve_plan(plan, year, adoption, plan_doc=corpus.sources.get(plan.id), school_doc=doc,
+                                    adoption_index=index, stages=school.stages)
+            document = plan_document(resolved, corpus, school=school, adoption=adoption, draft=draft,
+                                     school_doc=doc, adoption_index=index)
+        except GongyuError as exc:
+            problems.extend(exc.problems)
+            continue
+        done.append((resolved, document))
+    if problems:
+        raise GongyuError(problems)
+    return year, done
+
+
+def pack_files(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, draft: bool = False,
+               pdf: bool = True) -> PackContent:
+    """Render every file of a school's pack in memory: ``{relative POSIX name: bytes}``."""
+    from .render.docx_gbt import render_docx
+    from .render.ics import calendar_ics
+    from .render.xingshili import build_xingshili, xingshili_docx, xingshili_pdf
+
+    year, done = resolve_school(school, corpus, doc=doc, draft=draft)
+    files: dict[str, bytes] = {}
+    for resolved, document in done:
+        files[f"{resolved.id}.docx"] = render_docx(document)
+        if pdf:
+            from .render.plan_pdf import render_pdf
+
+            files[f"{resolved.id}.pdf"] = render_pdf(document)
+    plans = tuple(resolved for resolved, _ in done)
+    sheet = build_xingshili(school.name, year, plans)
+    files[f"{XINGSHILI_NAME}.docx"] = xingshili_docx(sheet)
+    if pdf:
+        files[f"{XINGSHILI_NAME}.pdf"] = xingshili_pdf(sheet)
+    files[CALENDAR_NAME] = calendar_ics(school.id, school.name, year, plans)
+    form_ids: list[str] = []
+    for resolved in plans:
+        for form_id in resolved.form_ids():
+            if form_id not in form_ids and form_id in corpus.forms:
+                form_ids.append(form_id)
+    forms_done = _render_forms(form_ids, corpus, school.name) if pdf else {}
+    files.update(forms_done)
+    files[README_NAME] = readme(school, year, plans, corpus, form_ids if forms_done else [], pdf=pdf, draft=draft)
+    return PackContent(school, year, plans, files)
+
+
+def _render_forms(form_ids: Sequence[str], corpus: Corpus, school_name: str) -> dict[str, bytes]:
+    """The blank forms headed with the school's name (empty when the printables module is absent)."""
+    try:
+        from .printables import render_form
+    except ImportError:  # the printables stage is optional for packs
+        return {}
+    return {f"{FORMS_DIR}/{form_id}.pdf": render_form(corpus.forms[form_id], school_name=school_name)
+            for form_id in form_ids}
+
+
+def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corpus: Corpus,
+           form_ids: Sequence[str], *, pdf: bool = True, draft: bool = False) -> bytes:
+    """``README.txt``: what each file of the pack is (UTF-8 with BOM and CRLF, for Notepad)."""
+    lines = [f"{school.name} 学校方案包（{year.label}）", ""]
+    if draft:
+        lines += ["【草稿】部分信息（如领导小组成员）尚未填写，文件中以“________”留空，请补全后再印发。", ""]
+    lines += [
+        "校历（未在学校档案中写明的日期按常规估算）：",
+        f"  秋季学期：{format_span(year.autumn_start, year.autumn_end)}",
+        f"  寒假：{format_span(year.winter_start, year.winter_end)}（春节：{format_date(year.spring_festival)}）",
+        f"  春季学期：{format_span(year.spring_start, year.spring_end)}",
+        f"  暑假：{format_span(year.summer_start, year.summer_end)}",
+        "",
+        "文件说明：",
+    ]
+    for resolved in plans:
+        kinds = "Word 和 PDF" if pdf else "Word"
+        lines.append(f"  {resolved.id}.docx{' / .pdf' if pdf else ''}  《{resolved.title}》（{kinds}，公文格式，可在 Word 或 WPS 中修改）")
+    lines.append(f"  {XINGSHILI_NAME}.docx{' / .pdf' if pdf else ''}  工作行事历（按教学周列出各方案的工作）")
+    lines.append(f"  {CALENDAR_NAME}  日历文件：导入手机或电脑日历后，各阶段和事项会按日期提醒；重新导入会更新而不会重复")
+    if form_ids:
+        lines.append(f"  {FORMS_DIR}/  方案用到的空白表格（已印上学校名称）：")
+        for form_id in form_ids:
+            lines.append(f"    {form_id}.pdf  {corpus.forms[form_id].title}")
+    lines += ["", "文件名使用英文和数字，是为了在各种电脑和U盘上解压时不出现乱码。"]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def write_pack(content: PackContent, out_root: Path) -> Path:
+    """Write a rendered pack to ``out_root/<school-id>/`` in one atomic swap."""
+    dest = safe_child(out_root, content.school.id)
+    with staged_dir(dest) as tmp:
+        for name in sorted(content.files):
+            target = tmp.joinpath(*name.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.files[name])
+    return dest
+
+
+def build_pack(school: School, corpus: Corpus, out_root: Path, *, draft: bool = False, year: str | None = None,
+               pdf: bool = True, doc: SourceDoc | None = None) -> Path:
+    """Build one school's pack into ``out_root/<school-id>/`` and return that folder.
+
+    ``doc`` locates problems (default: the profile's source in ``corpus.school_sources``);
+    ``year`` builds for another school year than the profile's; ``draft`` writes ____ where
+    information is missing instead of failing; ``pdf=False`` skips the PDF files (fast previews).
+    """
+    if doc is None:
+        doc = corpus.school_sources.get(school.id)
+    if year:
+        school = retarget(school, year)
+    content = pack_files(school, corpus, doc=doc, draft=draft, pdf=pdf)
+    return write_pack(content, Path(out_root))
+
+
+# --- many schools -------------------------------------------------------------------------------
+
+def load_profiles(inputs: Iterable[Path], corpus: Corpus) -> tuple[list[Profile], list[Failure]]:
+    """Read school profiles from YAML files, folders of YAML files and .xlsx sheets.
+
+    Each profile is checked against the corpus (plans exist, overrides name real items); a bad
+    profile or sheet row becomes a :class:`Failure` and the rest are still returned. Two schools
+    with the same id: the second is refused.
+    """
+    from .corpus import check_school, shown_path
+    from .load import load_yaml_file, validate
+    from .models.school import School
+
+    profiles: list[Profile] = []
+    failures: list[Failure] = []
+    seen: dict[str, str] = {}
+
+    def accept(school: School, doc: SourceDoc, origin: str) -> None:
+        if school.id in seen:
+            failures.append(Failure(origin, (doc.problem(("id",), f"学校编号“{school.id}”重复（已用于 {seen[school.id]}）",
+                                                         "每所学校的编号必须唯一，它也是输出文件夹的名字"),)))
+            return
+        seen[school.id] = origin
+        profiles.append(Profile(school, doc, origin))
+
+    files: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yml", ".yaml", ".xlsx")
+                            and not p.name.startswith(("~$", ".")))
+        elif path.exists():
+            files.append(path)
+        else:
+            failures.append(Failure(shown_path(path), (Problem(shown_path(path), 0, 0, "找不到这个文件或文件夹",
+                                                               "请检查路径是否写对"),)))
+    for path in files:
+        shown = shown_path(path)
+        if path.suffix.lower() == ".xlsx":
+            from .xlsx import read_schools
+
+            rows, problems = read_schools(path, corpus)
+            for school, doc, origin in rows:
+                accept(school, doc, origin)
+            for origin, row_problems in problems:
+                failures.append(Failure(origin, tuple(row_problems)))
+            continue
+        if path.suffix.lower() not in (".yml", ".yaml"):
+            failures.append(Failure(shown, (Problem(shown, 0, 0, "不认识的文件类型",
+                                                    "学校档案请用 .yml 文件，学校名单请用 .xlsx 文件"),)))
+            continue
+        try:
+            doc = load_yaml_file(path, shown)
+            school = validate(School, doc)
+            problems = check_school(school, doc, corpus)
+            if problems:
+                raise GongyuError(problems)
+        except GongyuError as exc:
+            failures.append(Failure(shown, tuple(exc.problems)))
+            continue
+        accept(school, doc, shown)
+    return profiles, failures
+
+
+# Worker state: the corpus is sent once per process, not once per school.
+_WORKER_CORPUS: Corpus | None = None
+
+
+def _slim(corpus: Corpus) -> Corpus:
+    """The part of the corpus packs need (plans, forms, their sources), cheap to send to workers."""
+    from .corpus import Corpus
+
+    return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms),
+                  sources={k: v for k, v in corpus.sources.items() if k in corpus.plans or k in corpus.forms},
+                  kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
+
+
+def _init_worker(corpus: Corpus) -> None:
+    global _WORKER_CORPUS
+    _WORKER_CORPUS = corpus
+
+
+def _build_one(task: tuple[Profile, str, bool, str | None, bool]) -> tuple[str, str, Any]:
+    """Run in a worker: ("ok", origin, path) or ("fail", origin, problems)."""
+    profile, out_root, draft, year, pdf = task
+    assert _WORKER_CORPUS is not None
+    try:
+        path = build_pack(profile.school, _WORKER_CORPUS, Path(out_root), draft=draft, year=year, pdf=pdf,
+                          doc=profile.doc)
+    except GongyuError as exc:
+        return "fail", profile.origin, tuple(exc.problems)
+    except Exception as exc:  # noqa: BLE001 - one school's bug must not stop the batch
+        return "fail", profile.origin, (Problem(profile.origin, 0, 0, f"内部错误：{type(exc).__name__}: {exc}",
+                                                "请加上 --debug 重新运行，并把输出发给维护人员"),)
+    return "ok", profile.origin, str(path)
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency; stay quiet without it
+        return None
+    return tqdm(total=total, desc="生成方案包", unit="所", file=sys.stderr, disable=None if enabled else True,
+                dynamic_ncols=True, leave=True)
+
+
+def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Path, *, draft: bool = False,
+                jobs: int | None = None, year: str | None = None, pdf: bool = True,
+                progress: bool = True) -> BatchResult:
+    """Build the packs of many schools, spread over ``jobs`` processes (default: every CPU core).
+
+    ``profiles`` may be loaded :class:`Profile` objects or paths (YAML, folders, .xlsx), which are
+    read with :func:`load_profiles`. A progress bar goes to stderr when it is a terminal. Schools
+    that fail are listed in the result with their problems; the others are still written.
+    """
+    started = time.perf_counter()
+    out_root = Path(out_root)
+    paths = [p for p in profiles if not isinstance(p, Profile)]
+    loaded = [p for p in profiles if isinstance(p, Profile)]
+    result = BatchResult(out_root=out_root.resolve())
+    if paths:
+        more, failures = load_profiles([Path(p) for p in paths], corpus)
+        loaded += more
+        result.failed += failures
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = min(jobs, max(1, len(loaded)))
+    tasks = [(p, str(out_root), draft, year, pdf) for p in loaded]
+    bar = _progress(len(tasks), progress)
+    outcomes: list[tuple[str, str, Any]] = []
+    try:
+        if jobs == 1:
+            _init_worker(corpus)
+            for task in tasks:
+                outcomes.append(_build_one(task))
+                if bar is not None:
+                    bar.update(1)
+        else:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                                        initargs=(_slim(corpus),)) as pool:
+                futures = [pool.submit(_build_one, task) for task in tasks]
+                for future in concurrent.futures.as_completed(futures):
+                    outcomes.append(future.result())
+                    if bar is not None:
+                        bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    order = {p.origin: i for i, p in enumerate(loaded)}
+    for status, origin, value in sorted(outcomes, key=lambda o: order.get(o[1], 0)):
+        if status == "ok":
+            result.built.append(Path(value))
+        else:
+            result.failed.append(Failure(origin, tuple(value)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- the site -----------------------------------------------------------------------------------
+
+def zip_pack(folder: Path, top: str) -> bytes:
+    """A deterministic zip of a pack folder, its files under ``top/``."""
+    from .render.docx_gbt import write_zip
+
+    entries = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        entries.append((f"{top}/{path.relative_to(folder).as_posix()}", path.read_bytes()))
+    return write_zip(entries)
+
+
+def _code_digest() -> str:
+    """Changes whenever the code or templates that make packs change (cache invalidation)."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    sources = [here / "packs.py", here / "calendar.py", here / "printables.py",
+               *sorted((here / "render").glob("*.py")), *sorted((here / "render" / "templates").glob("*.typ"))]
+    for path in sources:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    return digest.hexdigest()
+
+
+def _cached(target: Path, key: str, make: Any) -> Path:
+    """Write ``make()`` to ``target`` unless it was made from the same ``key`` before."""
+    stamp = target.with_name(f".{target.name}.key")
+    if target.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return target
+    write_bytes(target, make())
+    write_bytes(stamp, key.encode("utf-8"))
+    return target
+
+
+def site_downloads(corpus: Corpus, cache_dir: Path) -> list[Download]:
+    """Downloads for the site: each example school's pack as a zip, each plan template as blank Word/PDF.
+
+    The packs of ``corpus.schools`` are built into ``cache_dir/packs/<school-id>/`` and zipped to
+    ``packs/<school-id>.zip``; every plan template gives ``plans/<plan-id>/<plan-id>-draft.docx``
+    and ``.pdf`` with ____ blanks. Files are rebuilt only when their inputs or the code changed.
+    An example school that cannot be built fails the site build (with every problem located).
+    """
+    from .render.docx_gbt import render_docx, template_document
+    from .render.plan_pdf import render_pdf
+
+    cache_dir = Path(cache_dir)
+    code = _code_digest()
+    downloads: list[Download] = []
+    problems: list[Problem] = []
+
+    def key_of(*parts: Any) -> str:
+        return hashlib.sha256(json.dumps([code, *parts], ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+    packs_dir = cache_dir / "packs"
+    forms_json = {k: v.model_dump(mode="json") for k, v in sorted(corpus.forms.items())}
+    for school_id in sorted(corpus.schools):
+        school = corpus.schools[school_id]
+        plans_json = {a.plan: corpus.plans[a.plan].model_dump(mode="json") for a in school.plans if a.plan in corpus.plans}
+        key = key_of(school.model_dump(mode="json"), plans_json, forms_json)
+        target = safe_child(packs_dir, f"{school_id}.zip")
+
+        def make(school: School = school) -> bytes:
+            folder = build_pack(school, corpus, packs_dir, doc=corpus.school_sources.get(school.id))
+            return zip_pack(folder, school.id)
+
+        try:
+            _cached(target, key, make)
+        except GongyuError as exc:
+            problems.extend(exc.problems)
+            continue
+        downloads.append(Download(owner=school_id, uri=f"packs/{school_id}.zip", label="学校方案包（zip）",
+                                  kind="pack-zip", path=target))
+    for plan_id in sorted(corpus.plans):
+        plan = corpus.plans[plan_id]
+        key = key_of(plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms})
+        folder = cache_dir / "plans" / plan_id
+        document = None
+
+        def doc_for(plan: Any = plan) -> Any:
+            nonlocal document
+            if document is None:
+                document = template_document(plan, corpus)
+            return document
+
+        docx_path = _cached(safe_child(folder, f"{plan_id}-draft.docx"), key, lambda: render_docx(doc_for()))
+        pdf_path = _cached(safe_child(folder, f"{plan_id}-draft.pdf"), key, lambda: render_pdf(doc_for()))
+        downloads.append(Download(owner=plan_id, uri=f"plans/{plan_id}/{plan_id}-draft.docx",
+                                  label="Word 模板（空白）", kind="plan-docx", path=docx_path))
+        downloads.append(Download(owner=plan_id, uri=f"plans/{plan_id}/{plan_id}-draft.pdf",
+                                  label="PDF 模板（空白）", kind="plan-pdf", path=pdf_path))
+    if problems:
+        raise GongyuError(problems)
+    return sorted(downloads)
+
+
+__all__ = [
+    "BatchResult",
+    "Failure",
+    "PackContent",
+    "Profile",
+    "build_pack",
+    "build_packs",
+    "load_profiles",
+    "pack_files",
+    "readme",
+    "resolve_school",
+    "retarget",
+    "site_downloads",
+    "write_pack",
+    "zip_pack",
+]

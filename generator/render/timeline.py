@@ -1,0 +1,161 @@
+"""A plan template's phases as a timeline (SVG) for its page on the site.
+
+Months run September → August along the axis under bands for the terms and vacations; each
+phase is a bar with its name, each event a marker on its phase's bar (events outside a phase on
+an extra row); a dashed line marks the Spring Festival. The drawing is sized for a phone (a
+360-unit-wide ``viewBox`` scaled to the page width, text at 11–12 units), has no external
+references (no web fonts, no images, no scripts) and escapes every text. The same plan and year
+always give the same SVG.
+
+Dates are those of a default school year (the one in progress at build time, from
+``SOURCE_DATE_EPOCH`` when set), with the usual term dates of :class:`SchoolYear`; the caption
+says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+from ..calendar import ResolvedItem, SchoolYear, format_span, resolve_plan
+
+if TYPE_CHECKING:
+    from ..models.plan import PlanTemplate
+
+WIDTH = 360
+PAD = 8
+_AXIS = WIDTH - 2 * PAD
+_COLORS = ("#2f6f9f", "#b5473a", "#3f7f35", "#7a5a9c", "#b7791f", "#2e7d7a")
+_FONT = "system-ui, -apple-system, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
+_ROW = 34
+
+
+def default_first_year() -> int:
+    """The school year in progress at build time (``SOURCE_DATE_EPOCH`` when set, else today)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    today = dt.datetime.fromtimestamp(int(raw), tz=dt.timezone.utc).date() if raw.isdigit() else dt.date.today()
+    return today.year if today.month >= 7 else today.year - 1
+
+
+def _num(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _short(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return f"{start.month}月{start.day}日"
+    if start.month == end.month:
+        return f"{start.month}月{start.day}日—{end.day}日"
+    return f"{start.month}月{start.day}日—{end.month}月{end.day}日"
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width of ``text`` at ``size``: CJK characters one em, ASCII about half."""
+    return sum(0.56 if ord(ch) < 0x2E80 else 1.0 for ch in text) * size
+
+
+def _fit_x(first: float, width: float) -> float:
+    """Left edge for a label that should start at ``first`` but stay inside the drawing."""
+    return max(PAD, min(first, WIDTH - PAD - width))
+
+
+def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
+    """The SVG of ``plan``'s phases and events in ``year`` (default: see :func:`default_first_year`)."""
+    year = year or SchoolYear.default(default_first_year())
+    resolved = resolve_plan(plan, year)
+    start = year.first_day
+    end = year.last_day
+    span = (end - start).days + 1
+
+    def x(day: dt.date) -> float:
+        day = min(max(day, start), end + dt.timedelta(days=1))
+        return PAD + (day - start).days / span * _AXIS
+
+    uid = f"tl-{plan.id}"
+    parts: list[str] = []
+    # term and vacation bands
+    bands = [(t.label, t.start, t.end, "#dbe8f4") for t in year.terms]
+    bands += [(v.label, v.start, v.end, "#eeeeee") for v in year.vacations]
+    for label, b_start, b_end, fill in sorted(bands, key=lambda b: b[1]):
+        x0, x1 = x(b_start), x(b_end + dt.timedelta(days=1))
+        parts.append(f'<rect x="{_num(x0)}" y="4" width="{_num(max(x1 - x0, 1))}" height="18" fill="{fill}"/>')
+        if x1 - x0 >= len(label) * 11 + 4:
+            parts.append(f'<text x="{_num((x0 + x1) / 2)}" y="17" font-size="11" text-anchor="middle" fill="#333">'
+                         f"{escape(label)}</text>")
+    # months
+    month = dt.date(start.year, start.month, 1)
+    while month <= end:
+        nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        x0, x1 = x(max(month, start)), x(min(nxt, end + dt.timedelta(days=1)))
+        parts.append(f'<line x1="{_num(x0)}" y1="24" x2="{_num(x0)}" y2="40" stroke="#999" stroke-width="0.6"/>')
+        parts.append(f'<text x="{_num((x0 + x1) / 2)}" y="36" font-size="10" text-anchor="middle" fill="#444">'
+                     f"{month.month}月</text>")
+        month = nxt
+    top = 46
+    rows: list[tuple[ResolvedItem | None, list[ResolvedItem]]] = [(p, resolved.phase_events(p.id)) for p in resolved.phases]
+    loose = resolved.loose_events()
+    if loose:
+        rows.append((None, loose))
+    if not rows:
+        parts.append(f'<text x="{WIDTH / 2}" y="{top + 16}" font-size="12" text-anchor="middle" fill="#555">'
+                     "本方案没有按日期安排的阶段和事项</text>")
+        top += _ROW
+    for index, (phase, events) in enumerate(rows):
+        y = top + index * _ROW
+        color = _COLORS[index % len(_COLORS)] if phase else "#555555"
+        if phase is not None and phase.occurrences:
+            occ = phase.occurrences
+            dates = "、".join(_short(o.start, o.end) for o in occ)
+            label = f"{phase.title}（{dates}）"
+            if text_width(label, 12) > _AXIS:
+                label = phase.title
+            tx = _fit_x(x(occ[0].start), text_width(label, 12))
+            parts.append(f'<text x="{_num(tx)}" y="{y + 12}" font-size="12" fill="#222">{escape(label)}</text>')
+            for o in occ:
+                x0, x1 = x(o.start), x(o.end + dt.timedelta(days=1))
+                tip = escape(f"{phase.title}：{format_span(o.start, o.end)}")
+                parts.append(f'<rect x="{_num(x0)}" y="{y + 17}" width="{_num(max(x1 - x0, 3))}" height="10" rx="2" '
+                             f'fill="{color}"><title>{tip}</title></rect>')
+        else:
+            parts.append(f'<text x="{PAD}" y="{y + 12}" font-size="12" fill="#222">其他事项</text>')
+            parts.append(f'<line x1="{PAD}" y1="{y + 22}" x2="{WIDTH - PAD}" y2="{y + 22}" stroke="#bbb" stroke-width="1"/>')
+        for event in events:
+            for o in event.occurrences:
+                tip = escape(f"{event.title}：{format_span(o.start, o.end)}（{event.unit}）")
+                parts.append(f'<circle cx="{_num(x(o.start))}" cy="{y + 22}" r="3.5" fill="#fff" stroke="{color}" '
+                             f'stroke-width="1.6"><title>{tip}</title></circle>')
+    bottom = top + max(len(rows), 1) * _ROW
+    festival = x(year.spring_festival)
+    parts.append(f'<line x1="{_num(festival)}" y1="4" x2="{_num(festival)}" y2="{bottom}" stroke="#c0392b" '
+                 'stroke-width="1" stroke-dasharray="3 2"/>')
+    parts.append(f'<text x="{_num(festival + 2)}" y="{bottom + 11}" font-size="10" fill="#c0392b">春节</text>')
+    captions = (f"按{year.label}的常规校历示意，学校的实际日期以本校校历为准。",
+                f"秋季学期{_short(year.autumn_start, year.autumn_end)}，春季学期{_short(year.spring_start, year.spring_end)}，"
+                f"春节{_short(year.spring_festival, year.spring_festival)}。")
+    for line_index, caption in enumerate(captions):
+        parts.append(f'<text x="{PAD}" y="{bottom + 26 + 13 * line_index}" font-size="10" fill="#555">'
+                     f"{escape(caption)}</text>")
+    legend_y = bottom + 58
+    parts.append(f'<rect x="{PAD}" y="{legend_y - 8}" width="14" height="8" rx="2" fill="{_COLORS[0]}"/>'
+                 f'<text x="{PAD + 18}" y="{legend_y}" font-size="10" fill="#444">阶段</text>'
+                 f'<circle cx="{PAD + 56}" cy="{legend_y - 4}" r="3.5" fill="#fff" stroke="{_COLORS[0]}" stroke-width="1.6"/>'
+                 f'<text x="{PAD + 64}" y="{legend_y}" font-size="10" fill="#444">具体事项（点按可看日期）</text>')
+    height = legend_y + 8
+    title = f"{plan.title}：实施步骤时间示意图"
+    desc = "；".join(f"{p.title}，{_short(p.occurrences[0].start, p.occurrences[-1].end)}"
+                    for p in resolved.phases if p.occurrences) or "没有按日期安排的阶段"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'style="max-width:{WIDTH * 2}px;height:auto" role="img" aria-labelledby={quoteattr(uid + "-t")} '
+        f'aria-describedby={quoteattr(uid + "-d")} font-family={quoteattr(_FONT)}>'
+        f'<title id={quoteattr(uid + "-t")}>{escape(title)}</title>'
+        f'<desc id={quoteattr(uid + "-d")}>{escape(desc)}</desc>'
+        + "".join(parts)
+        + "</svg>"
+    )
+
+
+__all__ = ["default_first_year", "timeline_svg"]

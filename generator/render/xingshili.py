@@ -1,0 +1,309 @@
+"""工作行事历: the school year's work by teaching week, across every plan a school adopts.
+
+One table per term — 周次 / 起止日期 / 主要工作 / 责任部门 — in the week grid of
+:class:`~generator.calendar.SchoolYear`: the autumn table starts with the 预备周 (the days before
+term) and ends with a 寒假 row, the spring table ends with a 暑假 row, so vacation work (the
+January and July 20–31 phase of 控辍保学, say) has its place. A phase or event is listed in the row
+holding its first day, with its dates when they are not simply that week. Repeated duties (every
+day, week, month …) are not copied into every row but gathered in a 常规工作 note under the tables.
+
+Written as a landscape A4 Word table (python-docx base, body built with lxml) and as PDF through
+``templates/gbt_xingshili.typ``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from ..calendar import ResolvedItem, ResolvedPlan, SchoolYear, format_date, format_span
+
+RowKind = Literal["prep", "week", "vacation"]
+_RHYTHM_ORDER = ("天", "周", "月", "学期", "半年", "年")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the 主要工作 column."""
+
+    start: dt.date
+    order: tuple[int, int, int]
+    text: str
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    start: dt.date
+    end: dt.date
+    kind: RowKind
+    lines: tuple[str, ...]
+    units: tuple[str, ...]
+
+    @property
+    def dates(self) -> str:
+        return short_span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class TermTable:
+    heading: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Xingshili:
+    """The whole 行事历 of one school year, ready for either writer."""
+
+    title: str
+    subtitle: str
+    tables: tuple[TermTable, ...]
+    routine: tuple[str, ...]
+    school_name: str
+    meta_title: str
+
+
+def short_span(start: dt.date, end: dt.date) -> str:
+    """``9月1日—6日`` or ``9月28日—10月4日`` (the table shows the year in each term's heading)."""
+    if start == end:
+        return f"{start.month}月{start.day}日"
+    if start.month == end.month and start.year == end.year:
+        return f"{start.month}月{start.day}日—{end.day}日"
+    return f"{start.month}月{start.day}日—{end.month}月{end.day}日"
+
+
+def _item_text(rp: ResolvedPlan, item: ResolvedItem, occ_start: dt.date, occ_end: dt.date) -> str:
+    """``控辍保学：重点学生假前家访（1月20日—31日）``; work "in week n" needs no dates, its row has them."""
+    from ..models.daterule import WeekRule
+
+    text = f"{rp.tag}：{item.title}" + ("阶段" if item.kind == "phase" else "")
+    if item.deadline:
+        return text + f"（{format_date(occ_end, year=False)}前完成）"
+    if isinstance(item.rule, WeekRule):
+        return text
+    return text + f"（{short_span(occ_start, occ_end)}）"
+
+
+def _rows_for(spans: list[tuple[str, dt.date, dt.date, RowKind]], entries: list[Entry]) -> tuple[Row, ...]:
+    rows = []
+    for label, start, end, kind in spans:
+        inside = sorted((e for e in entries if start <= e.start <= end), key=lambda e: (e.start, e.order))
+        units: list[str] = []
+        for entry in inside:
+            if entry.unit and entry.unit not in units:
+                units.append(entry.unit)
+        rows.append(Row(label, start, end, kind, tuple(e.text for e in inside), tuple(units)))
+    return tuple(rows)
+
+
+def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan]) -> Xingshili:
+    """Collect every dated phase and event of ``plans`` into the week rows of ``year``."""
+    autumn, spring = year.terms
+    winter, summer = year.vacations
+    autumn_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [("预备周", year.earliest, autumn.start - dt.timedelta(days=1), "prep")]
+    autumn_spans += [(w.label, w.start, w.end, "week") for w in year.weeks(autumn)]
+    autumn_spans.append(("寒假", winter.start, winter.end, "vacation"))
+    spring_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [(w.label, w.start, w.end, "week") for w in year.weeks(spring)]
+    spring_spans.append(("暑假", summer.start, year.last_day, "vacation"))
+
+    entries: list[Entry] = []
+    routine: list[tuple[int, int, int, str]] = []
+    for p_index, rp in enumerate(plans):
+        items = list(rp.phases) + list(rp.events) + list(rp.duties)
+        for i_index, item in enumerate(items):
+            if item.repeats:
+                rhythm = _RHYTHM_ORDER.index(item.rule.every) if item.rule.every in _RHYTHM_ORDER else 9
+                who = f"（{item.unit}）" if item.unit else ""
+                routine.append((rhythm, p_index, i_index, f"{item.rule.describe()}：{rp.tag}——{item.title}{who}"))
+                continue
+            for occ in item.occurrences:  # a duty with a calendar rule (rare) is listed like an event
+                entries.append(Entry(occ.start, (0 if item.kind == "phase" else 1, p_index, i_index),
+                                     _item_text(rp, item, occ.start, occ.end), item.unit))
+    tables = (
+        TermTable(f"秋季学期（{format_span(autumn.start, autumn.end)}）", _rows_for(autumn_spans, entries)),
+        TermTable(f"春季学期（{format_span(spring.start, spring.end)}）", _rows_for(spring_spans, entries)),
+    )
+    title = f"{school_name}{year.label}工作行事历"
+    subtitle = f"（根据本校采用的{len(plans)}份工作方案汇总）" if plans else ""
+    return Xingshili(
+        title=title,
+        subtitle=subtitle,
+        tables=tables,
+        routine=tuple(text for *_key, text in sorted(routine)),
+        school_name=school_name,
+        meta_title=title,
+    )
+
+
+# --- Word -----------------------------------------------------------------------------------------
+
+#: Column widths in twips for the landscape page (257 mm of text width): 周次, 起止日期, 主要工作, 责任部门.
+_COLUMNS_MM = (20, 36, 156, 45)
+_HEADERS = ("周次", "起止日期", "主要工作", "责任部门")
+
+
+@lru_cache(maxsize=1)
+def _base() -> Any:
+    from docx import Document
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from .docx_gbt import DocxBase, _page_field_runs, _ppr, _restyle, _rpr, base_styles, setup_page
+
+    document = Document()
+    base_styles(document)
+    styles = document.styles.element
+    _restyle(styles, "GbTableText", "表格文字", _ppr(jc="left", first_chars=0, line=300, snap=False), _rpr("仿宋_GB2312", 12))
+    _restyle(styles, "GbTableHead", "表头", _ppr(jc="center", first_chars=0, line=300, snap=False), _rpr("黑体", 12, latin="黑体"))
+    _restyle(styles, "GbSheetTitle", "行事历标题", _ppr(jc="center", first_chars=0, line=560, snap=False),
+             _rpr("方正小标宋简体", 20, latin="方正小标宋简体"))
+    _restyle(styles, "GbSheetHeading", "学期标题", _ppr(jc="left", first_chars=0, line=440, snap=False, keep_next=True),
+             _rpr("黑体", 14, latin="黑体"))
+    _restyle(styles, "GbSheetNote", "说明文字", _ppr(jc="both", first_chars=0, line=340, snap=False), _rpr("仿宋_GB2312", 12))
+    section = document.sections[0]
+    setup_page(section, landscape=True, grid=False, margins_mm=(18, 20, 18, 20))
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph.style = document.styles["Footer"]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field_runs(paragraph)
+    return DocxBase.from_document(document)
+
+
+def _tc(text_lines: Sequence[str], width: int, style: str, *, shade: bool = False) -> Any:
+    from lxml import etree
+
+    from .docx_gbt import _WNS, make_paragraph
+
+    tc = etree.Element(_WNS + "tc")
+    tcpr = etree.SubElement(tc, _WNS + "tcPr")
+    tcw = etree.SubElement(tcpr, _WNS + "tcW")
+    tcw.set(_WNS + "w", str(width))
+    tcw.set(_WNS + "type", "dxa")
+    if shade:
+        shd = etree.SubElement(tcpr, _WNS + "shd")
+        shd.set(_WNS + "val", "clear")
+        shd.set(_WNS + "color", "auto")
+        shd.set(_WNS + "fill", "EDEDED")
+    etree.SubElement(tcpr, _WNS + "vAlign").set(_WNS + "val", "center")
+    for line in text_lines or [""]:
+        tc.append(make_paragraph(style, line))
+    return tc
+
+
+def _table(rows: Sequence[Row]) -> Any:
+    from lxml import etree
+
+    from .docx_gbt import _WNS, _mm
+
+    widths = [_mm(w) for w in _COLUMNS_MM]
+    tbl = etree.Element(_WNS + "tbl")
+    tblpr = etree.SubElement(tbl, _WNS + "tblPr")
+    tblw = etree.SubElement(tblpr, _WNS + "tblW")
+    tblw.set(_WNS + "w", str(sum(widths)))
+    tblw.set(_WNS + "type", "dxa")
+    etree.SubElement(tblpr, _WNS + "jc").set(_WNS + "val", "center")
+    borders = etree.SubElement(tblpr, _WNS + "tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        border = etree.SubElement(borders, _WNS + side)
+        border.set(_WNS + "val", "single")
+        border.set(_WNS + "sz", "6")
+        border.set(_WNS + "space", "0")
+        border.set(_WNS + "color", "000000")
+    etree.SubElement(tblpr, _WNS + "tblLayout").set(_WNS + "type", "fixed")
+    margins = etree.SubElement(tblpr, _WNS + "tblCellMar")
+    for side, value in (("left", 80), ("right", 80)):
+        m = etree.SubElement(margins, _WNS + side)
+        m.set(_WNS + "w", str(value))
+        m.set(_WNS + "type", "dxa")
+    grid = etree.SubElement(tbl, _WNS + "tblGrid")
+    for width in widths:
+        etree.SubElement(grid, _WNS + "gridCol").set(_WNS + "w", str(width))
+
+    def tr(cells: list[Any], *, header: bool = False) -> None:
+        row = etree.SubElement(tbl, _WNS + "tr")
+        trpr = etree.SubElement(row, _WNS + "trPr")
+        etree.SubElement(trpr, _WNS + "cantSplit")
+        height = etree.SubElement(trpr, _WNS + "trHeight")
+        height.set(_WNS + "val", str(_mm(8)))
+        if header:
+            etree.SubElement(trpr, _WNS + "tblHeader")
+        for cell in cells:
+            row.append(cell)
+
+    tr([_tc([h], w, "GbTableHead", shade=True) for h, w in zip(_HEADERS, widths)], header=True)
+    for item in rows:
+        vacation = item.kind != "week"
+        tr([
+            _tc([item.label], widths[0], "GbTableHead" if vacation else "GbTableText", shade=vacation),
+            _tc([item.dates], widths[1], "GbTableText", shade=vacation),
+            _tc(list(item.lines), widths[2], "GbTableText", shade=vacation),
+            _tc(["、".join(item.units)] if item.units else [], widths[3], "GbTableText", shade=vacation),
+        ])
+    return tbl
+
+
+def xingshili_docx(sheet: Xingshili) -> bytes:
+    """The 行事历 as a landscape A4 Word table (deterministic bytes)."""
+    from .docx_gbt import append_to_body, make_paragraph
+
+    base = _base()
+    root = base.body_root()
+    append_to_body(root, make_paragraph("GbSheetTitle", sheet.title))
+    if sheet.subtitle:
+        append_to_body(root, make_paragraph("GbSheetNote", sheet.subtitle, jc="center"))
+    for table in sheet.tables:
+        append_to_body(root, make_paragraph("GbSheetHeading", table.heading))
+        append_to_body(root, _table(table.rows))
+    if sheet.routine:
+        append_to_body(root, make_paragraph("GbSheetHeading", "常规工作（每天、每周、每月等经常性工作不逐周列出）"))
+        for index, line in enumerate(sheet.routine, start=1):
+            append_to_body(root, make_paragraph("GbSheetNote", f"{index}. {line}"))
+    append_to_body(root, make_paragraph("GbSheetNote", "说明：“预备周”指开学前的准备时间；日期按本校校历推算，如遇调整以学校通知为准。"))
+    return base.fill(root, title=sheet.meta_title, author=sheet.school_name)
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+def xingshili_payload(sheet: Xingshili) -> dict[str, Any]:
+    from .plan_pdf import gbt_fonts
+
+    fonts = gbt_fonts()
+    return {
+        "gbt_fonts": {k: v for k, v in fonts.items() if k != "title_weight"},
+        "title_weight": fonts["title_weight"],
+        "title": sheet.title,
+        "subtitle": sheet.subtitle,
+        "headers": list(_HEADERS),
+        "widths_mm": list(_COLUMNS_MM),
+        "tables": [
+            {
+                "heading": table.heading,
+                "rows": [
+                    {"label": r.label, "dates": r.dates, "lines": list(r.lines), "units": "、".join(r.units),
+                     "vacation": r.kind != "week"}
+                    for r in table.rows
+                ],
+            }
+            for table in sheet.tables
+        ],
+        "routine_heading": "常规工作（每天、每周、每月等经常性工作不逐周列出）",
+        "routine": list(sheet.routine),
+        "note": "说明：“预备周”指开学前的准备时间；日期按本校校历推算，如遇调整以学校通知为准。",
+        "meta": {"title": sheet.meta_title, "author": sheet.school_name},
+    }
+
+
+def xingshili_pdf(sheet: Xingshili) -> bytes:
+    """The 行事历 as a landscape A4 PDF."""
+    from .plan_pdf import compile_pdf
+
+    return compile_pdf("gbt_xingshili", xingshili_payload(sheet))
+
+
+__all__ = ["Row", "TermTable", "Xingshili", "build_xingshili", "short_span", "xingshili_docx", "xingshili_pdf"]

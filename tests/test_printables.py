@@ -1,0 +1,507 @@
+"""Printables: handouts, large print, sign-in sheets, feedback forms and blank forms (PDF via Typst).
+
+Each test builds a tiny corpus of its own in ``tmp_path``; PDFs are checked with poppler's tools
+(``pdftotext``, ``pdffonts``, ``pdftoppm``, ``pdfinfo``), skipped when those are not installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator import printables
+from generator.corpus import Corpus, load_corpus
+from generator.errors import GongyuError
+from generator.fonts import find_fonts
+from generator.models import Course, Form, Lesson
+from generator.render import typst_engine
+
+REPO = Path(__file__).resolve().parents[1]
+SITE = "https://gongyu.example.org/"
+
+#: Characters and strings special to Typst, Jinja, Markdown, HTML and shells: must print as typed.
+HOSTILE = '#set text(red) {{ 7*7 }} $x$ <script>alert(1)</script> C:\\temp\\a ] [ "引号" *粗* _斜_ @ref //注'
+
+needs_poppler = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo")),
+    reason="需要 poppler-utils（pdftotext、pdffonts、pdftoppm、pdfinfo）",
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# A tiny corpus
+# ------------------------------------------------------------------------------------------------
+
+COURSE = {
+    "id": "demo-course",
+    "title": "演示课程：陪孩子走好第一步",
+    "kind": "家长学校",
+    "audience": ["家长"],
+    "stage": "小学低年级",
+    "summary": "只用于测试的课程。",
+    "lessons": ["demo-lesson", "demo-long"],
+}
+
+LESSON = {
+    "id": "demo-lesson",
+    "title": "睡前十分钟：和孩子好好说话",
+    "audience": "家长",
+    "stage": "小学低年级",
+    "duration": 60,
+    "format": "讲座",
+    "topics": ["亲子沟通"],
+    "objectives": [
+        "能说出睡前聊天的三个好处",
+        "能在一周内坚持五次睡前十分钟聊天",
+        "知道孩子说出危险信号时要当天告诉老师",
+    ],
+    "agenda": [
+        {"step": "导入", "minutes": 10, "content": "请家长说说孩子睡前都在做什么。"},
+        {"step": "讲授", "minutes": 40, "content": "讲睡前聊天的做法。"},
+        {"step": "小结", "minutes": 10, "content": "回顾要点，布置亲子作业。"},
+    ],
+    "key_points": ["孩子愿意说，是因为说了不挨骂。", f"特殊字符照原样印出：{HOSTILE}"],
+    "case": {"title": "一个例子", "story": "某同学睡前总看手机。", "analysis": "固定的聊天时间比长短更重要。"},
+    "discussion": ["您家睡前通常做什么？"],
+    "home_practice": ["今晚睡前和孩子聊十分钟，不看手机。"],
+    "take_home": ["放下手机，看着孩子。", "先听完，再说话。"],
+}
+
+LONG_LESSON = {
+    **LESSON,
+    "id": "demo-long",
+    "title": "一节内容很多的课：看讲义能不能排进两页",
+    "key_points": [f"第{n}条要点。" + "家长要耐心倾听孩子说话，先接住情绪再讲道理，" * 6 for n in range(1, 13)],
+    "home_practice": ["每天和孩子聊十分钟，记下孩子说的一件开心事和一件烦心事。" * 3 for _ in range(5)],
+    "take_home": ["放下手机，看着孩子。"] * 6,
+}
+
+FORM = {
+    "id": "demo-form",
+    "title": "演示登记表",
+    "purpose": "只用于测试，每种内容块都有。",
+    "orientation": "纵向",
+    "blocks": [
+        {"heading": "基本情况"},
+        {"text": ["这是一段说明文字。", f"特殊字符：{HOSTILE}"]},
+        {"fields": [
+            {"label": "学生班级"},
+            {"label": "性别", "options": ["男", "女"]},
+            {"label": "家庭住址", "wide": True},
+            {"label": "情况说明", "lines": 3, "wide": True},
+        ], "columns": 2},
+        {"table": {"columns": [{"label": "日期", "width": 1}, {"label": "发生了什么", "width": 4}], "rows": 6}},
+        {"signatures": [{"label": "班主任（签字）"}, {"label": "学校（盖章）", "date": False}]},
+    ],
+    "note": "填表说明的文字。",
+}
+
+WIDE_FORM = {
+    "id": "demo-wide",
+    "title": "横向演示表",
+    "purpose": "横向的表格。",
+    "orientation": "横向",
+    "blocks": [
+        {"fields": [{"label": "学校"}, {"label": "学年"}, {"label": "填表人"}], "columns": 3},
+        {"table": {"columns": [{"label": f"第{n}栏", "width": 1 + n % 3} for n in range(1, 10)], "rows": 12}},
+    ],
+}
+
+PLAN = {
+    "id": "demo-plan",
+    "kind": "控辍保学",
+    "title": "演示方案",
+    "summary": "只用于测试的方案。",
+    "forms": ["demo-form", "demo-wide"],
+}
+
+
+def _dump(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with one course (two lessons), two forms and a plan that uses them."""
+    root = tmp_path / "proj"
+    _dump(root / "courses" / "demo-course" / "_course.yml", COURSE)
+    _dump(root / "courses" / "demo-course" / "demo-lesson.yml", LESSON)
+    _dump(root / "courses" / "demo-course" / "demo-long.yml", LONG_LESSON)
+    _dump(root / "plans" / "forms" / "demo-form.yml", FORM)
+    _dump(root / "plans" / "forms" / "demo-wide.yml", WIDE_FORM)
+    _dump(root / "plans" / "demo-plan.yml", PLAN)
+    return root
+
+
+@pytest.fixture
+def corpus(project: Path) -> Corpus:
+    return load_corpus(project)
+
+
+@pytest.fixture
+def lesson(corpus: Corpus) -> Lesson:
+    return corpus.lessons["demo-lesson"]
+
+
+@pytest.fixture
+def course(corpus: Corpus) -> Course:
+    return corpus.courses["demo-course"]
+
+
+@pytest.fixture
+def form(corpus: Corpus) -> Form:
+    return corpus.forms["demo-form"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading PDFs
+# ------------------------------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, name: str, pdf: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          encoding="utf-8", check=True).stdout
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: line breaks fall anywhere in Chinese."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))  # type: ignore[union-attr]
+
+
+def pdf_fonts(path: Path) -> list[dict[str, str]]:
+    """Rows of ``pdffonts``: name, type, embedded, subset."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines()[2:]:
+        parts = line.split()
+        # name type [type2] encoding emb sub uni object ID: the yes/no columns are the 5th-3rd from last
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4]})
+    return rows
+
+
+# ------------------------------------------------------------------------------------------------
+# Handouts
+# ------------------------------------------------------------------------------------------------
+
+
+@needs_poppler
+def test_handout_embeds_subset_cjk_fonts_and_shows_the_title(tmp_path: Path, lesson: Lesson, course: Course) -> None:
+    path = _write(tmp_path, "handout.pdf", printables.render_handout(lesson, course, SITE + "lessons/demo-lesson/"))
+    fonts = pdf_fonts(path)
+    assert fonts, "讲义里没有字体"
+    assert all(row["emb"] == "yes" and row["sub"] == "yes" for row in fonts), fonts
+    family = re.sub(r"\W", "", find_fonts().family("serif")).lower()[:8]
+    assert any(family in row["name"].lower() for row in fonts), (family, fonts)
+    text = squash(pdf_text(path))
+    for expected in (lesson.title, course.title, "小学低年级", "60分钟", "本课要点", "亲子作业", "带回家的要点",
+                     lesson.home_practice[0], lesson.take_home[0]):
+        assert squash(expected) in text, expected
+    assert pdf_pages(path) <= 2
+
+
+@needs_poppler
+def test_handout_qr_code_decodes_to_the_lesson_page(tmp_path: Path, lesson: Lesson, course: Course) -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    url = SITE + "lessons/demo-lesson/"
+    for large in (False, True):
+        path = _write(tmp_path, f"h{int(large)}.pdf", printables.render_handout(lesson, course, url, large=large))
+        prefix = tmp_path / f"page{int(large)}"
+        subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), str(prefix)],
+                       check=True)
+        found = [r.text for r in zxingcpp.read_barcodes(Image.open(f"{prefix}.png"))]
+        assert found == [url]
+
+
+def test_handout_without_url_has_no_qr_code(lesson: Lesson, course: Course) -> None:
+    job = printables.handout_job(lesson, course, "")
+    assert printables._prepare(job.attempts[0][0])["qr"] is None
+    assert printables.render_handout(lesson, course, "").startswith(b"%PDF-")
+
+
+@needs_poppler
+def test_large_print_is_bigger_and_within_three_pages(tmp_path: Path, corpus: Corpus, course: Course) -> None:
+    for lesson_id in ("demo-lesson", "demo-long"):
+        lesson = corpus.lessons[lesson_id]
+        regular = _write(tmp_path, f"{lesson_id}.pdf", printables.render_handout(lesson, course, SITE))
+        large = _write(tmp_path, f"{lesson_id}-large.pdf", printables.render_handout(lesson, course, SITE, large=True))
+        assert pdf_pages(regular) <= 2
+        assert pdf_pages(large) <= 3
+        assert squash(lesson.title) in squash(pdf_text(large))
+    # the large variant is tried at 14 pt and up only
+    job = printables.handout_job(corpus.lessons["demo-lesson"], course, SITE, large=True)
+    assert min(data["size"] for data, _ in job.attempts) >= 14
+    assert max(data["size"] for data, _ in printables.handout_job(corpus.lessons["demo-lesson"], course, SITE).attempts) < 14
+
+
+# ------------------------------------------------------------------------------------------------
+# Sign-in sheet and feedback form
+# ------------------------------------------------------------------------------------------------
+
+
+@needs_poppler
+def test_signin_sheet_has_the_columns_and_fills_one_page(tmp_path: Path, lesson: Lesson, course: Course) -> None:
+    path = _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course))
+    text = pdf_text(path)
+    for column in ("序号", "学生姓名", "班级", "家长姓名", "与学生关系", "签名"):
+        assert column in text, column
+    for header in ("签到表", "日期", "地点", squash(lesson.title)):
+        assert header in squash(text), header
+    assert pdf_pages(path) == 1
+    numbers = [int(n) for n in re.findall(r"^\s*(\d+)\s*$", text, re.MULTILINE)]
+    assert max(numbers) >= 18, "签到表应当排满一页（至少 18 行）"
+
+
+@needs_poppler
+def test_signin_sheet_can_carry_a_school_name(tmp_path: Path, lesson: Lesson, course: Course) -> None:
+    path = _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course, school_name="某某县实验小学"))
+    assert "某某县实验小学" in pdf_text(path)
+
+
+@needs_poppler
+def test_feedback_questions_follow_the_objectives(tmp_path: Path, lesson: Lesson, course: Course) -> None:
+    path = _write(tmp_path, "feedback.pdf", printables.render_feedback(lesson, course))
+    text = squash(pdf_text(path))
+    rated, open_questions = printables.feedback_questions(lesson)
+    assert rated == list(lesson.objectives)
+    positions = [text.find(squash(objective)) for objective in lesson.objectives]
+    assert all(p >= 0 for p in positions), positions
+    assert positions == sorted(positions), "目标应按原顺序出现"
+    for label in ("完全能", "基本能", "说不准", "不太能", "不能"):
+        assert label in text
+    assert len(open_questions) == 3
+    assert [q for q in open_questions if "最有用" in q] and [q for q in open_questions if "建议" in q]
+    assert [q for q in open_questions if "回家" in q]
+    for question in open_questions:
+        assert squash(question) in text
+    assert pdf_pages(path) == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Blank forms
+# ------------------------------------------------------------------------------------------------
+
+
+@needs_poppler
+def test_every_form_block_kind_renders(tmp_path: Path, form: Form) -> None:
+    path = _write(tmp_path, "form.pdf", printables.render_form(form))
+    text = squash(pdf_text(path))
+    for expected in ("演示登记表", "基本情况", "这是一段说明文字。", "学生班级", "性别", "男", "女", "家庭住址",
+                     "情况说明", "序号", "日期", "发生了什么", "班主任（签字）", "学校（盖章）", "填表说明",
+                     "填表说明的文字。"):
+        assert squash(expected) in text, expected
+    kinds = {block["kind"] for block in printables.form_job(form).attempts[0][0]["blocks"]}
+    assert kinds == {"heading", "text", "fields", "table", "signatures"}
+
+
+@needs_poppler
+def test_form_is_blank_by_default_and_headed_with_a_school_on_request(tmp_path: Path, form: Form) -> None:
+    blank = pdf_text(_write(tmp_path, "blank.pdf", printables.render_form(form)))
+    headed = pdf_text(_write(tmp_path, "headed.pdf", printables.render_form(form, school_name="青山镇中心小学")))
+    assert "青山镇中心小学" not in blank
+    assert "青山镇中心小学" in headed
+
+
+@needs_poppler
+def test_landscape_form_is_landscape(tmp_path: Path, corpus: Corpus) -> None:
+    path = _write(tmp_path, "wide.pdf", printables.render_form(corpus.forms["demo-wide"]))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())  # type: ignore[union-attr]
+    assert width > height
+    assert "第9栏" in pdf_text(path)
+
+
+def test_field_rows_fill_each_row() -> None:
+    from generator.models.form import FieldsBlock
+
+    block = FieldsBlock.model_validate({"columns": 3, "fields": [
+        {"label": "甲"}, {"label": "乙"}, {"label": "宽", "wide": True}, {"label": "丙"}, {"label": "多行", "lines": 2},
+    ]})
+    rows = printables._field_rows(block)
+    assert [[(c["label"], c["span"]) for c in row] for row in rows] == [
+        [("甲", 1), ("乙", 2)], [("宽", 3)], [("丙", 1), ("多行", 2)],
+    ]
+    assert [c["stacked"] for row in rows for c in row] == [False, False, False, False, False]
+
+
+# ------------------------------------------------------------------------------------------------
+# Safety and reproducibility
+# ------------------------------------------------------------------------------------------------
+
+
+@needs_poppler
+def test_hostile_text_prints_literally(tmp_path: Path, lesson: Lesson, course: Course, form: Form) -> None:
+    for name, pdf in (("handout.pdf", printables.render_handout(lesson, course, SITE)),
+                      ("large.pdf", printables.render_handout(lesson, course, SITE, large=True)),
+                      ("form.pdf", printables.render_form(form, school_name=HOSTILE))):
+        text = squash(pdf_text(_write(tmp_path, name, pdf)))
+        assert squash(HOSTILE) in text, name
+        assert "49" not in text  # {{ 7*7 }} was not evaluated by anything
+
+
+def test_same_input_gives_the_same_bytes(lesson: Lesson, course: Course, form: Form) -> None:
+    assert printables.render_handout(lesson, course, SITE) == printables.render_handout(lesson, course, SITE)
+    assert printables.render_signin(lesson, course) == printables.render_signin(lesson, course)
+    assert printables.render_form(form) == printables.render_form(form)
+
+
+def test_same_bytes_in_a_fresh_process(tmp_path: Path, project: Path, form: Form) -> None:
+    """A new process (cold fonts, new compilers) produces the very same file."""
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from generator.corpus import load_corpus\n"
+        "from generator.printables import render_form\n"
+        "corpus = load_corpus(Path(sys.argv[1]))\n"
+        "sys.stdout.buffer.write(render_form(corpus.forms['demo-form']))\n"
+    )
+    fresh = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, check=True, cwd=REPO).stdout
+    assert fresh == printables.render_form(form)
+
+
+def test_pdf_has_no_creation_date(lesson: Lesson, course: Course) -> None:
+    pdf = printables.render_handout(lesson, course, SITE)
+    assert b"/CreationDate" not in pdf and b"/ModDate" not in pdf
+
+
+def test_missing_cjk_font_fails_before_rendering(monkeypatch: pytest.MonkeyPatch, lesson: Lesson, course: Course,
+                                                 corpus: Corpus, tmp_path: Path) -> None:
+    def no_fonts(*, refresh: bool = False):  # type: ignore[no-untyped-def]
+        raise GongyuError("找不到中文字体，无法生成 PDF。请安装中文字体：sudo apt-get install fonts-noto-cjk")
+
+    monkeypatch.setattr(typst_engine, "find_fonts", no_fonts)
+    monkeypatch.setattr(typst_engine, "_engine", None)
+    with pytest.raises(GongyuError, match="fonts-noto-cjk"):
+        printables.render_handout(lesson, course, SITE)
+    with pytest.raises(GongyuError, match="fonts-noto-cjk"):
+        printables.site_printables(corpus, SITE, tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# The site's downloads and the cache
+# ------------------------------------------------------------------------------------------------
+
+
+def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> None:
+    corpus = load_corpus(project)
+    cache = tmp_path / "cache"
+    engine = typst_engine.get_engine()
+
+    before = engine.compiles
+    downloads = printables.site_printables(corpus, SITE, cache)
+    assert engine.compiles > before
+    uris = {d.uri: d for d in downloads}
+    for lesson_id in ("demo-lesson", "demo-long"):
+        for name, label in (("handout.pdf", "讲义"), ("handout-large.pdf", "大字版讲义"),
+                            ("signin.pdf", "签到表"), ("feedback.pdf", "反馈表")):
+            record = uris[f"print/lessons/{lesson_id}/{name}"]
+            assert (record.owner, record.label) == (lesson_id, label)
+            assert record.path.is_file() and record.path.read_bytes().startswith(b"%PDF-")
+            assert cache in record.path.parents
+    for form_id in ("demo-form", "demo-wide"):
+        record = uris[f"print/forms/{form_id}.pdf"]
+        assert (record.owner, record.label, record.kind) == (form_id, "空白表格", "form")
+    assert len(downloads) == 2 * 4 + 2
+
+    # nothing changed: every file comes from the cache
+    before = engine.compiles
+    again = printables.site_printables(corpus, SITE, cache)
+    assert engine.compiles == before
+    assert [(d.uri, d.path) for d in again] == [(d.uri, d.path) for d in downloads]
+
+    # another site address changes the handouts (QR code) and nothing else
+    before = engine.compiles
+    moved = {d.uri: d.path for d in printables.site_printables(corpus, "https://other.example.org/", cache)}
+    changed = sorted(uri for uri, path in moved.items() if path != uris[uri].path)
+    assert changed == sorted(f"print/lessons/{lid}/{name}" for lid in ("demo-lesson", "demo-long")
+                             for name in ("handout.pdf", "handout-large.pdf"))
+    assert engine.compiles > before
+
+    # an edited lesson is rendered again; the other lesson is not
+    edited = dict(LESSON, title="睡前十分钟（修订）")
+    _dump(project / "courses" / "demo-course" / "demo-lesson.yml", edited)
+    corpus = load_corpus(project)
+    fresh = {d.uri: d.path for d in printables.site_printables(corpus, SITE, cache)}
+    assert fresh["print/lessons/demo-lesson/signin.pdf"] != uris["print/lessons/demo-lesson/signin.pdf"].path
+    assert fresh["print/lessons/demo-long/signin.pdf"] == uris["print/lessons/demo-long/signin.pdf"].path
+
+
+def test_site_url_must_be_complete(corpus: Corpus, tmp_path: Path) -> None:
+    with pytest.raises(GongyuError, match="http"):
+        printables.site_printables(corpus, "gongyu.example.org", tmp_path)
+    assert printables.page_url("https://a.org", "lessons/x/") == "https://a.org/lessons/x/"
+    assert printables.page_url("", "lessons/x/") == ""
+
+
+# ------------------------------------------------------------------------------------------------
+# Command line
+# ------------------------------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_cli_prints_a_lesson(project: Path) -> None:
+    code, output = _cli("--root", str(project), "print", "demo-lesson", "--site-url", SITE)
+    assert code == 0, output
+    folder = project / "dist" / "print" / "demo-lesson"
+    assert sorted(p.name for p in folder.iterdir()) == ["feedback.pdf", "handout-large.pdf", "handout.pdf", "signin.pdf"]
+    assert "共 4 个 PDF" in output
+
+
+def test_cli_prints_a_plan_and_a_course(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, output = _cli("--root", str(project), "print", "demo-plan", "--out", str(out))
+    assert code == 0, output
+    assert sorted(p.name for p in out.iterdir()) == ["demo-form.pdf", "demo-wide.pdf"]
+    assert "二维码" not in output  # a plan has no handouts
+    code, output = _cli("--root", str(project), "print", "demo-course", "--out", str(tmp_path / "course"))
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "course").iterdir()) == ["demo-lesson", "demo-long"]
+
+
+def test_cli_prints_a_form_for_a_school(project: Path, tmp_path: Path) -> None:
+    school = {
+        "id": "demo-school", "name": "演示县青山小学", "type": "小学",
+        "place": {"province": "某省", "county": "某县"}, "authority": "某县教育局", "year": "2026-2027",
+        "plans": [{"plan": "demo-plan"}],
+    }
+    _dump(tmp_path / "school.yml", school)
+    out = tmp_path / "out"
+    code, output = _cli("--root", str(project), "print", "demo-form", "--school", str(tmp_path / "school.yml"),
+                        "--out", str(out))
+    assert code == 0, output
+    if shutil.which("pdftotext"):
+        assert "演示县青山小学" in pdf_text(out / "demo-form.pdf")
+
+
+def test_cli_explains_unknown_ids_in_chinese(project: Path) -> None:
+    code, output = _cli("--root", str(project), "print", "demo-lesso")
+    assert code == 1
+    assert "找不到编号为“demo-lesso”的内容" in output and "demo-lesson" in output
+    code, output = _cli("--root", str(project), "print", "demo-form", "--school", str(project / "nope.yml"))
+    assert code == 1 and "找不到学校档案" in output
