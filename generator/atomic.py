@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -87,6 +88,10 @@ def safe_child(base: Path, *parts: str) -> Path:
     for part in parts:
         if not part or part in (".", "..") or "/" in part or "\\" in part or "\x00" in part or ":" in part:
             raise GongyuError(f"输出文件名“{part}”不安全（含有路径分隔符或特殊字符），已拒绝写入")
+        if part != part.rstrip(". "):
+            raise GongyuError(f"输出文件名“{part}”以点或空格结尾，Windows 会去掉它们而与其他文件重名，已拒绝写入")
+        if part.split(".")[0].strip().lower() in _WINDOWS_RESERVED:
+            raise GongyuError(f"输出文件名“{part}”是 Windows 的保留名称，在 Windows 上无法使用，已拒绝写入")
     target = base.joinpath(*parts).resolve()
     if base != target and base not in target.parents:
         raise GongyuError(f"输出路径“{target}”超出了输出目录 {base}，已拒绝写入")

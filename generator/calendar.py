@@ -597,15 +597,16 @@ def describe_rule(rule: Any) -> str:
 def describe_when(rule: Any, occurrences: Sequence[Occurrence]) -> str:
     """How a plan states the time of an item for a concrete year.
 
-    Fixed dates and month spans are shown as dates only; weeks and anchors keep their words with
-    the dates in brackets; repeats keep only their words (their dates are every week, month …).
+    Fixed dates and month spans are shown as dates only; weeks and anchors keep their words
+    before the dates (``每学期开学第一周：2026年9月7日至11日、2027年2月22日至26日``); repeats keep
+    only their words (their dates are every week, month …).
     """
     if isinstance(rule, RepeatRule) or not occurrences:
         return rule.describe()
     dates = format_occurrences(occurrences)
     if isinstance(rule, (FixedRule, MonthDaysRule)):
         return dates
-    return f"{rule.describe()}（{dates}）"
+    return f"{rule.describe()}：{dates}"
 
 
 # --- a plan for a school year -------------------------------------------------------------------

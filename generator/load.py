@@ -2,9 +2,14 @@
 
 Files from schools are typed in Notepad or WPS, so this module catches what Chinese users really
 get wrong before YAML's own messages (which are in English and point at the wrong place) can:
-full-width punctuation in YAML syntax, tabs and full-width spaces in indentation, GBK files, a
-UTF-8 BOM (accepted), duplicate keys, aliases (refused: they enable "billion laughs" bombs) and
-files too large to be a plan. Pydantic errors are translated into Chinese and located.
+full-width punctuation in YAML syntax, tabs and full-width spaces in indentation, GBK and UTF-16
+files, a UTF-8 BOM (accepted), control characters pasted from WeChat or Word, duplicate keys,
+aliases (refused: they enable "billion laughs" bombs), tags (``!!python/object`` …), impossible
+dates, and files too large, too deep or too big to be a plan. Pydantic errors are translated into
+Chinese and located.
+
+Whatever the input, the only exception that leaves this module is :class:`GongyuError`
+(``tests/test_properties.py`` holds it to that).
 """
 
 from __future__ import annotations
@@ -321,8 +326,8 @@ def _construct_problem(node: yaml.Node, reason: str) -> tuple[str, str]:
         return f"日期“{shown}”不存在：{detail}", "请写成 年-月-日，例如 2026-09-01；如果本意是文字，请用引号括起来"
     if "digits" in reason:
         return f"数字“{shown}”太长", "请检查是否多打了数字；如果本意是文字，请用引号括起来"
-    kind = node.tag.rsplit(":", 1)[-1]
-    return f"无法把“{shown}”读成 {kind} 类型的值", "请删除值前面的“!!…”标签，或用引号把值括起来"
+    kind = {"int": "整数", "float": "数字", "bool": "是/否", "null": "空值"}.get(node.tag.rsplit(":", 1)[-1], "指定类型的值")
+    return f"无法把“{shown}”读成{kind}", "请删除值前面的“!!…”标签，或用引号把值括起来"
 
 
 class _Builder:
@@ -349,7 +354,7 @@ class _Builder:
             return None
         try:
             return self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise ValueError, IndexError … on odd scalars
             line, col = self._at(node)
             message, hint = _construct_problem(node, str(exc))
             self.problems.append(Problem(self.doc.path, line, col, message, hint))
@@ -440,7 +445,8 @@ def parse_yaml(text: str, shown: str, *, line_offset: int = 0, what: str = "文�
             loader.dispose()
     doc = SourceDoc(shown, None, line_offset=line_offset)
     if node is None:
-        if any(line.strip() for line in _yaml_lines(text)):
+        lines = [line.strip() for line in _yaml_lines(text)]
+        if any(line.startswith("#") for line in lines):
             raise GongyuError(Problem(shown, 1 + line_offset, 1, f"{what}中只有注释，没有内容",
                                       "请参照示例文件填写内容（以“#”开头的行是注释，会被忽略）"))
         raise GongyuError(Problem(shown, 1 + line_offset, 1, f"{what}是空的", "请参照示例文件填写内容"))
@@ -657,6 +663,9 @@ def _message_for(kind: str, error: Any, value: Any, ctx: dict[str, Any]) -> tupl
     got = _describe_type(value)
     if kind in ("value_error", "assertion_error"):
         text = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if not re.search(r"[\u4e00-\u9fff]", text):
+            # a validator let a Python error through (int("²") …): still say where, and in Chinese
+            return f"内容不符合要求（{_short(text, 120)}）", "请对照示例文件检查这个值的写法"
         return text, ""
     if kind in ("date_rule", "form_block"):
         return str(error["msg"]), "参见示例文件或 schemas/ 中的说明"
@@ -709,7 +718,6 @@ def validate(model: type[M], doc: SourceDoc, data: Any = None, base: PathKey = (
     except (ArithmeticError, AttributeError, KeyError, IndexError, LookupError, TypeError, ValueError) as exc:
         # A model's own validator tripped over input it did not expect: still the user's file to fix,
         # so say where it is instead of crashing (and let the maintainers know).
-        line, col = doc.where(base)
-        raise GongyuError(Problem(doc.path, line, col, "内容的写法无法识别，检查时出错",
-                                  f"请对照示例文件检查写法；如果确认没有写错，请把这条信息告诉维护人员"
-                                  f"（{type(exc).__name__}: {_short(exc, 80)}）")) from None
+        raise GongyuError(doc.problem(base, "内容的写法无法识别，检查时出错",
+                                      "请对照示例文件检查写法；如果确认没有写错，请把这条信息告诉维护人员"
+                                      f"（{type(exc).__name__}: {_short(exc, 80)}）")) from None

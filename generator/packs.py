@@ -187,7 +187,10 @@ def pack_files(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, 
                 form_ids.append(form_id)
     forms_done = _render_forms(form_ids, corpus, school.name) if pdf else {}
     files.update(forms_done)
-    files[README_NAME] = readme(school, year, plans, corpus, form_ids if forms_done else [], pdf=pdf, draft=draft)
+    from .render.docx_gbt import BLANK
+
+    blanks = draft and any(BLANK in document.text() for _, document in done)
+    files[README_NAME] = readme(school, year, plans, corpus, form_ids if forms_done else [], pdf=pdf, draft=blanks)
     return PackContent(school, year, plans, files)
 
 
@@ -203,7 +206,10 @@ def _render_forms(form_ids: Sequence[str], corpus: Corpus, school_name: str) -> 
 
 def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corpus: Corpus,
            form_ids: Sequence[str], *, pdf: bool = True, draft: bool = False) -> bytes:
-    """``README.txt``: what each file of the pack is (UTF-8 with BOM and CRLF, for Notepad)."""
+    """``README.txt``: what each file of the pack is (UTF-8 with BOM and CRLF, for Notepad).
+
+    ``draft``: some information was missing and is left as ____ in the files (say so at the top).
+    """
     lines = [f"{school.name} 学校方案包（{year.label}）", ""]
     if draft:
         lines += ["【草稿】部分信息（如领导小组成员）尚未填写，文件中以“________”留空，请补全后再印发。", ""]
@@ -353,6 +359,19 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool]) -> tuple[str, 
     return "ok", profile.origin, str(path)
 
 
+def _mp_context() -> Any:
+    """Workers start from a clean process (forkserver, else spawn), never forked from this one:
+    the PDF engine may already run threads here, and a forked copy of a thread pool can hang."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["generator.packs", "generator.render.docx_gbt", "generator.render.ics"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _progress(total: int, enabled: bool) -> Any:
     try:
         from tqdm import tqdm
@@ -393,8 +412,8 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
                 if bar is not None:
                     bar.update(1)
         else:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                                        initargs=(_slim(corpus),)) as pool:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
+                                                        initializer=_init_worker, initargs=(_slim(corpus),)) as pool:
                 futures = [pool.submit(_build_one, task) for task in tasks]
                 for future in concurrent.futures.as_completed(futures):
                     outcomes.append(future.result())

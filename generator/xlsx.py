@@ -339,7 +339,6 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .calendar import build_instant
-    from .render.docx_gbt import normalize_zip
 
     book = Workbook()
     sheet = book.active
@@ -363,12 +362,11 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
                 example.value = column.example
         letter = column_letter(index)
         sheet.column_dimensions[letter].width = max(10, min(40, len(column.header) * 2 + 4, len(column.example) + 4 if column.example else 10))
+        # whole-column formats: dates stay dates, and ids such as 2026-2027 are not turned into numbers
         if column.kind == "date":
-            for row in range(2, 1001):
-                sheet.cell(row=row, column=index).number_format = "yyyy-mm-dd"
-        if column.kind in ("text", "year", "plans", "list", "people", "post"):
-            for row in range(3, 1001):
-                sheet.cell(row=row, column=index).number_format = "@"
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+        elif column.kind != "int":
+            sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "C2"
     type_col = column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.header == "学校类型"))
     validation = DataValidation(type="list", formula1='"幼儿园,小学,初中,九年一贯制,完全中学,高中,教学点,特殊教育学校"',
@@ -411,7 +409,25 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     book.properties.title = "学校名单"
     buffer = io.BytesIO()
     book.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    return _pin_dates(buffer.getvalue())
+
+
+def _pin_dates(data: bytes) -> bytes:
+    """openpyxl stamps the save time into ``docProps/core.xml``; pin it so the file is reproducible."""
+    import zipfile
+
+    from .calendar import build_instant
+    from .render.docx_gbt import write_zip
+
+    when = build_instant().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            content = archive.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + when + rb"\g<2>", content)
+            entries.append((info.filename, content))
+    return write_zip(entries)
 
 
 __all__ = ["COLUMNS", "Column", "SheetDoc", "SheetProblem", "column_letter", "read_schools", "template_bytes"]

@@ -234,6 +234,7 @@ def type_query(page: Any, query: str) -> None:
     wait_until_search_ready(page)
     page.keyboard.type(query, delay=50)
     page.keyboard.press("End")
+    assert page.input_value("input.md-search__input") == query
     page.wait_for_function(
         """([placeholder]) => {
             const meta = document.querySelector(".md-search-result__meta");
@@ -321,8 +322,7 @@ def test_lesson_reads_well_on_a_phone(browser: Any, base_url: str) -> None:
         page.wait_for_function("() => document.activeElement?.matches('input.md-search__input')", timeout=5_000)
         type_query(page, "防溺水")
         shoot(page, "search-phone.png")
-        found = result_pages(page, base_url)
-        assert {"lessons/aqj-fangnishui/", "lessons/aqs-fangnishui/", "parents/jz-summer-drowning/"} & set(found[:3]), found[:5]
+        assert result_pages(page, base_url), "no search result on a phone"  # ranking: the tests above
         assert visit.problems() == []
     finally:
         context.close()

@@ -107,7 +107,8 @@ def test_docx_content_numbered_from_structure(tmp_path: Path, corpus: Corpus) ->
     assert "（一）总体目标" in h2 and "（三）两个重点时段" in h2  # after the items （一）（二）
     assert "3.第三层" in h3  # after the items 1. 2.
     assert "（1）第四层的一条。" in texts
-    assert "（二）第二阶段：春节前后走访（寒假开始至春节（2028年1月15日至26日））" in h2
+    assert "（二）第二阶段：春节前后走访（2028年1月15日至26日）" in h2
+    assert "（三）开学到校情况核查（每学期开学第一周：2027年9月6日至10日、2028年2月14日至18日；教导处负责）。" in texts
     assert any("假前宣传和重点家访（2028年1月20日至31日、7月20日至31日）" in t for t in h2)
     assert "组\u3000长：王校长（校长）" in texts
     assert "成\u3000员：刘主任（教导处主任）、各年级组长" in texts

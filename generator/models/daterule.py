@@ -48,7 +48,7 @@ def parse_month_day(value: str) -> tuple[int, int]:
     """Parse ``MM-DD`` into ``(month, day)``; raise ``ValueError`` with a Chinese message."""
     text = str(value).strip()
     parts = text.split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isdecimal() for p in parts):
         raise ValueError(f"日期“{text}”的格式不对，请写成“月-日”，例如 11-16 表示 11 月 16 日")
     month, day = int(parts[0]), int(parts[1])
     if not 1 <= month <= 12:

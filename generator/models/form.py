@@ -56,7 +56,7 @@ class SignaturesBlock(Strict):
 
 
 def _block_tag(value: Any) -> str | None:
-    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields)
+    keys = set(value) if isinstance(value, dict) else set(getattr(type(value), "model_fields", {}))
     for key in ("heading", "text", "fields", "table", "signatures"):
         if key in keys:
             return key

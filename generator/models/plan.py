@@ -23,7 +23,7 @@ class Target(Strict):
     id: Id = Field(description="指标编号，学校可按编号改写数值")
     metric: Label = Field(description="指标，例如 小学辍学率")
     comparison: Comparison = Field(description="比较：<、<=、>、>=、=")
-    value: float = Field(ge=0, description="数值")
+    value: float = Field(ge=0, allow_inf_nan=False, description="数值")
     unit: Label = Field(description="单位，例如 %、人、幅、次")
     note: Text | None = Field(default=None, description="说明")
     school_stages: list[Literal["幼儿园", "小学", "初中", "高中"]] = Field(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -25,7 +25,7 @@ _TYPE_STAGES: dict[str, tuple[str, ...]] = {
     "教学点": ("小学",),
     "特殊教育学校": ("小学", "初中"),
 }
-_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+_YEAR_RE = re.compile(r"^([0-9]{4})-([0-9]{4})$")
 
 
 class Place(Strict):
@@ -77,7 +77,7 @@ class Adoption(Strict):
     group: dict[Label, list[Label]] = Field(
         default_factory=dict, description="领导小组成员：职务 → 姓名列表（未写的按 people 中的岗位填）"
     )
-    targets: dict[Id, float] = Field(default_factory=dict, description="改写的指标：指标编号 → 数值")
+    targets: dict[Id, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(default_factory=dict, description="改写的指标：指标编号 → 数值")
     events: dict[Id, DateRule] = Field(default_factory=dict, description="改写的日期：事项或阶段编号 → 日期规则")
     skip: list[Id] = Field(default_factory=list, description="本校不做的事项或阶段编号")
 

@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..calendar import ResolvedItem, ResolvedPlan, build_instant, chinese_number, format_date, resolve_plan
+from ..calendar import (
+    ResolvedItem,
+    ResolvedPlan,
+    build_instant,
+    chinese_number,
+    format_date,
+    format_occurrences,
+    resolve_plan,
+)
 from ..errors import GongyuError, Problem
 
 if TYPE_CHECKING:
@@ -129,7 +137,10 @@ def _join_titles(names: list[str]) -> str:
 
 
 def _end(text: str) -> str:
-    return text if text.endswith(("。", "！", "？", "；", "：", "…", "”", "）")) else text + "。"
+    """``text`` closed with a full stop, also after a closing bracket: 达到100%（按学年统计）。"""
+    if text.endswith(("。", "！", "？", "；", "：", "…", "。”", "。）", "！”", "？”")):
+        return text
+    return text + "。"
 
 
 def _pad_role(role: str, width: int) -> str:
@@ -337,7 +348,8 @@ def plan_document(
         many = len(resolved.phases) > 1
         for p_index, phase in enumerate(resolved.phases, start=1):
             stage = f"第{chinese_number(p_index)}阶段：" if many else ""
-            out.heading(2, p_index, f"{stage}{phase.title}（{phase.when()}）")
+            when = format_occurrences(phase.occurrences) if phase.occurrences and not phase.repeats else phase.when()
+            out.heading(2, p_index, f"{stage}{phase.title}（{when}）")
             k = out.items(3, [_end(t) for t in phase.tasks])
             texts = []
             for event in resolved.phase_events(phase.id):
@@ -386,7 +398,9 @@ def plan_document(
 
 
 def _event_text(event: ResolvedItem, attachments: list[str]) -> str:
-    text = f"{event.title}（{_item_when(event)}，{event.unit}负责）。"
+    when = _item_when(event)
+    sep = "；" if ("、" in when or "：" in when) else "，"
+    text = f"{event.title}（{when}{sep}{event.unit}负责）。"
     if event.details:
         text += _end(event.details)
     return text + _form_ref(event.form, attachments)
@@ -619,6 +633,8 @@ def base_styles(document: Any) -> None:
     for rid, rel in list(rels.items()):
         if rel.reltype.endswith("/thumbnail"):
             rels.pop(rid)  # python-docx's preview picture shows an empty page
+    for preview in document.settings.element.findall(qn("w:savePreviewPicture")):
+        document.settings.element.remove(preview)
     _prune(document)
 
 
@@ -685,10 +701,21 @@ class DocxBase:
         from lxml import etree
 
         xml = etree.tostring(document_root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        replaced = {"word/document.xml": xml, "docProps/core.xml": core_xml(title, author)}
+        replaced = {"word/document.xml": xml, "docProps/core.xml": core_xml(title, author), "docProps/app.xml": _APP_XML}
         entries = [(name, replaced.get(name, data)) for name, data in self.entries]
         first = [e for e in entries if e[0] == "[Content_Types].xml"]
         return write_zip(first + [e for e in entries if e[0] != "[Content_Types].xml"])
+
+
+#: ``docProps/app.xml`` naming the generator (python-docx's template claims "Microsoft Macintosh Word").
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>共育 gongyu</Application>"
+    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+).encode("utf-8")
 
 
 @lru_cache(maxsize=1)

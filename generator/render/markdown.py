@@ -79,12 +79,16 @@ def front_matter(title: str, *, tags: list[str] | None = None, description: str 
     """A YAML front-matter block; values are JSON-quoted so YAML reads them as plain strings."""
     import json
 
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    # The theme prints these into <title>, <meta> and the header without escaping: escape them here.
+    def value(raw: str) -> str:
+        return json.dumps(html.escape(" ".join(raw.split()), quote=True), ensure_ascii=False)
+
+    lines = ["---", f"title: {value(title)}"]
     if description:
-        lines.append(f"description: {json.dumps(' '.join(description.split()), ensure_ascii=False)}")
+        lines.append(f"description: {value(description)}")
     if tags:
         lines.append("tags:")
-        lines += [f"  - {json.dumps(tag, ensure_ascii=False)}" for tag in tags]
+        lines += [f"  - {value(tag)}" for tag in tags]
     if hide:
         lines.append("hide:")
         lines += [f"  - {item}" for item in hide]

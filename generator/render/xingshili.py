@@ -286,7 +286,7 @@ def xingshili_payload(sheet: Xingshili) -> dict[str, Any]:
                 "heading": table.heading,
                 "rows": [
                     {"label": r.label, "dates": r.dates, "lines": list(r.lines), "units": "、".join(r.units),
-                     "vacation": r.kind != "week"}
+                     "vacation": r.kind != "week", "breakable": len(r.lines) > 24}
                     for r in table.rows
                 ],
             }

@@ -1,0 +1,142 @@
+"""School-pack benchmark (not a test): prints the figures the packs issue asks for.
+
+1. One school's pack of five plans — each plan as DOCX and PDF, plus the 行事历 (DOCX and PDF)
+   and calendar.ics — in a warm process (target ≤ 0.5 s); also with the blank forms, and the
+   cold first pack of a fresh process.
+2. A batch of schools (default 300) on one core and on two cores (target: ≥ 1.7× faster).
+
+Usage::
+
+    .venv/bin/python benchmarks/packs_bench.py [--schools 300] [--no-forms] [--no-pdf] [--repeat 5]
+
+The schools are synthetic copies of one profile adopting five real plan templates, with every
+post the leading groups need filled in, so nothing fails and every school costs the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PLANS = ("kongchuo-baoxue", "kongchuo-jindong", "qiling-zhili", "xietong-shishi", "tingke-buting")
+
+
+def make_schools(corpus, count: int):  # type: ignore[no-untyped-def]
+    """``count`` profiles adopting :data:`PLANS`, every holder post named."""
+    from generator.models import School
+    from generator.packs import Profile
+
+    plans = [p for p in PLANS if p in corpus.plans]
+    posts: dict[str, str] = {}
+    for plan_id in plans:
+        organisation = corpus.plans[plan_id].organisation
+        for role in organisation.roles if organisation else ():
+            posts.setdefault(role.holder, f"教师{len(posts) + 1:02d}")
+    profiles = []
+    for index in range(count):
+        school = School.model_validate({
+            "id": f"bench-{index:04d}",
+            "name": f"测试县第{index + 1}中心学校",
+            "type": "九年一贯制",
+            "place": {"province": "某省", "county": "测试县", "town": "测试镇"},
+            "authority": "测试县教育局",
+            "year": "2026-2027",
+            "people": posts,
+            "plans": [{"plan": plan_id} for plan_id in plans],
+        })
+        profiles.append(Profile(school, None, f"bench-{index:04d}"))
+    return profiles
+
+
+def one_pack(corpus, profile, *, forms: bool, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(cold seconds, median warm seconds) of rendering one pack in memory and writing it."""
+    from generator import packs
+
+    original = packs._render_forms
+    if not forms:
+        packs._render_forms = lambda *args, **kwargs: {}  # type: ignore[assignment]
+    try:
+        out = Path(tempfile.mkdtemp(prefix="packs-bench-"))
+        started = time.perf_counter()
+        packs.build_pack(profile.school, corpus, out)
+        cold = time.perf_counter() - started
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            packs.build_pack(profile.school, corpus, out)
+            times.append(time.perf_counter() - started)
+        shutil.rmtree(out, ignore_errors=True)
+        return cold, statistics.median(times)
+    finally:
+        packs._render_forms = original  # type: ignore[assignment]
+
+
+def batch(count: int, jobs: int, *, pdf: bool, forms: bool) -> float:
+    """Seconds for ``count`` schools with ``jobs`` processes, measured in a fresh interpreter."""
+    code = f"""
+import sys, time, tempfile, shutil
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from generator.corpus import load_corpus
+from generator import packs
+sys.path.insert(0, {str(ROOT / 'benchmarks')!r})
+from packs_bench import make_schools
+corpus = load_corpus(Path({str(ROOT)!r}), schools=False)
+if not {forms!r}:
+    packs._render_forms = lambda *a, **k: {{}}
+profiles = make_schools(corpus, {count})
+out = Path(tempfile.mkdtemp(prefix="packs-batch-"))
+started = time.perf_counter()
+result = packs.build_packs(profiles, corpus, out, jobs={jobs}, pdf={pdf!r}, progress=False)
+elapsed = time.perf_counter() - started
+shutil.rmtree(out, ignore_errors=True)
+assert not result.failed, result.failure_summary()
+print(elapsed)
+"""
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=300, help="学校数（默认 300）")
+    parser.add_argument("--repeat", type=int, default=5, help="单所学校重复测几次")
+    parser.add_argument("--no-forms", action="store_true", help="批量测试中不生成空白表格")
+    parser.add_argument("--no-pdf", action="store_true", help="批量测试中不生成 PDF（也就没有表格）")
+    args = parser.parse_args()
+
+    from generator.corpus import load_corpus
+
+    corpus = load_corpus(ROOT, schools=False)
+    profile = make_schools(corpus, 1)[0]
+    print(f"CPU 核心数：{os.cpu_count()}；方案：{'、'.join(p for p in PLANS if p in corpus.plans)}")
+    cold, warm = one_pack(corpus, profile, forms=False, repeat=args.repeat)
+    print(f"单校方案包（5 个方案的 DOCX+PDF、行事历 DOCX+PDF、ICS）：热进程 {warm:.3f} 秒（目标 ≤ 0.5 秒），"
+          f"新进程首个 {cold:.3f} 秒")
+    cold_f, warm_f = one_pack(corpus, profile, forms=True, repeat=args.repeat)
+    print(f"单校方案包（另加空白表格）：热进程 {warm_f:.3f} 秒，新进程首个 {cold_f:.3f} 秒")
+
+    pdf = not args.no_pdf
+    forms = pdf and not args.no_forms
+    what = "含 PDF" + ("和表格" if forms else "，不含表格") if pdf else "不含 PDF"
+    one = batch(args.schools, 1, pdf=pdf, forms=forms)
+    print(f"{args.schools} 所学校（{what}），1 个核心：{one:.1f} 秒（每校 {one / args.schools:.3f} 秒）")
+    two = batch(args.schools, 2, pdf=pdf, forms=forms)
+    print(f"{args.schools} 所学校（{what}），2 个核心：{two:.1f} 秒；加速比 {one / two:.2f}×（目标 ≥ 1.7×）")
+
+
+if __name__ == "__main__":
+    main()
