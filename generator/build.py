@@ -148,12 +148,15 @@ def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = Fals
     if not config_file.is_file():
         raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
     corpus = load_corpus(root)  # fail fast with every content problem before MkDocs starts
+    from .mkdocs_plugin.plugin import preload
+
+    preload(root, corpus)
     dest = (site_dir or root / "site").resolve()
     with staged_dir(dest) as tmp, _env(SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH") or str(content_epoch(corpus))):
         pages = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root)
     archive = None
     if offline:
-        archive = root / "dist" / "gongyu-offline.zip"
+        archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip"
         zip_folder(dest, archive, "gongyu")
     return BuildResult(site_dir=dest, pages=pages, archive=archive)
 

@@ -73,6 +73,8 @@ class BatchResult:
     built: list[Path] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    #: CPU time of this process and of every worker (including their start-up), for benchmarks.
+    cpu_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -160,8 +162,11 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
 
 
 def pack_files(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, draft: bool = False,
-               pdf: bool = True) -> PackContent:
-    """Render every file of a school's pack in memory: ``{relative POSIX name: bytes}``."""
+               pdf: bool = True, forms: bool = True) -> PackContent:
+    """Render every file of a school's pack in memory: ``{relative POSIX name: bytes}``.
+
+    ``pdf=False`` leaves out every PDF (and so the forms); ``forms=False`` only the blank forms.
+    """
     from .render.docx_gbt import render_docx
     from .render.ics import calendar_ics
     from .render.xingshili import build_xingshili, xingshili_docx, xingshili_pdf
@@ -185,7 +190,7 @@ def pack_files(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, 
         for form_id in resolved.form_ids():
             if form_id not in form_ids and form_id in corpus.forms:
                 form_ids.append(form_id)
-    forms_done = _render_forms(form_ids, corpus, school.name) if pdf else {}
+    forms_done = _render_forms(form_ids, corpus, school.name) if pdf and forms else {}
     files.update(forms_done)
     from .render.docx_gbt import BLANK
 
@@ -247,18 +252,19 @@ def write_pack(content: PackContent, out_root: Path) -> Path:
 
 
 def build_pack(school: School, corpus: Corpus, out_root: Path, *, draft: bool = False, year: str | None = None,
-               pdf: bool = True, doc: SourceDoc | None = None) -> Path:
+               pdf: bool = True, forms: bool = True, doc: SourceDoc | None = None) -> Path:
     """Build one school's pack into ``out_root/<school-id>/`` and return that folder.
 
     ``doc`` locates problems (default: the profile's source in ``corpus.school_sources``);
     ``year`` builds for another school year than the profile's; ``draft`` writes ____ where
-    information is missing instead of failing; ``pdf=False`` skips the PDF files (fast previews).
+    information is missing instead of failing; ``pdf=False`` skips the PDF files (fast previews),
+    ``forms=False`` the blank forms.
     """
     if doc is None:
         doc = corpus.school_sources.get(school.id)
     if year:
         school = retarget(school, year)
-    content = pack_files(school, corpus, doc=doc, draft=draft, pdf=pdf)
+    content = pack_files(school, corpus, doc=doc, draft=draft, pdf=pdf, forms=forms)
     return write_pack(content, Path(out_root))
 
 
@@ -344,19 +350,20 @@ def _init_worker(corpus: Corpus) -> None:
     _WORKER_CORPUS = corpus
 
 
-def _build_one(task: tuple[Profile, str, bool, str | None, bool]) -> tuple[str, str, Any]:
-    """Run in a worker: ("ok", origin, path) or ("fail", origin, problems)."""
-    profile, out_root, draft, year, pdf = task
+def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool]) -> tuple[str, str, Any, int, float]:
+    """Run in a worker: (status "ok"/"fail", origin, path or problems, worker pid, worker CPU seconds so far)."""
+    profile, out_root, draft, year, pdf, forms = task
     assert _WORKER_CORPUS is not None
     try:
         path = build_pack(profile.school, _WORKER_CORPUS, Path(out_root), draft=draft, year=year, pdf=pdf,
-                          doc=profile.doc)
+                          forms=forms, doc=profile.doc)
+        outcome: tuple[str, Any] = ("ok", str(path))
     except GongyuError as exc:
-        return "fail", profile.origin, tuple(exc.problems)
+        outcome = ("fail", tuple(exc.problems))
     except Exception as exc:  # noqa: BLE001 - one school's bug must not stop the batch
-        return "fail", profile.origin, (Problem(profile.origin, 0, 0, f"内部错误：{type(exc).__name__}: {exc}",
-                                                "请加上 --debug 重新运行，并把输出发给维护人员"),)
-    return "ok", profile.origin, str(path)
+        outcome = ("fail", (Problem(profile.origin, 0, 0, f"内部错误：{type(exc).__name__}: {exc}",
+                                    "请加上 --debug 重新运行，并把输出发给维护人员"),))
+    return outcome[0], profile.origin, outcome[1], os.getpid(), time.process_time()
 
 
 def _mp_context() -> Any:
@@ -382,7 +389,7 @@ def _progress(total: int, enabled: bool) -> Any:
 
 
 def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Path, *, draft: bool = False,
-                jobs: int | None = None, year: str | None = None, pdf: bool = True,
+                jobs: int | None = None, year: str | None = None, pdf: bool = True, forms: bool = True,
                 progress: bool = True) -> BatchResult:
     """Build the packs of many schools, spread over ``jobs`` processes (default: every CPU core).
 
@@ -401,9 +408,10 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
         result.failed += failures
     jobs = max(1, jobs or os.cpu_count() or 1)
     jobs = min(jobs, max(1, len(loaded)))
-    tasks = [(p, str(out_root), draft, year, pdf) for p in loaded]
+    tasks = [(p, str(out_root), draft, year, pdf, forms) for p in loaded]
     bar = _progress(len(tasks), progress)
-    outcomes: list[tuple[str, str, Any]] = []
+    outcomes: list[tuple[str, str, Any, int, float]] = []
+    cpu_start = time.process_time()
     try:
         if jobs == 1:
             _init_worker(corpus)
@@ -422,8 +430,14 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     finally:
         if bar is not None:
             bar.close()
+    own_cpu = time.process_time() - cpu_start
+    workers: dict[int, float] = {}
+    for *_rest, pid, cpu in outcomes:
+        if pid != os.getpid():
+            workers[pid] = max(workers.get(pid, 0.0), cpu)
+    result.cpu_seconds = own_cpu + sum(workers.values())
     order = {p.origin: i for i, p in enumerate(loaded)}
-    for status, origin, value in sorted(outcomes, key=lambda o: order.get(o[1], 0)):
+    for status, origin, value, _pid, _cpu in sorted(outcomes, key=lambda o: order.get(o[1], 0)):
         if status == "ok":
             result.built.append(Path(value))
         else:

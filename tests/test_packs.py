@@ -428,3 +428,29 @@ def test_unsafe_output_names_are_refused(tmp_path: Path, corpus: Corpus) -> None
     with pytest.raises(GongyuError):
         safe_child(tmp_path, "..")
     assert sys.platform  # the school id itself is validated by the model (see test_corpus)
+
+
+def test_rrules_expand_to_the_resolved_days(corpus: Corpus) -> None:
+    import datetime as dt
+
+    import icalendar
+    from dateutil.rrule import rrulestr
+
+    school = corpus.schools["test-school"]
+    year = SchoolYear.for_school(school)
+    resolved = resolve_plan(corpus.plans["test-plan"], year, school.plans[0])
+    cal = icalendar.Calendar.from_ical(calendar_ics(school.id, school.name, year, [resolved]))
+    for duty in resolved.duties:
+        if duty.rule.every == "天":
+            continue
+        days: list[dt.date] = []
+        for event in cal.walk("VEVENT"):
+            if duty.title not in str(event["SUMMARY"]):
+                continue
+            start = event.decoded("DTSTART")
+            if "RRULE" in event:
+                rule = event["RRULE"].to_ical().decode()
+                days += [d.date() for d in rrulestr(rule, dtstart=dt.datetime.combine(start, dt.time()))]
+            else:
+                days.append(start)
+        assert sorted(days) == [o.start for o in duty.occurrences], duty.id

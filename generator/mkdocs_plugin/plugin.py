@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -27,6 +28,46 @@ log = logging.getLogger("mkdocs.plugins.gongyu")
 
 CSS_URI = "assets/gongyu/gongyu.css"
 _CSS = Path(__file__).with_name("gongyu.css")
+#: Material's offline build loads this WebWorker shim from unpkg.com unless a local copy is listed
+#: first; from file:// without it, search never starts (and in mainland China the page stalls).
+SHIM_URI = "assets/gongyu/iframe-worker-shim.js"
+_SHIM = Path(__file__).with_name("iframe-worker-shim.js")
+
+#: Fixes to the query segmenter of Material's search worker (material 9.x, minified). Each pattern
+#: must match exactly once; a Material update that changes the code fails the build loudly.
+_WORKER_FIXES: list[tuple[str, re.Pattern[str], Any]] = [
+    # segment(): the inner loop never tries the substring that ends at the end of the query, so
+    # the last word of every Chinese query is cut to its first character (防溺水 → 防, 家访 → 家).
+    ("last word", re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in "),
+     lambda m: m.group(0).replace(f";{m.group(1)}<", f";{m.group(1)}<=")),
+    # segment(): a one-character word at the very end of the query is dropped.
+    ("last character", re.compile(r"(\w+)\[(\w+)\]&&\2<(\w+)\.length-1&&"), r"\1[\2]&&\2<\3.length&&"),
+    # search(): segments are joined with "* " and transform() adds another "*", so words that
+    # were found are listed as missing ("缺少：爷爷奶奶").
+    ("double wildcard", re.compile(r'(\[\.\.\.\w+\(\w+,this\.index\.invertedIndex\)\])\.join\("\* "\)'),
+     r'\1.join(" ")'),
+]
+
+_WORKER_MARK = "\n/* gongyu: Chinese query segmentation corrected */\n"
+
+
+def patch_search_worker(site_dir: Path) -> None:
+    """Correct Material's Chinese query segmentation in the built search worker."""
+    for worker in sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js")):
+        code = worker.read_text(encoding="utf-8")
+        if _WORKER_MARK in code:  # ``mkdocs serve`` may keep the already corrected copy
+            continue
+        for name, pattern, replacement in _WORKER_FIXES:
+            code, count = pattern.subn(replacement, code)
+            if count != 1:
+                raise PluginError(f"无法修正 Material 搜索程序（{name}）：Material 的版本可能变了，请更新 gongyu 插件中的 _WORKER_FIXES")
+        worker.write_text(code + _WORKER_MARK, encoding="utf-8")
+
+
+def _offline_enabled(config: MkDocsConfig) -> bool:
+    plugin = config.plugins.get("offline") or config.plugins.get("material/offline")
+    return bool(plugin is not None and plugin.config.enabled)
+
 
 #: The small navigation every page repeats; everything else is reached through these index pages.
 DEFAULT_NAV: list[Any] = [
@@ -54,6 +95,18 @@ def _load_user_words(jieba_module: Any) -> None:
     if not _user_words_loaded:
         jieba_module.load_userdict(str(_USER_WORDS))
         _user_words_loaded = True
+
+
+_preloaded: dict[Path, Any] = {}
+
+
+def preload(root: Path, corpus: Any) -> None:
+    """Hand a corpus already loaded by ``gongyu build`` to the next build of ``root`` (loaded once)."""
+    _preloaded[root.resolve()] = corpus
+
+
+def take_preloaded(root: Path) -> Any:
+    return _preloaded.pop(root.resolve(), None)
 
 
 def check_jieba(config: MkDocsConfig) -> None:
@@ -93,6 +146,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.generated: dict[str, str] = {}
 
     # -- configuration --------------------------------------------------------------------------
+    @event_priority(50)  # before Material's offline plugin, which adds the unpkg.com shim otherwise
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
@@ -101,7 +155,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         from ..corpus import load_corpus
 
         try:
-            self.corpus = load_corpus(self.root)
+            self.corpus = take_preloaded(self.root) or load_corpus(self.root)
         except GongyuError as exc:
             raise PluginError("内容检查未通过：\n" + exc.format()) from None
         check_jieba(config)
@@ -109,6 +163,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self.config.pdf = False
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        if _offline_enabled(config):
+            polyfills = [url for url in config.extra.get("polyfills", []) if "iframe-worker" not in url]
+            config.extra["polyfills"] = [*polyfills, SHIM_URI]
         if not config.nav:
             config.nav = DEFAULT_NAV
         theme = config.theme
@@ -174,6 +231,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         for item in sorted(downloads):
             self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
         self._add(files, File.generated(config, CSS_URI, abs_src_path=str(_CSS)))
+        if _offline_enabled(config):
+            self._add(files, File.generated(config, SHIM_URI, abs_src_path=str(_SHIM)))
         return files
 
     @staticmethod
@@ -208,7 +267,11 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if not index.is_file():
             return
+        patch_search_worker(Path(config.site_dir))
         data = json.loads(index.read_text(encoding="utf-8"))
+        # Material writes every Chinese character and U+200B as a six-byte \uXXXX escape: UTF-8
+        # halves the file (and the offline plugin, which runs after us, inlines this version).
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         chinese = [doc for doc in data.get("docs", []) if any("\u4e00" <= ch <= "\u9fff" for ch in doc.get("text", ""))]
         if chinese and not any("\u200b" in doc["text"] for doc in chinese):
             raise PluginError("搜索索引中的中文没有分词（缺少 jieba 分词结果），中文搜索将失效；请检查 jieba 是否安装正确")

@@ -448,7 +448,7 @@ class PageBuilder:
         lines.append("## 议程\n")
         rows = [[md.text(item.step), f"{item.minutes}", md.text(item.content)] for item in lesson.agenda]
         rows.append(["**合计**", f"**{lesson.duration}**", ""])
-        lines.append(md.raw_table(["环节", "分钟", "内容"], rows) + "\n")
+        lines.append('<div class="gy-agenda" markdown>\n\n' + md.raw_table(["环节", "分钟", "内容"], rows) + "\n\n</div>\n")
         lines.append("## 要点\n")
         lines.append(md.bullets(lesson.key_points) + "\n")
         lines.append(f"## 案例：{md.text(lesson.case.title)}\n")
