@@ -380,7 +380,29 @@ def check_school(school: School, doc: SourceDoc, corpus: Corpus) -> list[Problem
             if key not in roles:
                 problems.append(doc.problem(("plans", index, "group", key), f"方案“{plan.id}”的领导小组中没有“{key}”这一职务",
                                             "可填写的职务：" + ("、".join(sorted(roles)) or "（本方案没有领导小组）"), key=True))
+    if not problems:
+        problems += _check_school_dates(school, doc, corpus)
     return problems
+
+
+def _check_school_dates(school: School, doc: SourceDoc, corpus: Corpus) -> list[Problem]:
+    """Place every adopted plan in the school's year, so ``gongyu check`` finds impossible dates too."""
+    from .calendar import SchoolYear, resolve_plan
+
+    try:
+        year = SchoolYear.for_school(school, doc)
+    except GongyuError as exc:
+        return list(exc.problems)
+    found: list[Problem] = []
+    for index, adoption in enumerate(school.plans):
+        if adoption.plan not in corpus.plans:  # a template that failed to load is reported on its own
+            continue
+        try:
+            resolve_plan(corpus.plans[adoption.plan], year, adoption, plan_doc=corpus.sources.get(adoption.plan),
+                         school_doc=doc, adoption_index=index, stages=school.stages)
+        except GongyuError as exc:
+            found.extend(exc.problems)
+    return found
 
 
 def load_school(path: Path, corpus: Corpus) -> School:

@@ -197,9 +197,9 @@ def test_contradiction_is_located_in_the_profile(tmp_path: Path) -> None:
     corpus = load_corpus(root, schools=False)
     path = root / "plans" / "schools" / "test-school.yml"
     path.write_text(bad, encoding="utf-8")
-    school = load_school(path, corpus)
+    # loading the profile (and so ``gongyu check``) already places the year and reports it
     with pytest.raises(GongyuError) as info:
-        SchoolYear.for_school(school, corpus.school_sources[school.id])
+        load_school(path, corpus)
     text = info.value.format()
     assert "test-school.yml:8:" in text and "春季学期结束日2028年2月1日" in text
 
@@ -353,24 +353,17 @@ def test_impossible_override_is_located_in_the_profile(tmp_path: Path) -> None:
     events:
       e-launch: {date: "02-29"}
 """)
-    corpus = project_corpus(tmp_path, school=school_yaml)
-    school = corpus.schools["test-school"]
+    # loading the corpus (``gongyu check``) places every adopted plan in the year and reports it
     with pytest.raises(GongyuError) as info:
-        resolve_plan(corpus.plans["test-plan"], SchoolYear.for_school(school), school.plans[0],
-                     plan_doc=corpus.sources["test-plan"], school_doc=corpus.school_sources["test-school"],
-                     adoption_index=0)
+        project_corpus(tmp_path, school=school_yaml)
     text = info.value.format()
     assert "test-school.yml:14:7:" in text and "2027年不是闰年" in text
 
 
 def test_impossible_template_rule_is_located_in_the_plan(tmp_path: Path) -> None:
     plan = PLAN_YAML.replace('when: {term: 春季, week: -1}', 'when: {term: 春季, week: 25}')
-    corpus = project_corpus(tmp_path, plan=plan)
-    school = corpus.schools["test-school"]
     with pytest.raises(GongyuError) as info:
-        resolve_plan(corpus.plans["test-plan"], SchoolYear.for_school(school), school.plans[0],
-                     plan_doc=corpus.sources["test-plan"], school_doc=corpus.school_sources["test-school"],
-                     adoption_index=0)
+        project_corpus(tmp_path, plan=plan)
     line = next(i for i, text in enumerate(plan.splitlines(), start=1) if "week: 25" in text)
     assert f"test-plan.yml:{line}:" in info.value.format() and "没有第25周" in info.value.format()
 
