@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import GongyuError, Problem
 from .models.daterule import ANCHORS, AnchorRule, FixedRule, MonthDaysRule, RepeatRule, WeekRule
+from .numbering import chinese_number
 
 if TYPE_CHECKING:
     from .load import SourceDoc
@@ -92,20 +93,6 @@ def format_occurrences(occurrences: Sequence[Occurrence], *, sep: str = "、") -
         parts.append(format_span(occ.start, occ.end, year=occ.start.year != last_year))
         last_year = occ.end.year
     return sep.join(parts)
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (used for 一、 and （一）)."""
-    digits = "零一二三四五六七八九"
-    if n <= 0:
-        return str(n)
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
 
 
 # --- the school year ----------------------------------------------------------------------------

@@ -156,8 +156,8 @@ def test_plugin_works_from_a_fresh_mkdocs_yml(tmp_path: Path, built: Path) -> No
 
 def test_two_builds_are_byte_identical(tmp_path: Path, built: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    build_site(built, site_dir=first, pdf=False)
-    build_site(built, site_dir=second, pdf=False)
+    build_site(built, site_dir=first)
+    build_site(built, site_dir=second)
     files_a = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert files_a == files_b
@@ -175,3 +175,42 @@ def test_lesson_and_form_pages_link_their_pdfs(built: Path) -> None:
     form_html = (site / "forms/demo-form/index.html").read_text(encoding="utf-8")
     assert "print/forms/demo-form.pdf" in form_html
     assert (site / "print/forms/demo-form.pdf").is_file()
+    plan_html = (site / "plans/demo-plan/index.html").read_text(encoding="utf-8")
+    assert "print/forms/demo-form.pdf" in plan_html
+    assert "demo-plan-draft.docx" in plan_html and (site / "plans/demo-plan/demo-plan-draft.docx").is_file()
+
+
+def test_kill_during_build_leaves_previous_site(tmp_path: Path, built: Path) -> None:
+    """``kill -9`` half-way through a build: the old site stays whole and the next build works."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = tmp_path / "p"
+    shutil.copytree(built, root, ignore=shutil.ignore_patterns(".cache"))
+    before = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    lesson = root / "courses/demo-course/demo-lesson.yml"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("title: 和青春期", "title: 改过的和青春期"), encoding="utf-8")
+    # a fresh PDF cache makes the build long enough to be killed in the middle
+    process = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(root), "build"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(root.glob(".site.tmp-*/*")):
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL  # killed, not finished
+    after = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before
+    build_site(root)
+    assert not list(root.glob(".site.tmp-*"))
+    assert "改过的和青春期" in (root / "site/lessons/demo-lesson/index.html").read_text(encoding="utf-8")
+
+
+def test_committed_schemas_are_current() -> None:
+    from generator.schemas import SCHEMAS, schema_text
+
+    for name, model in SCHEMAS.items():
+        path = REPO / "schemas" / f"{name}.schema.json"
+        assert path.read_text(encoding="utf-8") == schema_text(model), f"请运行 gongyu schema 更新 {path.name}"

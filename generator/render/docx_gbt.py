@@ -27,12 +27,12 @@ from ..calendar import (
     ResolvedItem,
     ResolvedPlan,
     build_instant,
-    chinese_number,
     format_date,
     format_occurrences,
     resolve_plan,
 )
 from ..errors import GongyuError, Problem
+from ..numbering import chinese_number, number_label
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 #: What ``--draft`` prints where information is missing.
 BLANK = "________"
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 # --- the neutral document -----------------------------------------------------------------------
@@ -83,21 +82,6 @@ class GbtDocument:
         if self.attachments:
             lines += [f"附件：{i}. {name}" for i, name in enumerate(self.attachments, start=1)]
         return "\n".join(lines + [self.issuer, self.date])
-
-
-def number_label(level: int, n: int) -> str:
-    """The generated number of the ``n``-th item at ``level``: 一、 （一） 1. （1） ①."""
-    if level == 1:
-        return f"{chinese_number(n)}、"
-    if level == 2:
-        return f"（{chinese_number(n)}）"
-    if level == 3:
-        return f"{n}."
-    if level == 4:
-        return f"（{n}）"
-    if level == 5 and n <= len(_CIRCLED):
-        return _CIRCLED[n - 1]
-    return ""
 
 
 class _Outline:

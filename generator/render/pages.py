@@ -17,6 +17,8 @@ from ..models.common import PLAN_KINDS, SAFETY_TOPICS, STAGES, TOPICS
 from ..models.daterule import AnchorRule, FixedRule, MonthDaysRule, RepeatRule, WeekRule
 from ..models.form import FieldsBlock, HeadingBlock, SignaturesBlock, TableBlock, TextBlock
 from ..models.plan import Section
+from ..numbering import chinese_number
+from ..numbering import number_label as section_number
 from . import markdown as md
 
 STAGE_SLUGS = {
@@ -62,27 +64,6 @@ TOPIC_SLUGS = {
     "心理健康": "xinli-jiankang",
 }
 AUDIENCE_SECTIONS = {"家长": "parents", "教师": "teachers", "学校": "schools"}
-_LEVEL_NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 21 → 二十一 (enough for section numbering)."""
-    if n <= 10:
-        return _LEVEL_NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _LEVEL_NUMERALS[tens - 1]
-    return head + "十" + (_LEVEL_NUMERALS[ones - 1] if ones else "")
-
-
-def section_number(level: int, n: int) -> str:
-    """Official-document numbering: 一、 → （一） → 1. → （1）."""
-    if level == 1:
-        return f"{chinese_number(n)}、"
-    if level == 2:
-        return f"（{chinese_number(n)}）"
-    if level == 3:
-        return f"{n}."
-    return f"（{n}）"
 
 
 def describe_rule(rule: object) -> str:
@@ -531,7 +512,13 @@ class PageBuilder:
                 lines.append(md.bullets(items, ordered=True) + "\n")
         if plan.forms:
             lines.append("## 配套表格\n")
-            lines.append("\n".join(f"- {self.link_to(uri, form_id)}" for form_id in plan.forms if form_id in self.site.uris) + "\n")
+            rows = []
+            for form_id in plan.forms:
+                if form_id not in self.site.uris:
+                    continue
+                pdfs = [md.button("下载 PDF", uri, d.uri) for d in self.downloads.get(form_id, []) if d.kind == "form"]
+                rows.append(f"- {self.link_to(uri, form_id)} {' '.join(pdfs)}".rstrip())
+            lines.append("\n".join(rows) + "\n")
         lines.append(self.related(uri, plan.related))
         return "\n".join(lines)
 
