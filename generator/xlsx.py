@@ -223,7 +223,25 @@ def _open(path: Path, shown: str) -> Any:
                                   "请确认文件是 .xlsx 格式（WPS 或 Excel 中“另存为 Excel 工作簿”），且没有加密")) from None
 
 
+#: More schools than any county has; a sheet beyond this is a mistake (or hostile) and is cut off.
+MAX_ROWS = 5000
+
+
 def read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+    """Read every school of a sheet; a damaged file is reported, never raised as another error."""
+    from .corpus import shown_path
+
+    try:
+        return _read_schools(path, corpus)
+    except GongyuError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl reads lazily and raises many kinds on damaged XML
+        shown = shown_path(path)
+        return [], [(shown, [Problem(shown, 0, 0, f"Excel 文件已损坏，无法读取（{type(exc).__name__}）",
+                                     "请在 WPS 或 Excel 中打开并“另存为 Excel 工作簿（.xlsx）”后重试")])]
+
+
+def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
     """Read every school of a sheet.
 
     Returns the schools that are valid (each with a :class:`SheetDoc` for later located messages
@@ -272,6 +290,10 @@ def read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[S
     schools: list[tuple[School, SheetDoc, str]] = []
     failures: list[tuple[str, list[Problem]]] = []
     for row_number, values in enumerate(rows, start=2):
+        if row_number > MAX_ROWS + 1:
+            failures.append((shown, [SheetProblem(shown, row_number, 0, f"表格超过 {MAX_ROWS} 行，后面的行没有读取",
+                                             "请把学校名单分成几个文件，分批生成")]))
+            break
         if values is None or all(_text(v) == "" for v in values):
             continue
         origin = f"{shown}:第{row_number}行"

@@ -449,3 +449,29 @@ def test_rrules_expand_to_the_resolved_days(corpus: Corpus) -> None:
             else:
                 days.append(start)
         assert sorted(days) == [o.start for o in duty.occurrences], duty.id
+
+
+def test_damaged_xlsx_is_reported_not_crashed(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from generator.corpus import load_corpus
+    from generator.xlsx import read_schools, template_bytes
+
+    from .conftest import REPO, gongyu
+
+    corpus = load_corpus(REPO)
+    good = zipfile.ZipFile(io.BytesIO(template_bytes(corpus)))
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as out:
+        for item in good.infolist():
+            data = good.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet1"):
+                data = data[: len(data) // 2]  # cut the sheet's XML in the middle
+            out.writestr(item, data)
+    path = tmp_path / "学校名单.xlsx"
+    path.write_bytes(broken.getvalue())
+    schools, failures = read_schools(path, corpus)
+    assert schools == [] and "Excel 文件已损坏" in failures[0][1][0].message
+    result = gongyu("school", "build", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "内部错误" not in result.stderr
