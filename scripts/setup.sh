@@ -58,7 +58,7 @@ say "安装 Python 依赖 installing Python packages"
 if [ "$mode" = site ]; then
   say "生成网站 building the site"
   .venv/bin/gongyu build
-  echo "完成：用浏览器打开 site/index.html 所在的网站，或运行 .venv/bin/gongyu serve 预览。"
+  echo "完成：网站在 site/ 目录中。运行 .venv/bin/gongyu serve 后用浏览器打开 http://127.0.0.1:8000/ 预览；离线版用 .venv/bin/gongyu build --offline。"
 else
   say "运行测试 running the test suite"
   exec .venv/bin/python -m pytest -q -p no:cacheprovider
