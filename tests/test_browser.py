@@ -179,7 +179,9 @@ def open_tab(browser: Any, local: tuple[str, ...], viewport: dict[str, int] = DE
             visit.failed.append(f"{response.status} {response.url}")
 
     def on_request_failed(request: Any) -> None:
-        if _is_local(request.url, local):
+        # ERR_ABORTED is the browser cancelling a request because the test navigated on (a
+        # favicon still loading, say); a missing file shows as ERR_FILE_NOT_FOUND or a 404.
+        if _is_local(request.url, local) and "ERR_ABORTED" not in str(request.failure):
             visit.failed.append(f"{request.failure} {request.url}")
 
     def on_console(message: Any) -> None:
