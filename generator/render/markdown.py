@@ -75,7 +75,7 @@ def button(label: str, from_uri: str, to_uri: str, *, primary: bool = False) -> 
 
 
 def front_matter(title: str, *, tags: list[str] | None = None, description: str | None = None,
-                 hide: list[str] | None = None) -> str:
+                 hide: list[str] | None = None, searchable: bool = True) -> str:
     """A YAML front-matter block; values are JSON-quoted so YAML reads them as plain strings."""
     import json
 
@@ -92,6 +92,9 @@ def front_matter(title: str, *, tags: list[str] | None = None, description: str 
     if hide:
         lines.append("hide:")
         lines += [f"  - {item}" for item in hide]
+    if not searchable:
+        # list pages only repeat other pages' titles: in the index they push real answers down
+        lines += ["search:", "  exclude: true"]
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 

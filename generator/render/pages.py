@@ -197,7 +197,7 @@ class PageBuilder:
         pages["forms/index.md"] = self.forms_index()
         pages["stages/index.md"] = self.stages_index()
         pages["topics/index.md"] = self.topics_index()
-        pages["tags.md"] = md.front_matter("标签") + "# 标签\n\n<!-- material/tags -->\n"
+        pages["tags.md"] = md.front_matter("标签", searchable=False) + "# 标签\n\n<!-- material/tags -->\n"
         for stage in STAGES:
             pages[f"stages/{STAGE_SLUGS[stage]}.md"] = self.stage_page(stage)
         for topic in TOPICS:
@@ -253,7 +253,7 @@ class PageBuilder:
             "教师": "上家长课、做家访、当代理家长、上安全教育课，都能在这里找到现成的材料和做法。",
             "学校": "从模板出发写本校的工作方案，组织家长委员会和家长学校，做好评价和保密。",
         }[audience]
-        lines = [md.front_matter(titles[audience]), f"# {md.text(titles[audience])}\n", md.text(intro) + "\n"]
+        lines = [md.front_matter(titles[audience], searchable=False), f"# {md.text(titles[audience])}\n", md.text(intro) + "\n"]
         if audience == "家长":
             for stage in STAGES:
                 articles = self.articles_for(audience="家长", stage=stage)
@@ -313,7 +313,7 @@ class PageBuilder:
 
     def courses_index(self) -> str:
         uri = "courses/index.md"
-        lines = [md.front_matter("家长学校课程"), "# 家长学校课程\n",
+        lines = [md.front_matter("家长学校课程", searchable=False), "# 家长学校课程\n",
                  "每个学段一门课程，每课 45—90 分钟，附讲义、大字版讲义、签到表和反馈表。\n"]
         lines.append(self.course_links(uri, lambda c: c.kind == "家长学校"))
         lines.append("\n另见：" + md.link("安全教育课", uri, "safety/index.md") + "\n")
@@ -321,7 +321,7 @@ class PageBuilder:
 
     def safety_index(self) -> str:
         uri = "safety/index.md"
-        lines = [md.front_matter("安全教育课"), "# 安全教育课\n",
+        lines = [md.front_matter("安全教育课", searchable=False), "# 安全教育课\n",
                  "按专题和季节安排：夏季前讲防溺水，冬季讲防火，雨季讲防汛。学生课和家长课各一套。\n"]
         by_topic: dict[str, list[Lesson]] = defaultdict(list)
         for lesson in self.corpus.lessons.values():
@@ -339,7 +339,7 @@ class PageBuilder:
 
     def plans_index(self) -> str:
         uri = "plans/index.md"
-        lines = [md.front_matter("方案模板"), "# 方案模板\n",
+        lines = [md.front_matter("方案模板", searchable=False), "# 方案模板\n",
                  "每份模板都按公文格式组织。学校填好本校档案后，用 `gongyu school build` 生成带真实日期的 Word、PDF、"
                  "工作行事历和日历文件。\n"]
         rows = []
@@ -354,7 +354,7 @@ class PageBuilder:
 
     def forms_index(self) -> str:
         uri = "forms/index.md"
-        lines = [md.front_matter("表格下载"), "# 表格下载\n",
+        lines = [md.front_matter("表格下载", searchable=False), "# 表格下载\n",
                  "全部是空白表格，打印后手填。学生的个人信息只写在纸上、存在学校，不要上传到网上。\n"]
         rows = [[md.link(form.title, uri, self.site.uris[form.id]), md.text(form.purpose)]
                 for form in sorted(self.corpus.forms.values(), key=lambda f: f.id)]
@@ -363,7 +363,7 @@ class PageBuilder:
 
     def stages_index(self) -> str:
         uri = "stages/index.md"
-        lines = [md.front_matter("按学段"), "# 按学段浏览\n"]
+        lines = [md.front_matter("按学段", searchable=False), "# 按学段浏览\n"]
         for stage in STAGES:
             count = len(self.articles_for(stage=stage)) + len(self.lessons_for(stage=stage))
             lines.append(f"- {md.link(stage, uri, f'stages/{STAGE_SLUGS[stage]}.md')}（{md.text(STAGE_NOTES[stage])}，{count} 项）")
@@ -371,7 +371,7 @@ class PageBuilder:
 
     def topics_index(self) -> str:
         uri = "topics/index.md"
-        lines = [md.front_matter("按主题"), "# 按主题浏览\n"]
+        lines = [md.front_matter("按主题", searchable=False), "# 按主题浏览\n"]
         for topic in TOPICS:
             count = len(self.articles_for(topic=topic)) + len(self.lessons_for(topic=topic))
             lines.append(f"- {md.link(topic, uri, f'topics/{TOPIC_SLUGS[topic]}.md')}（{count} 项）")
@@ -379,21 +379,21 @@ class PageBuilder:
 
     def stage_page(self, stage: str) -> str:
         uri = f"stages/{STAGE_SLUGS[stage]}.md"
-        lines = [md.front_matter(stage, tags=[stage]), f"# {md.text(stage)}（{md.text(STAGE_NOTES[stage])}）\n",
+        lines = [md.front_matter(stage, tags=[stage], searchable=False), f"# {md.text(stage)}（{md.text(STAGE_NOTES[stage])}）\n",
                  "## 文章\n", self.article_list(uri, self.articles_for(stage=stage)),
                  "## 课程与课时\n", self.lesson_list(uri, self.lessons_for(stage=stage))]
         return "\n".join(lines)
 
     def topic_page(self, topic: str) -> str:
         uri = f"topics/{TOPIC_SLUGS[topic]}.md"
-        lines = [md.front_matter(topic, tags=[topic]), f"# {md.text(topic)}\n",
+        lines = [md.front_matter(topic, tags=[topic], searchable=False), f"# {md.text(topic)}\n",
                  "## 文章\n", self.article_list(uri, self.articles_for(topic=topic)),
                  "## 课程与课时\n", self.lesson_list(uri, self.lessons_for(topic=topic))]
         return "\n".join(lines)
 
     def course_page(self, course: Course) -> str:
         uri = self.site.uris[course.id]
-        lines = [md.front_matter(course.title, tags=[course.kind, course.stage], description=course.summary),
+        lines = [md.front_matter(course.title, tags=[course.kind, course.stage], description=course.summary, searchable=False),
                  f"# {md.text(course.title)}\n",
                  f"**{md.text(course.kind)}** · 对象：{md.text('、'.join(course.audience))} · 学段：{md.text(course.stage)}\n",
                  md.paragraphs(course.summary) + "\n", "## 课时\n"]
