@@ -416,6 +416,37 @@ def _tag_name(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deeply ``text`` can nest (indentation, compact "- ", open brackets)."""
+    deepest_line = 0
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        deepest_line = max(deepest_line, len(line) - len(stripped) + stripped.count("- ") + 1)
+    balance = deepest_balance = 0
+    for bracket in _BRACKETS.findall(text):
+        balance += 1 if bracket in "[{" else -1
+        deepest_balance = max(deepest_balance, balance)
+    return deepest_line + deepest_balance + 1
+
+
+def _compose_fast(text: str) -> yaml.Node | None:
+    """Compose with libyaml (about ten times faster) when the text cannot nest past the limit.
+
+    Anything libyaml rejects, and anything that might nest too deeply for its recursion, returns
+    None: the pure-Python loader then composes it again and explains the problem in Chinese.
+    """
+    if _FAST_LOADER is None or _nesting_bound(text) > MAX_DEPTH:
+        return None
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except Exception:  # noqa: BLE001 - the slow path reports it properly
+        return None
+
+
 def parse_yaml(text: str, shown: str, *, line_offset: int = 0, what: str = "文件") -> SourceDoc:
     """Parse YAML text into a :class:`SourceDoc`, raising :class:`GongyuError` with located problems.
 
@@ -425,9 +456,11 @@ def parse_yaml(text: str, shown: str, *, line_offset: int = 0, what: str = "文�
     if problems:
         raise GongyuError(problems)
     loader: _Loader | None = None
+    node = _compose_fast(text)
     try:
-        loader = _Loader(text)  # checks for control characters right away
-        node = loader.get_single_node()
+        if node is None:
+            loader = _Loader(text)  # checks for control characters right away
+            node = loader.get_single_node()
     except _LimitError as exc:
         mark = exc.problem_mark
         raise GongyuError(Problem(shown, mark.line + 1 + line_offset, mark.column + 1, str(exc.problem),
