@@ -17,11 +17,15 @@ def gongyu(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
                           text=True, encoding="utf-8")
 
 
-@pytest.fixture
-def mini_project(tmp_path: Path) -> Path:
-    """A copy of the small fixture corpus with the project's mkdocs.yml and docs/."""
-    root = tmp_path / "project"
+def copy_mini_project(root: Path) -> Path:
+    """Copy the small fixture corpus to ``root`` with the project's mkdocs.yml and docs/."""
     shutil.copytree(MINI, root)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "docs", root / "docs")
     return root
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A copy of the small fixture corpus with the project's mkdocs.yml and docs/."""
+    return copy_mini_project(tmp_path / "project")

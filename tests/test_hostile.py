@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,7 +24,7 @@ from generator.load import MAX_DEPTH, MAX_FILE_BYTES, load_yaml_file, parse_yaml
 from generator.models import Lesson
 from generator.models.common import Id
 
-from .conftest import MINI, REPO
+from .conftest import MINI, copy_mini_project
 
 #: Everything that means something to HTML, Markdown, Jinja, Typst, a shell, iCalendar or Word XML.
 PAYLOAD = ('<script>alert(1)</script> <img src=x onerror=alert(1)> [点我](javascript:alert(1)) '
@@ -91,10 +90,7 @@ TAGS = ["课题", "议程", "案例", "案例续", "要点", "段落", "事项",
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hostile") / "project"
-    shutil.copytree(MINI, root)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", root / "docs")
+    root = copy_mini_project(tmp_path_factory.mktemp("hostile") / "project")
     _edit_yaml(root, LESSON, _lesson)
     _edit_yaml(root, PLAN, _plan)
     _edit_yaml(root, FORM, _form)

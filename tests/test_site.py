@@ -52,12 +52,9 @@ def external_loads(site: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from .conftest import MINI
+    from .conftest import copy_mini_project
 
-    root = tmp_path_factory.mktemp("site") / "project"
-    shutil.copytree(MINI, root)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", root / "docs")
+    root = copy_mini_project(tmp_path_factory.mktemp("site") / "project")
     build_site(root)
     return root
 
