@@ -10,7 +10,6 @@ import contextlib
 import logging
 import os
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,6 @@ from pathlib import Path
 from .atomic import staged_dir, write_bytes
 from .errors import GongyuError, Problem
 
-#: Pinned into zip entries so two builds of the same input are identical.
-ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -117,17 +114,10 @@ def _as_problems(text: str) -> list[Problem]:
 
 
 def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
-    """A deterministic zip of ``folder`` (sorted entries, pinned dates)."""
-    import io
+    """A deterministic zip of ``folder`` (sorted entries, pinned dates), written atomically."""
+    from .packs import zip_pack
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
-    write_bytes(archive, buffer.getvalue())
+    write_bytes(archive, zip_pack(folder, prefix))
 
 
 def content_epoch(corpus) -> int:  # type: ignore[no-untyped-def]
