@@ -19,7 +19,7 @@ from .conftest import MINI, REPO
 
 BAD = Path(__file__).resolve().parent / "bad_input"
 SCENARIOS = sorted(path.name for path in BAD.iterdir() if path.is_dir())
-LOCATED = re.compile(r"^\S.*:\d+:\d+: \S")
+LOCATED = re.compile(r"^\S[^:\n]*(?::\d+){0,2}: \S")
 LESSON = "courses/demo-course/demo-lesson.yml"
 
 
