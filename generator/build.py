@@ -24,6 +24,14 @@ class BuildResult:
     site_dir: Path
     pages: int
     archive: Path | None
+    site_url: str = ""
+
+    @property
+    def placeholder_url(self) -> bool:
+        """The QR codes of this build point at an example address (say so)."""
+        from .urls import is_placeholder
+
+        return is_placeholder(self.site_url)
 
 
 class _Collector(logging.Handler):
@@ -72,7 +80,8 @@ def _translate(message: str, root: Path) -> Problem:
     return Problem("mkdocs.yml", 0, 0, f"网站生成时出现警告：{message}", "严格模式下任何警告都会使生成失败")
 
 
-def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool, root: Path) -> int:
+def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool, root: Path,
+                  site_url: str | None = None) -> tuple[int, str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -86,8 +95,9 @@ def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool
     plugin = None
     try:
         with _env(GONGYU_OFFLINE="true" if offline else "false"):
+            overrides = {"site_url": site_url} if site_url else {}
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True,
-                                 use_directory_urls=not offline)
+                                 use_directory_urls=not offline, **overrides)
             plugin = config.plugins.get("gongyu")
             build(config)
     except ConfigurationError as exc:
@@ -104,7 +114,8 @@ def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool
         mkdocs_log.removeHandler(collector)
         mkdocs_log.setLevel(previous_level)
         mkdocs_log.propagate = True
-    return sum(1 for _ in site_dir.rglob("index.html")) if not offline else sum(1 for _ in site_dir.rglob("*.html"))
+    pages = sum(1 for _ in site_dir.rglob("index.html")) if not offline else sum(1 for _ in site_dir.rglob("*.html"))
+    return pages, config.site_url or ""
 
 
 def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
@@ -121,7 +132,8 @@ def content_epoch(corpus) -> int:  # type: ignore[no-untyped-def]
     return epoch_of(article.meta.updated for article in corpus.articles.values())
 
 
-def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = False, pdf: bool = True) -> BuildResult:
+def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = False, pdf: bool = True,
+               site_url: str | None = None) -> BuildResult:
     """Check the corpus, build the site strictly into a staging folder and swap it into place."""
     from .corpus import load_corpus
 
@@ -137,14 +149,14 @@ def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = Fals
     options.register(root, options.BuildOptions(pdf=pdf, corpus=corpus))
     try:
         with staged_dir(dest) as tmp, pinned(content_epoch(corpus)):
-            pages = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root)
+            pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root, site_url=site_url)
     finally:
         options.unregister(root)
     archive = None
     if offline:
         archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip"
         zip_folder(dest, archive, "gongyu")
-    return BuildResult(site_dir=dest, pages=pages, archive=archive)
+    return BuildResult(site_dir=dest, pages=pages, archive=archive, site_url=used_url)
 
 
 def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:

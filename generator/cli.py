@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import click
 
-from . import cli_zh
+from . import cli_zh, urls
 from .errors import GongyuError
 from .project import Project
 
@@ -137,13 +137,17 @@ def check(obj: Context) -> None:
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录，默认是项目根目录下的 site/。")
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF 打印材料（更快，用于预览）。")
+@click.option("--site-url", default=None, metavar="网址",
+              help="网站的正式地址（打印材料上的二维码指向这里），默认读取 mkdocs.yml 中的 site_url。")
 @click.pass_obj
 @reports_errors
-def build(obj: Context, offline: bool, site_dir: Path | None, no_pdf: bool) -> None:
+def build(obj: Context, offline: bool, site_dir: Path | None, no_pdf: bool, site_url: str | None) -> None:
     """生成网站（严格模式：坏链接或无效文件都会报错）。"""
     from .build import build_site
 
-    result = build_site(obj.project(), site_dir=site_dir, offline=offline, pdf=not no_pdf)
+    result = build_site(obj.project(), site_dir=site_dir, offline=offline, pdf=not no_pdf, site_url=site_url)
+    if result.placeholder_url:
+        click.echo(urls.placeholder_warning(result.site_url), err=True)
     click.echo(f"网站已生成：{result.site_dir}（{result.pages} 个页面）")
     if result.archive is not None:
         click.echo(f"离线包：{result.archive}")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import urls
 from .atomic import safe_child, staged_dir
 from .calendar import ResolvedPlan, SchoolYear, format_date, format_span
 from .resolve import ResolvedSchool, resolve_school
@@ -449,7 +450,7 @@ def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
         except GongyuError as exc:
             problems.extend(exc.problems)
             continue
-        downloads.append(Download(owner=school_id, uri=f"packs/{school_id}.zip", label="学校方案包（zip）",
+        downloads.append(Download(owner=school_id, uri=urls.school_pack(school_id), label="学校方案包（zip）",
                                   kind="pack-zip", path=path))
     for plan_id in sorted(corpus.plans):
         plan = corpus.plans[plan_id]
@@ -464,9 +465,9 @@ def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
 
         docx_path = cache.get(".docx", ["plan-draft-docx", *inputs], lambda: render_docx(doc_for()))
         pdf_path = cache.get(".pdf", ["plan-draft-pdf", *inputs], lambda: render_pdf(doc_for()))
-        downloads.append(Download(owner=plan_id, uri=f"plans/{plan_id}/{plan_id}-draft.docx",
+        downloads.append(Download(owner=plan_id, uri=urls.plan_draft(plan_id, ".docx"),
                                   label="Word 模板（空白）", kind="plan-docx", path=docx_path))
-        downloads.append(Download(owner=plan_id, uri=f"plans/{plan_id}/{plan_id}-draft.pdf",
+        downloads.append(Download(owner=plan_id, uri=urls.plan_draft(plan_id, ".pdf"),
                                   label="PDF 模板（空白）", kind="plan-pdf", path=pdf_path))
     if problems:
         raise GongyuError(problems)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import urls
 from .cache import Cache
 from .corpus import Corpus
 from .downloads import Download
@@ -72,12 +73,7 @@ class PrintJob:
 
 def page_url(site_url: str | None, path: str) -> str:
     """Absolute address of a site page (``lessons/<id>/``); empty when no site address is known."""
-    if not site_url:
-        return ""
-    base = site_url.strip()
-    if not base.startswith(("http://", "https://")):
-        raise GongyuError(f"网站地址“{base}”不完整：请写成以 http:// 或 https:// 开头的完整地址，例如 https://gongyu.example.org/")
-    return base.rstrip("/") + "/" + path.lstrip("/")
+    return urls.absolute(site_url, path)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -435,13 +431,13 @@ def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Downloa
         if course_id is None or course_id not in corpus.courses:
             raise GongyuError(f"课时“{lesson_id}”不属于任何课程，无法生成打印材料；请在课程的 _course.yml 中列出它")
         course = corpus.courses[course_id]
-        url = page_url(site_url, f"lessons/{lesson_id}/")
+        url = page_url(site_url, urls.page_path("lesson", lesson_id))
         for kind, name, label, job in lesson_jobs(lesson, course, url):
             path = cached_render(job, cache)
-            downloads.append(Download(owner=lesson_id, uri=f"print/lessons/{lesson_id}/{name}", label=label,
+            downloads.append(Download(owner=lesson_id, uri=urls.lesson_printable(lesson_id, name), label=label,
                                       kind=kind, path=path))
     for form_id in sorted(corpus.forms):
         path = cached_render(form_job(corpus.forms[form_id]), cache)
-        downloads.append(Download(owner=form_id, uri=f"print/forms/{form_id}.pdf", label=FORM_LABEL,
+        downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id), label=FORM_LABEL,
                                   kind="form", path=path))
     return downloads
