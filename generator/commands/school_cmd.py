@@ -13,6 +13,7 @@ import click
 
 from ..cli import Context, reports_errors
 from ..errors import GongyuError
+from ..models.school import SCHOOL_TYPES
 
 DEFAULT_PROFILE = Path("school.yml")
 DEFAULT_SHEET = Path("学校名单.xlsx")
@@ -68,7 +69,7 @@ def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
         "# 学校全称，会自动加在每份方案标题的前面。",
         "name: 某县某镇某某小学",
         "",
-        "# 学校类型：幼儿园、小学、初中、九年一贯制、完全中学、高中、教学点、特殊教育学校，八选一。",
+        f"# 学校类型：{'、'.join(SCHOOL_TYPES)}，选其一。",
         "type: 小学",
         "",
         "# 学校所在地。市（州）和乡镇（街道）可以不写。",
