@@ -248,8 +248,9 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
     and its origin ``file:第N行``) and, per bad row (or bad header), its problems. With ``corpus``
     each school is also checked against the plan templates it adopts.
     """
-    from .corpus import check_school, shown_path
+    from .corpus import shown_path
     from .load import validate
+    from .resolve import profile_problems
     from .models.school import School
 
     shown = shown_path(path)
@@ -343,7 +344,7 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
         try:
             school = validate(School, doc)
             if corpus is not None:
-                more = check_school(school, doc, corpus)
+                more = profile_problems(school, doc, corpus)
                 if more:
                     raise GongyuError(more)
         except GongyuError as exc:

@@ -103,7 +103,8 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
     """
     from ..render.typst_engine import get_engine
 
-    corpus = load_corpus(obj.root, schools=False)
+    root = obj.project()
+    corpus = load_corpus(root, schools=False)
     if item_id not in corpus.kinds:
         raise _unknown(corpus, item_id)
     school_name = None
@@ -112,14 +113,14 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
             raise GongyuError(f"找不到学校档案 {shown_path(school_file)}；请检查文件路径")
         school_name = load_school(school_file, corpus).name
     if site_url is None:
-        site_url = _site_url_from_config(obj.root)
+        site_url = _site_url_from_config(root)
     if not site_url and corpus.kinds[item_id] in ("lesson", "course"):
         click.echo("提示：没有网站地址（--site-url 或 mkdocs.yml 中的 site_url），讲义上不印二维码。", err=True)
 
     get_engine()  # no CJK font: say so before any work
     files = collect(corpus, item_id, site_url or "", school_name)
 
-    target = out if out is not None else safe_child(obj.root / "dist" / "print", item_id)
+    target = out if out is not None else safe_child(root / "dist" / "print", item_id)
     written = [safe_child(target, *parts) for parts, _pdf in files]
     for path, (_parts, pdf) in zip(written, files):
         write_bytes(path, pdf)
