@@ -61,6 +61,38 @@ def test_enough_content() -> None:
     assert all(l.season for l in safety)
 
 
+def test_parents_lessons_cover_every_stage_up_to_senior_high() -> None:
+    """Issue 12: at least 38 parent-school lessons for parents, a 高中 course among them."""
+    c = corpus()
+    for_parents = [l for l in c.lessons.values()
+                   if c.courses[c.lesson_course[l.id]].kind == "家长学校" and l.audience == "家长"]
+    assert len(for_parents) >= 38, len(for_parents)
+    senior = [l for l in for_parents if l.stage == "高中"]
+    assert len(senior) >= 6, [l.id for l in senior]
+
+
+def test_teacher_training_lessons_exist_and_are_for_teachers() -> None:
+    c = corpus()
+    training = [course for course in c.courses.values() if course.kind == "教师培训"]
+    assert training, "no 教师培训 course"
+    lessons = [c.lessons[i] for course in training for i in course.lessons]
+    assert len(lessons) >= 2
+    assert all(l.audience == "教师" for l in lessons)
+    text = "".join(l.model_dump_json() for l in lessons)
+    for needed in ("家访", "强制报告", "欺凌", "第十一条"):
+        assert needed in text, needed
+
+
+def test_every_lesson_says_what_to_prepare() -> None:
+    """Every lesson lists at least one thing to print, bring or arrange, and no two lessons share a list."""
+    lessons = corpus().lessons.values()
+    assert lessons
+    for lesson in lessons:
+        assert lesson.preparation and all(item.strip() for item in lesson.preparation), lesson.id
+    lists = [tuple(lesson.preparation) for lesson in lessons]
+    assert len(set(lists)) == len(lists), "preparation lists copied between lessons"
+
+
 def test_every_agenda_adds_up() -> None:
     for lesson in corpus().lessons.values():
         assert sum(item.minutes for item in lesson.agenda) == lesson.duration, lesson.id
