@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections import deque
+from collections import Counter, deque
 from functools import lru_cache
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from generator.corpus import Corpus, load_corpus
-from generator.models.common import PLAN_KINDS
+from generator.models.common import PLAN_KINDS, Audience
 from generator.mkdocs_plugin.plugin import DEFAULT_NAV
-from generator.render.pages import PageBuilder
+from generator.render.pages import AUDIENCE_SECTIONS, PageBuilder
 
 from .conftest import REPO
 
@@ -91,6 +92,22 @@ def test_every_lesson_says_what_to_prepare() -> None:
         assert lesson.preparation and all(item.strip() for item in lesson.preparation), lesson.id
     lists = [tuple(lesson.preparation) for lesson in lessons]
     assert len(set(lists)) == len(lists), "preparation lists copied between lessons"
+
+
+def test_enough_articles_for_every_audience() -> None:
+    """At least 60 articles, and every reader of the site has at least three written for them."""
+    c = corpus()
+    assert len(c.articles) >= 60
+    counts = Counter(audience for article in c.articles.values() for audience in article.meta.audience)
+    # Students are taught through the safety lessons, not articles; every other audience has a section.
+    assert set(get_args(Audience)) - set(AUDIENCE_SECTIONS) == {"学生"}
+    thin = {audience: counts[audience] for audience in AUDIENCE_SECTIONS if counts[audience] < 3}
+    assert thin == {}
+    assert sum(1 for lesson in c.lessons.values() if lesson.audience == "学生") >= 3
+    # Each section's articles live in its own folder, so their addresses match the navigation.
+    for article_id, article in c.articles.items():
+        folder = c.files[article_id].relative_to(c.root / "content").parts[0]
+        assert folder == AUDIENCE_SECTIONS[article.meta.audience[0]], article_id
 
 
 def test_every_agenda_adds_up() -> None:
