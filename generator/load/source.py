@@ -70,6 +70,17 @@ class SourceDoc:
         line, col = self.where(path, key=key)
         return Problem(self.path, line, col, message, hint)
 
+    def missing_post(self, post: str, role: str, *, adoption_index: int | None = None,
+                     grouped: bool = False) -> tuple[PathKey, str, str]:
+        """Where to report that no one holds ``post`` (needed as ``role``), what is missing, and the fix.
+
+        In the words of a YAML profile; a source of another kind (an Excel row) overrides it.
+        ``grouped``: the adoption lists its own ``group``, so the fix belongs there.
+        """
+        path: PathKey = ("plans", adoption_index, "group") if grouped else ("people", post)
+        return (path, f"学校档案的 people 中没有“{post}”",
+                f"请在 people 中加上一行“{post}: 姓名”，或在本方案下写 group: {{{role}: [姓名]}}")
+
 
 _SAVE_AS_UTF8 = "请用记事本打开文件，选“另存为”，在“编码”中选“UTF-8”后保存；WPS 中选“文本文件（UTF-8）”"
 _TOO_LARGE_HINT = "一个文件只放一份方案、一个课时或一篇文章；请检查是否误粘贴了大量内容"

@@ -199,12 +199,13 @@ def leading_group(
                     parts.append(f"{BLANK}（{role.holder}）")
                     if school is None:
                         continue
-                    path: tuple[Any, ...] = ("plans", adoption_index, "group") if group else ("people", role.holder)
+                    from ..load.source import SourceDoc as Located
+
+                    path, missing, fix = (school_doc or Located(school.id, None)).missing_post(
+                        role.holder, role_name, adoption_index=adoption_index, grouped=bool(group))
                     problems.append(_where(
-                        school_doc, school.id, path,
-                        f"方案“{plan.id}”的{org.group}缺少{role_name}：学校档案的 people 中没有“{role.holder}”",
-                        f"请在 people 中加上一行“{role.holder}: 姓名”，或在本方案下写 group: {{{role_name}: [姓名]}}；"
-                        "暂时不知道的，可以加 --draft 先生成留有空白的草稿",
+                        school_doc, school.id, path, f"方案“{plan.id}”的{org.group}缺少{role_name}：{missing}",
+                        f"{fix}；暂时不知道的，可以加 --draft 先生成留有空白的草稿",
                     ))
         lines.append((role_name, "、".join(parts)))
     return lines, problems

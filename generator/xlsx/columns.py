@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import Problem
@@ -61,7 +61,7 @@ COLUMNS: tuple[Column, ...] = (
            "其他岗位和姓名，写成“岗位：姓名”，多个用分号隔开，例如 小学部主任：蒋淑芬；初中部主任：韩国栋", ""),
     Column("处室", ("departments",), "list", False, "本校设有的处室，用逗号或顿号隔开", "德育处、教导处、总务处"),
     Column("学校电话", ("phone",), "text", False, "对外公开的电话，可不填", ""),
-    Column("采用方案", ("plans",), "plans", True, "方案编号，多个用逗号隔开（见“填写说明”表中的方案列表）",
+    Column("采用方案", ("plans",), "plans", True, "方案编号或方案名称，多个用逗号隔开（见“填写说明”表中的方案列表）",
            "kongchuo-baoxue, liushou-guanai, qiling-zhili, jiazhang-xuexiao, anquan-jiaoyu"),
     Column("在校生人数", ("students", "total"), "int", False, "只写总数", "486"),
     Column("留守儿童人数", ("students", "left_behind"), "int", False, "只写人数，不写任何学生的情况", "213"),
@@ -116,12 +116,42 @@ def _key_of(other: object) -> tuple[str, int, int, str, str]:
     return (other.path, other.line, other.column, other.message, other.hint)
 
 
+#: The header of the free “岗位：姓名” column, for posts that have no column of their own.
+OTHER_PEOPLE = "其他人员"
+
+
 @dataclass
 class SheetDoc(SourceDoc):
-    """A sheet row as a parsed document: model paths map to (row, column) for located messages."""
+    """A sheet row as a parsed document: model paths map to (row, column) for located messages.
+
+    ``row`` is the sheet row; ``headers`` maps each header of the sheet to its column number.
+    Fix hints name cells of the sheet, never YAML keys.
+    """
+
+    row: int = 0
+    headers: dict[str, int] = field(default_factory=dict)
 
     def problem(self, path: tuple[Any, ...], message: str, hint: str = "", *, key: bool = False) -> Problem:
         line, col = self.where(path, key=key)
         return SheetProblem(self.path, line, col, message, hint)
+
+    def cell(self, header: str) -> str:
+        """``第2行 Q列`` for the column ``header`` of this row."""
+        return f"第{self.row}行 {column_letter(self.headers[header])}列"
+
+    def missing_post(self, post: str, role: str, *, adoption_index: int | None = None,
+                     grouped: bool = False) -> tuple[tuple[Any, ...], str, str]:
+        """The post's own column when the sheet has one, else the “其他人员” column (or adding it)."""
+        if post in self.headers:
+            return (("people", post), f"表中“{post}”一列没有填写",
+                    f"请在“{post}”一列填写姓名（{self.cell(post)}）")
+        if OTHER_PEOPLE in self.headers:
+            return (("people", OTHER_PEOPLE), f"表中没有“{post}”的姓名",
+                    f"请在“{OTHER_PEOPLE}”一列写“{post}：姓名”（{self.cell(OTHER_PEOPLE)}），"
+                    "已有内容的，用分号隔开接在后面")
+        known = post in BY_HEADER
+        return ((), f"表中没有“{post}”的姓名",
+                f"请在第1行加上“{post}”一列，在第{self.row}行填写姓名" if known else
+                f"请在第1行加上“{OTHER_PEOPLE}”一列，在第{self.row}行写“{post}：姓名”")
 
 

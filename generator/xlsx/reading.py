@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
-from .cells import cell_date, cell_int, cell_people, cell_text, cell_year, set_path
-from .columns import BY_HEADER, COLUMNS, SPLIT, SHEET_NAME, Column, SheetDoc, SheetProblem
+from .cells import cell_date, cell_int, cell_people, cell_plain, cell_plans, cell_text, cell_year, set_path
+from .columns import BY_HEADER, COLUMNS, OTHER_PEOPLE, SHEET_NAME, SPLIT, Column, SheetDoc, SheetProblem
+
+#: Headers as typed with full-width letters or brackets, to the header they mean.
+_PLAIN_HEADERS = {unicodedata.normalize("NFKC", header): header for header in BY_HEADER}
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
@@ -72,7 +76,7 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
         text = cell_text(name)
         if not text:
             continue
-        column = BY_HEADER.get(text)
+        column = BY_HEADER.get(text) or BY_HEADER.get(_PLAIN_HEADERS.get(unicodedata.normalize("NFKC", text), ""))
         if column is None:
             guess = difflib.get_close_matches(text, list(BY_HEADER), n=1, cutoff=0.5)
             header_problems.append(SheetProblem(shown, 1, index, f"不认识的列名“{text}”" + (f"，您是不是想写“{guess[0]}”？" if guess else ""),
@@ -91,6 +95,8 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
 
     schools: list[tuple[School, SheetDoc, str]] = []
     failures: list[tuple[str, list[Problem]]] = []
+    headers = {column.header: index for index, column in columns.items()}
+    titles = {plan_id: plan.title for plan_id, plan in corpus.plans.items()} if corpus is not None else None
     for row_number, values in enumerate(rows, start=2):
         if row_number > MAX_ROWS + 1:
             failures.append((shown, [SheetProblem(shown, row_number, 0, f"表格超过 {MAX_ROWS} 行，后面的行没有读取",
@@ -99,46 +105,8 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
         if values is None or all(cell_text(v) == "" for v in values):
             continue
         origin = f"{shown}:第{row_number}行"
-        doc = SheetDoc(shown, None)
-        doc.marks[()] = (row_number, 0)
-        problems: list[Problem] = []
-        data: dict[str, Any] = {}
-        for index, column in columns.items():
-            value = values[index - 1] if index - 1 < len(values) else None
-            if column.path[0] in ("people", "plans", "calendar", "students", "place", "departments"):
-                doc.marks.setdefault((column.path[0],), (row_number, index))
-            doc.marks[column.path] = (row_number, index)
-            text = cell_text(value)
-            if text == "":
-                if column.required:
-                    problems.append(doc.problem(column.path, f"“{column.header}”不能为空", column.help))
-                continue
-            try:
-                if column.kind == "date":
-                    set_path(data, column.path, cell_date(value))
-                elif column.kind == "int":
-                    set_path(data, column.path, cell_int(value))
-                elif column.kind == "year":
-                    set_path(data, column.path, cell_year(value))
-                elif column.kind == "list":
-                    set_path(data, column.path, [p for p in SPLIT.split(text) if p])
-                elif column.kind == "plans":
-                    ids = [p for p in SPLIT.split(text) if p]
-                    data["plans"] = [{"plan": plan_id} for plan_id in ids]
-                    for i in range(len(ids)):
-                        doc.marks[("plans", i)] = (row_number, index)
-                elif column.kind == "people":
-                    people = data.setdefault("people", {})
-                    for post, name in cell_people(value).items():
-                        people.setdefault(post, name)
-                        doc.marks[("people", post)] = (row_number, index)
-                else:
-                    set_path(data, column.path, text)
-            except ValueError as exc:
-                problems.append(doc.problem(column.path, f"{column.header}：{exc}", column.help))
-        if "students" in data and "total" not in data["students"]:
-            problems.append(doc.problem(("students",), "写了学生人数但缺少“在校生人数”", "请填写在校生总数"))
-        doc.data = data
+        doc = SheetDoc(shown, None, row=row_number, headers=headers)
+        problems = _read_row(doc, columns, values, titles)
         if problems:
             failures.append((origin, problems))
             continue
@@ -156,3 +124,53 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
     return schools, failures
 
 
+
+
+def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...],
+              titles: dict[str, str] | None) -> list[Problem]:
+    """Fill ``doc.data`` and ``doc.marks`` from one row; return the problems of its cells."""
+    row_number = doc.row
+    doc.marks[()] = (row_number, 0)
+    problems: list[Problem] = []
+    data: dict[str, Any] = {}
+    for index, column in columns.items():
+        value = values[index - 1] if index - 1 < len(values) else None
+        if column.path[0] in ("people", "plans", "calendar", "students", "place", "departments"):
+            doc.marks.setdefault((column.path[0],), (row_number, index))
+        doc.marks[column.path] = (row_number, index)
+        if column.kind == "people":
+            doc.marks[("people", OTHER_PEOPLE)] = (row_number, index)
+        text = cell_text(value)
+        if text == "":
+            if column.required:
+                problems.append(doc.problem(column.path, f"“{column.header}”不能为空", column.help))
+            continue
+        try:
+            if column.kind == "date":
+                set_path(data, column.path, cell_date(value))
+            elif column.kind == "int":
+                set_path(data, column.path, cell_int(value))
+            elif column.kind == "year":
+                set_path(data, column.path, cell_year(value))
+            elif column.kind == "list":
+                set_path(data, column.path, [p for p in SPLIT.split(text) if p])
+            elif column.kind == "plans":
+                ids = cell_plans(value, titles)
+                data["plans"] = [{"plan": plan_id} for plan_id in ids]
+                for i in range(len(ids)):
+                    doc.marks[("plans", i)] = (row_number, index)
+            elif column.kind == "people":
+                people = data.setdefault("people", {})
+                for post, name in cell_people(value).items():
+                    people.setdefault(post, name)
+                    doc.marks[("people", post)] = (row_number, index)
+            elif column.path == ("id",):
+                set_path(data, column.path, cell_plain(value))
+            else:
+                set_path(data, column.path, text)
+        except ValueError as exc:
+            problems.append(doc.problem(column.path, f"{column.header}：{exc}", column.help))
+    if "students" in data and "total" not in data["students"]:
+        problems.append(doc.problem(("students",), "写了学生人数但缺少“在校生人数”", "请填写在校生总数"))
+    doc.data = data
+    return problems
