@@ -185,21 +185,34 @@ def new(obj: Context, out: Path, force: bool) -> None:
 @click.option("--draft", is_flag=True, help="信息不全（如领导小组缺人）时不报错，在文件中留“____”空白。")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="同时使用几个 CPU 核心（默认全部）。")
 @click.option("--no-pdf", is_flag=True, help="只生成 Word、行事历和日历文件，不生成 PDF（更快，用于预览）。")
+@click.option("--zip", "zipped", is_flag=True, help="另为每所学校生成一个 zip 压缩包（学校编号.zip），便于发送。")
+@click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹；不写则使用本机已安装的字体。")
 @click.pass_obj
 @reports_errors
 def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, draft: bool, jobs: int | None,
-          no_pdf: bool) -> None:
-    """生成学校方案包。INPUTS 可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。"""
+          no_pdf: bool, zipped: bool, font_dir: Path | None) -> None:
+    """生成学校方案包。INPUTS 可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。
+
+    输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题。
+    """
     from ..packs import build_packs, load_profiles
 
     if year is not None:
         _check_year(year)
+    font_dirs = (font_dir,) if font_dir is not None else ()
     corpus = _load_corpus(obj)
     profiles, failures = load_profiles(list(inputs), corpus)
     if year and any(p.school.year != year for p in profiles):
         click.echo(f"按 {year} 学年生成：档案中属于其他学年的校历和印发日期不使用，改按常规估算。", err=True)
-    result = build_packs(profiles, corpus, out, draft=draft, jobs=jobs, year=year, pdf=not no_pdf)
-    result.failed = failures + result.failed
+    if not no_pdf and profiles:
+        from ..fonts import find_fonts
+        from ..render.plan_pdf import describe_fonts
+
+        find_fonts(dirs=font_dirs)
+        click.echo(describe_fonts())
+    result = build_packs(profiles, corpus, out, draft=draft, jobs=jobs, year=year, pdf=not no_pdf, zipped=zipped,
+                         summary=True, failures=failures, font_dirs=font_dirs)
     click.echo(result.built_summary())
     if result.failed:
         click.echo(result.failure_summary(), err=True)

@@ -15,8 +15,10 @@ from ..errors import GongyuError, Problem
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
-from .pack import build_pack
+from .pack import build_pack, zip_pack
 from .profiles import Failure, Profile, load_profiles
+from .summary import Outcome
+
 
 @dataclass
 class BatchResult:
@@ -28,16 +30,29 @@ class BatchResult:
     seconds: float = 0.0
     #: CPU time of this process and of every worker (including their start-up), for benchmarks.
     cpu_seconds: float = 0.0
+    #: Every school written: origin, id, name and the files (relative to ``out_root``).
+    written: list[Outcome] = field(default_factory=list)
+    #: The ``汇总.xlsx`` written for this batch, if any.
+    summary_path: Path | None = None
+    #: School id and name by origin, for every profile that could be read.
+    schools: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
+    def outcomes(self) -> list[Outcome]:
+        """One :class:`Outcome` per school or unreadable input, built and failed alike."""
+        return [*self.written, *(Outcome(f.origin, *self.schools.get(f.origin, ("", "")), problems=f.problems)
+                                 for f in self.failed)]
+
     def built_summary(self) -> str:
         """One Chinese line: how many packs were written, where, and how long it took."""
-        if not self.built:
-            return "没有生成任何方案包。"
-        return f"已生成 {len(self.built)} 所学校的方案包，位于 {self.out_root}（用时 {self.seconds:.1f} 秒）。"
+        text = (f"已生成 {len(self.built)} 所学校的方案包，位于 {self.out_root}（用时 {self.seconds:.1f} 秒）。"
+                if self.built else "没有生成任何方案包。")
+        if self.summary_path is not None:
+            text += f"\n各校结果见 {self.summary_path}。"
+        return text
 
     def failure_summary(self) -> str:
         """Every failed school with its located problems (empty when none failed)."""
@@ -68,19 +83,32 @@ def _slim(corpus: Corpus) -> Corpus:
                   kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
 
 
-def _init_worker(corpus: Corpus) -> None:
+def _init_worker(corpus: Corpus, font_dirs: tuple[Path, ...] = ()) -> None:
     global _WORKER_CORPUS
+    from ..fonts import use_font_dirs, user_font_dirs
+
     _WORKER_CORPUS = corpus
+    if tuple(font_dirs) != user_font_dirs():
+        use_font_dirs(font_dirs)
 
 
-def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool]) -> tuple[str, str, Any, int, float]:
-    """Run in a worker: (status "ok"/"fail", origin, path or problems, worker pid, worker CPU seconds so far)."""
-    profile, out_root, draft, year, pdf, forms = task
+def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) -> tuple[str, str, Any, int, float]:
+    """Run in a worker: (status "ok"/"fail", origin, (path, files) or problems, worker pid, worker CPU seconds so far).
+
+    ``files`` are the written files relative to the output root (the pack's, and its zip when asked).
+    """
+    from ..atomic import safe_child, write_bytes
+
+    profile, out_root, draft, year, pdf, forms, zipped = task
     assert _WORKER_CORPUS is not None
     try:
         path = build_pack(profile.school, _WORKER_CORPUS, Path(out_root), draft=draft, year=year, pdf=pdf,
                           forms=forms, doc=profile.doc)
-        outcome: tuple[str, Any] = ("ok", str(path))
+        files = [f"{path.name}/{p.relative_to(path).as_posix()}" for p in sorted(path.rglob("*")) if p.is_file()]
+        if zipped:
+            write_bytes(safe_child(Path(out_root), f"{path.name}.zip"), zip_pack(path, path.name))
+            files.append(f"{path.name}.zip")
+        outcome: tuple[str, Any] = ("ok", (str(path), files))
     except GongyuError as exc:
         outcome = ("fail", tuple(exc.problems))
     except Exception as exc:  # noqa: BLE001 - one school's bug must not stop the batch
@@ -111,38 +139,45 @@ def _progress(total: int, enabled: bool) -> Any:
 
 def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Path, *, draft: bool = False,
                 jobs: int | None = None, year: str | None = None, pdf: bool = True, forms: bool = True,
-                progress: bool = True) -> BatchResult:
+                progress: bool = True, zipped: bool = False, summary: bool = False,
+                failures: Sequence[Failure] = (), font_dirs: Sequence[Path] | None = None) -> BatchResult:
     """Build the packs of many schools, spread over ``jobs`` processes (default: every CPU core).
 
     ``profiles`` may be loaded :class:`Profile` objects or paths (YAML, folders, .xlsx), which are
-    read with :func:`load_profiles`. A progress bar goes to stderr when it is a terminal. Schools
-    that fail are listed in the result with their problems; the others are still written.
+    read with :func:`load_profiles`; ``failures`` are inputs already found unreadable. A progress
+    bar goes to stderr when it is a terminal (nothing otherwise). Schools that fail are listed in
+    the result with their problems; the others are still written. ``zipped`` also writes
+    ``<school-id>.zip`` beside each pack; ``summary`` writes ``汇总.xlsx`` into ``out_root``.
+    ``font_dirs``: the user's font folders (``--fonts``) for the PDFs, default those this process uses.
     """
+    from ..fonts import user_font_dirs
+
+    dirs = tuple(Path(d) for d in font_dirs) if font_dirs is not None else user_font_dirs()
     started = time.perf_counter()
     out_root = Path(out_root)
     paths = [p for p in profiles if not isinstance(p, Profile)]
     loaded = [p for p in profiles if isinstance(p, Profile)]
-    result = BatchResult(out_root=out_root.resolve())
+    result = BatchResult(out_root=out_root.resolve(), failed=list(failures))
     if paths:
         more, failures = load_profiles([Path(p) for p in paths], corpus)
         loaded += more
         result.failed += failures
     jobs = max(1, jobs or os.cpu_count() or 1)
     jobs = min(jobs, max(1, len(loaded)))
-    tasks = [(p, str(out_root), draft, year, pdf, forms) for p in loaded]
+    tasks = [(p, str(out_root), draft, year, pdf, forms, zipped) for p in loaded]
     bar = _progress(len(tasks), progress)
     outcomes: list[tuple[str, str, Any, int, float]] = []
     cpu_start = time.process_time()
     try:
         if jobs == 1:
-            _init_worker(corpus)
+            _init_worker(corpus, dirs)
             for task in tasks:
                 outcomes.append(_build_one(task))
                 if bar is not None:
                     bar.update(1)
         else:
             with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
-                                                        initializer=_init_worker, initargs=(_slim(corpus),)) as pool:
+                                                        initializer=_init_worker, initargs=(_slim(corpus), dirs)) as pool:
                 futures = [pool.submit(_build_one, task) for task in tasks]
                 for future in concurrent.futures.as_completed(futures):
                     outcomes.append(future.result())
@@ -158,12 +193,19 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
             workers[pid] = max(workers.get(pid, 0.0), cpu)
     result.cpu_seconds = own_cpu + sum(workers.values())
     order = {p.origin: i for i, p in enumerate(loaded)}
+    by_origin = {p.origin: p for p in loaded}
+    result.schools = {p.origin: (p.school.id, p.school.name) for p in loaded}
     for status, origin, value, _pid, _cpu in sorted(outcomes, key=lambda o: order.get(o[1], 0)):
         if status == "ok":
-            result.built.append(Path(value))
+            path, files = value
+            result.built.append(Path(path))
+            school = by_origin[origin].school
+            result.written.append(Outcome(origin, school.id, school.name, tuple(files)))
         else:
             result.failed.append(Failure(origin, tuple(value)))
+    if summary:
+        from .summary import write_summary
+
+        result.summary_path = write_summary(result)
     result.seconds = time.perf_counter() - started
     return result
-
-

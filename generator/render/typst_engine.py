@@ -107,6 +107,8 @@ class TypstEngine:
              for role in ("serif", "sans", "serif_bold", "sans_bold")}
         )
         self.compiles = 0  # how many documents were compiled (tests use it to see cache hits)
+        #: The official-document faces chosen for these fonts (see ``plan_pdf.gbt_fonts``).
+        self.gbt_fonts: dict[str, Any] | None = None
 
     def _compiler(self, template: str) -> Any:
         compiler = self._compilers.get(template)

@@ -1,0 +1,118 @@
+"""``汇总.xlsx``: what a batch did, school by school, for the county clerk once the terminal is closed.
+
+Sheet ``汇总``: one row per school (or per input that could not be read) — where it came from
+(file and row), its id and name, 已生成 or 失败, the files written and its problems. Sheet
+``问题``: one row per problem with its file, row and column, the message and the fix. The file is
+written atomically into the output root, also (above all) when some schools failed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..atomic import write_bytes
+from ..errors import Problem
+
+if TYPE_CHECKING:
+    from .batch import BatchResult
+
+SUMMARY_NAME = "汇总.xlsx"
+BUILT = "已生成"
+FAILED = "失败"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One school of a batch: where it came from, what was written or what went wrong."""
+
+    origin: str
+    school_id: str = ""
+    name: str = ""
+    files: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def status(self) -> str:
+        return FAILED if self.problems or not self.files else BUILT
+
+
+def natural_key(text: str) -> tuple[object, ...]:
+    """``x.xlsx:第10行`` after ``x.xlsx:第9行``: numbers compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+def where(problem: Problem) -> tuple[str, str]:
+    """(row or line, column letter or number) of a problem, empty where it has none."""
+    from ..xlsx import SheetProblem, column_letter
+
+    line = str(problem.line) if problem.line > 0 else ""
+    if not problem.column:
+        return line, ""
+    column = column_letter(problem.column) if isinstance(problem, SheetProblem) else str(problem.column)
+    return line, column
+
+
+def _problem_text(problem: Problem) -> str:
+    line, column = where(problem)
+    place = (f"第{line}行" if line else "") + (f" {column}列" if column else "")
+    text = f"{place.strip()}：{problem.message}" if place else problem.message
+    return text + (f"（{problem.hint}）" if problem.hint else "")
+
+
+def summary_bytes(outcomes: list[Outcome]) -> bytes:
+    """The workbook (deterministic bytes: sorted by origin, pinned document dates)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from ..calendar import build_instant
+    from ..xlsx.template import pin_dates
+
+    ordered = sorted(outcomes, key=lambda o: natural_key(o.origin))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "汇总"
+    sheet.append(["来源（文件和行）", "学校编号", "学校名称", "状态", "生成的文件", "问题"])
+    bad_fill = PatternFill("solid", fgColor="FCE4D6")
+    for outcome in ordered:
+        sheet.append([outcome.origin, outcome.school_id, outcome.name, outcome.status,
+                      "\n".join(outcome.files), "\n".join(_problem_text(p) for p in outcome.problems)])
+        if outcome.status == FAILED:
+            for cell in sheet[sheet.max_row]:
+                cell.fill = bad_fill
+    built = sum(1 for o in ordered if o.status == BUILT)
+    sheet.append([])
+    sheet.append([f"共 {len(ordered)} 项：已生成 {built} 所，失败 {len(ordered) - built} 项"])
+    problems = book.create_sheet("问题")
+    problems.append(["来源（文件和行）", "出错的文件", "行", "列", "问题", "修改方法"])
+    for outcome in ordered:
+        for problem in outcome.problems:
+            line, column = where(problem)
+            problems.append([outcome.origin, problem.path, int(line) if line else None, column or None,
+                             problem.message, problem.hint])
+    for ws, widths in ((sheet, (30, 22, 28, 8, 40, 80)), (problems, (30, 30, 6, 6, 60, 60))):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for index, width in enumerate(widths):
+            ws.column_dimensions[chr(ord("A") + index)].width = width
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+    instant = build_instant().replace(tzinfo=None)
+    book.properties.created = book.properties.modified = instant
+    book.properties.creator = book.properties.lastModifiedBy = "共育 gongyu"
+    book.properties.title = "方案包生成汇总"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return pin_dates(buffer.getvalue())
+
+
+def write_summary(result: BatchResult) -> Path:
+    """Write ``汇总.xlsx`` for ``result`` into its output root (atomically) and return its path."""
+    path = Path(result.out_root) / SUMMARY_NAME
+    write_bytes(path, summary_bytes(result.outcomes()))
+    return path
