@@ -51,11 +51,11 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
 
     ``pdf=False`` leaves out every PDF (and so the forms); ``forms=False`` only the blank forms.
     """
-    from ..printables import render_form
     from ..render.docx_gbt import BLANK, render_docx
     from ..render.ics import calendar_ics
     from ..render.plan_pdf import render_pdf
     from ..render.xingshili import build_xingshili, xingshili_docx, xingshili_pdf
+    from .stamp import stamped_form
 
     school, year, plans = resolved.school, resolved.year, resolved.plans
     files: dict[str, bytes] = {}
@@ -69,8 +69,8 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
         files[f"{XINGSHILI_NAME}.pdf"] = xingshili_pdf(sheet)
     files[CALENDAR_NAME] = calendar_ics(school.id, school.name, year, plans)
     form_ids = resolved.form_ids(corpus) if pdf and forms else []
-    for form_id in form_ids:
-        files[f"{FORMS_DIR}/{form_id}.pdf"] = render_form(corpus.forms[form_id], school_name=school.name)
+    for form_id in form_ids:  # laid out once per process, the school's name stamped on (see stamp.py)
+        files[f"{FORMS_DIR}/{form_id}.pdf"] = stamped_form(corpus.forms[form_id], school.name)
     blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
     files[README_NAME] = readme(school, year, plans, corpus, form_ids, pdf=pdf, draft=blanks)
     return PackContent(school, year, plans, files)

@@ -55,6 +55,8 @@ ENGINE_VERSION = f"typst-py {_typst_version()} / gongyu-layout {LAYOUT_REVISION}
 
 #: Files every template imports.
 _SHARED_TEMPLATES = ("lib.typ",)
+#: Templates compiled in the engine's scratch folder, next to the files they read.
+_SCRATCH_TEMPLATES = ("stamp.typ",)
 
 
 def templates_digest(template: str) -> str:
@@ -95,6 +97,7 @@ class TypstEngine:
                                       font_paths=list(fonts.folders))
         self._compilers: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._scratch_dir: Path | None = None
         #: Family names in our font folders, and the family of each font file (official-document fonts).
         self.installed_families = frozenset(self._font_book.families())
         self.family_of_file: dict[str, str] = {}
@@ -110,13 +113,28 @@ class TypstEngine:
         #: The official-document faces chosen for these fonts (see ``plan_pdf.gbt_fonts``).
         self.gbt_fonts: dict[str, Any] | None = None
 
+    def _scratch(self) -> Path:
+        """A private folder for files a template reads (blank forms to stamp), with the templates it needs."""
+        if self._scratch_dir is None:
+            import atexit
+            import shutil
+            import tempfile
+
+            folder = Path(tempfile.mkdtemp(prefix="gongyu-typst-"))
+            atexit.register(shutil.rmtree, folder, True)
+            for name in (*_SHARED_TEMPLATES, *_SCRATCH_TEMPLATES):
+                shutil.copyfile(TEMPLATES_DIR / name, folder / name)
+            self._scratch_dir = folder
+        return self._scratch_dir
+
     def _compiler(self, template: str) -> Any:
         compiler = self._compilers.get(template)
         if compiler is None:
-            path = TEMPLATES_DIR / f"{template}.typ"
+            root = self._scratch() if f"{template}.typ" in _SCRATCH_TEMPLATES else TEMPLATES_DIR
+            path = root / f"{template}.typ"
             if not path.is_file():
                 raise GongyuError(f"找不到排版模板 {path}；安装可能不完整，请重新安装 gongyu")
-            compiler = self._typst.Compiler(str(path), root=str(TEMPLATES_DIR), font_paths=self._font_book,
+            compiler = self._typst.Compiler(str(path), root=str(root), font_paths=self._font_book,
                                             ignore_system_fonts=True)
             self._compilers[template] = compiler
         return compiler
@@ -128,16 +146,33 @@ class TypstEngine:
         """
         payload = dict(data)
         payload["fonts"] = self.families
-        pdf, pages = self._run(template, payload, query=True)
+        pdf, pages = self._run(template, payload, label=_PAGES_LABEL)
         info = json.loads(pages)
         return Compiled(pdf=pdf, pages=int(info["pages"]), end_mm=float(info["end_mm"]))
 
-    def compile_pdf(self, template: str, data: Mapping[str, Any]) -> bytes:
-        """Render ``template`` with ``data`` as it is (the official-document templates pick their own fonts)."""
-        pdf, _ = self._run(template, data, query=False)
+    def compile_located(self, template: str, data: Mapping[str, Any], label: str) -> tuple[Compiled, list[Any]]:
+        """Like :meth:`compile`, plus the value of every ``metadata`` under ``label`` (e.g. ``<gongyu-school-slot>``)."""
+        payload = {**data, "fonts": self.families}
+        pdf, (pages, found) = self._run(template, payload, label=_PAGES_LABEL, also=label)
+        info = json.loads(pages)
+        return Compiled(pdf=pdf, pages=int(info["pages"]), end_mm=float(info["end_mm"])), list(json.loads(found))
+
+    def stamp(self, blank: bytes, data: Mapping[str, Any]) -> bytes:
+        """``stamp.typ``: the pages of the PDF ``blank`` with ``data.school`` set at ``data.slot``."""
+        name = f"blank-{hashlib.sha256(blank).hexdigest()[:24]}.pdf"
+        path = self._scratch() / name
+        if not path.is_file():
+            path.write_bytes(blank)
+        pdf, _ = self._run("stamp", {**data, "blank": name, "fonts": self.families}, label=None)
         return pdf
 
-    def _run(self, template: str, data: Mapping[str, Any], *, query: bool) -> tuple[bytes, Any]:
+    def compile_pdf(self, template: str, data: Mapping[str, Any]) -> bytes:
+        """Render ``template`` with ``data`` as it is (the official-document templates pick their own fonts)."""
+        pdf, _ = self._run(template, data, label=None)
+        return pdf
+
+    def _run(self, template: str, data: Mapping[str, Any], *, label: str | None,
+             also: str | None = None) -> tuple[bytes, Any]:
         from ..clock import build_instant
 
         inputs = {"data": to_json(data)}
@@ -147,8 +182,10 @@ class TypstEngine:
             compiler = self._compiler(template)
             try:
                 pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=timestamp)
-                if query:
-                    pages = compiler.query(_PAGES_LABEL, field="value", one=True)
+                if label is not None:
+                    pages = compiler.query(label, field="value", one=True)
+                if also is not None:
+                    pages = (pages, compiler.query(also, field="value"))
             except self._typst.TypstError as exc:
                 message = getattr(exc, "message", None) or str(exc)
                 where = re.search(r"┌─ (\S+)", getattr(exc, "diagnostic", "") or "")
