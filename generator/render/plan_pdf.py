@@ -33,6 +33,9 @@ _PREFERRED: dict[str, tuple[str, ...]] = {
 _FREE: dict[str, tuple[str, ...]] = {
     "h2": ("LXGW WenKai", "LXGW WenKai GB", "AR PL UKai CN", "AR PL UKai"),
 }
+#: Faces drawn larger than the body size so that they look as large as it (AR PL UKai's characters
+#: sit small and thin in their square, so a heading in it looked smaller and letter-spaced).
+_SCALE: dict[str, float] = {"AR PL UKai CN": 1.15, "AR PL UKai": 1.15}
 #: What each role is, and the face GB/T 9704 asks for, for :func:`font_report`.
 ROLE_NAMES: tuple[tuple[str, str, str], ...] = (
     ("title", "标题", "小标宋"),
@@ -87,6 +90,7 @@ def gbt_fonts() -> dict[str, Any]:
         "page": pick("page", "serif"),
     }
     chosen["table"] = chosen["body"]
+    chosen["h2_scale"] = _SCALE.get(chosen["h2"], 1.0)
     chosen["title_weight"] = "regular" if real["title"] else "bold"
     chosen["real"] = real
     engine.gbt_fonts = chosen
@@ -116,8 +120,9 @@ def pdf_payload(doc: GbtDocument) -> dict[str, Any]:
     fonts = gbt_fonts()
     issuer_right, date_right = signature_indents(doc.issuer, doc.date)
     return {
-        "gbt_fonts": {k: v for k, v in fonts.items() if k not in ("title_weight", "real")},
+        "gbt_fonts": {k: v for k, v in fonts.items() if k not in ("title_weight", "real", "h2_scale")},
         "title_weight": fonts["title_weight"],
+        "h2_scale": fonts["h2_scale"],
         "title_lines": list(doc.title_lines),
         "blocks": [{"kind": b.kind, "level": b.level, "number": b.number, "text": b.text} for b in doc.blocks],
         "attachments": list(doc.attachments),

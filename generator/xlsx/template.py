@@ -96,7 +96,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     book.properties.title = "学校名单"
     buffer = io.BytesIO()
     book.save(buffer)
-    return _pin_dates(buffer.getvalue())
+    return pin_dates(buffer.getvalue())
 
 
 def _posts_needed(corpus: Corpus | None) -> dict[str, list[str]]:
@@ -111,7 +111,7 @@ def _posts_needed(corpus: Corpus | None) -> dict[str, list[str]]:
     return needed
 
 
-def _pin_dates(data: bytes) -> bytes:
+def pin_dates(data: bytes) -> bytes:
     """openpyxl stamps the save time into ``docProps/core.xml``; pin it so the file is reproducible."""
     import zipfile
 
