@@ -82,10 +82,12 @@ def collect(corpus: Corpus, item_id: str, site_url: str,
 @click.option("--site-url", default=None,
               help="网站地址，用于讲义上的二维码，例如 https://gongyu.example.org/；"
                    "不填时读取 mkdocs.yml 中的 site_url，仍没有则不印二维码。")
+@click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹；不写则使用本机已安装的字体。")
 @click.pass_obj
 @reports_errors
 def print_command(obj: Context, item_id: str, out: Path | None, school_file: Path | None,
-                  site_url: str | None) -> None:
+                  site_url: str | None, font_dir: Path | None) -> None:
     """打印材料：课时的讲义、大字版讲义、签到表和反馈表，或方案、表格的空白表格（PDF）。
 
     ID 是课时、课程、方案或表格的编号。
@@ -109,6 +111,10 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
         elif urls.is_placeholder(site_url):
             click.echo(urls.placeholder_warning(site_url), err=True)
 
+    if font_dir is not None:
+        from ..fonts import find_fonts
+
+        find_fonts(dirs=(font_dir,))
     get_engine()  # no CJK font: say so before any work
     files = collect(corpus, item_id, site_url or "", school_name)
 
