@@ -462,7 +462,7 @@ def _code_digest() -> str:
     """Changes whenever the code or templates that make packs change (cache invalidation)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    sources = [here / "packs.py", here / "calendar.py", here / "printables.py",
+    sources = [here / "packs.py", here / "calendar.py", *sorted(here.glob("print*.py")),
                *sorted((here / "render").glob("*.py")), *sorted((here / "render" / "templates").glob("*.typ"))]
     for path in sources:
         if path.is_file():

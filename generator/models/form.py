@@ -1,4 +1,4 @@
-"""Blank forms (``plans/forms/*.yml``), defined once as data and laid out by one engine."""
+"""Blank forms and documents (``plans/forms/*.yml``): letters, charters, records; laid out by one engine."""
 
 from __future__ import annotations
 
@@ -55,9 +55,42 @@ class SignaturesBlock(Strict):
     signatures: list[Signature] = Field(min_length=1)
 
 
+class LetterSpec(Strict):
+    """A letter, notice or pledge: greeting, paragraphs, optional numbered points, sign-off."""
+
+    greeting: Label | None = Field(default=None, description="称呼，例如 尊敬的家长：")
+    body: list[Text] = Field(min_length=1, description="正文段落，每段首行缩进两字")
+    points: list[Text] = Field(default_factory=list, description="分条列出的事项，自动编号 一、二、……")
+    after: list[Text] = Field(default_factory=list, description="分条事项之后的段落")
+    closing: list[Label] = Field(default_factory=list, description="结尾敬语，例如 [此致, 敬礼！]")
+    sender: list[Label] = Field(default_factory=list, description="落款，右对齐，例如 [学校（盖章）]")
+    date: bool = Field(default=True, description="落款下是否留“年 月 日”")
+
+
+class LetterBlock(Strict):
+    letter: LetterSpec
+
+
+class ClauseGroup(Strict):
+    """Articles of a charter or rules (第一条 …), numbered across the whole document."""
+
+    chapter: Label | None = Field(default=None, description="章名（不写“第一章”，编号自动生成）")
+    items: list[Text] = Field(min_length=1, description="各条内容（不写“第一条”，编号自动生成）")
+
+
+class ClausesBlock(Strict):
+    clauses: ClauseGroup
+
+
+class CutBlock(Strict):
+    """A cut line: what follows it (a 回执) is kept together on one page, to be cut off and returned."""
+
+    cut: Label = Field(description="剪切线上的提示，例如 请沿虚线剪下，填好后交回班主任")
+
+
 def _block_tag(value: Any) -> str | None:
     keys = set(value) if isinstance(value, dict) else set(getattr(type(value), "model_fields", {}))
-    for key in ("heading", "text", "fields", "table", "signatures"):
+    for key in ("heading", "text", "fields", "table", "signatures", "letter", "clauses", "cut"):
         if key in keys:
             return key
     return None
@@ -70,17 +103,22 @@ Block = Annotated[
         Annotated[FieldsBlock, Tag("fields")],
         Annotated[TableBlock, Tag("table")],
         Annotated[SignaturesBlock, Tag("signatures")],
+        Annotated[LetterBlock, Tag("letter")],
+        Annotated[ClausesBlock, Tag("clauses")],
+        Annotated[CutBlock, Tag("cut")],
     ],
     Discriminator(
         _block_tag,
         custom_error_type="form_block",
-        custom_error_message="无法识别的表格块：请使用 heading、text、fields、table 或 signatures 之一",
+        custom_error_message=(
+            "无法识别的表格块：请使用 heading、text、fields、table、signatures、letter、clauses 或 cut 之一"
+        ),
     ),
 ]
 
 
 class Form(Strict):
-    """A printable blank form."""
+    """A printable blank form, or a letter, notice or charter with blanks to fill in."""
 
     id: Id
     title: Label = Field(description="表格名称")

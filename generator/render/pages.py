@@ -15,11 +15,11 @@ from ..downloads import Download
 from ..models import Article, Course, Form, Lesson, PlanTemplate
 from ..models.common import PLAN_KINDS, SAFETY_TOPICS, STAGES, TOPICS
 from ..models.daterule import AnchorRule, FixedRule, MonthDaysRule, RepeatRule, WeekRule
-from ..models.form import FieldsBlock, HeadingBlock, SignaturesBlock, TableBlock, TextBlock
 from ..models.plan import Section
 from ..numbering import chinese_number
 from ..numbering import number_label as section_number
 from . import markdown as md
+from .form_preview import preview_lines
 
 STAGE_SLUGS = {
     "学前": "xueqian",
@@ -553,27 +553,7 @@ class PageBuilder:
         if users:
             lines.append("**用于：** " + "、".join(self.link_to(uri, plan_id) for plan_id in users) + "\n")
         lines.append("## 表格内容预览\n")
-        for block in form.blocks:
-            if isinstance(block, HeadingBlock):
-                lines.append(f"### {md.text(block.heading)}\n")
-            elif isinstance(block, TextBlock):
-                lines.append("\n\n".join(md.paragraphs(p) for p in block.text) + "\n")
-            elif isinstance(block, FieldsBlock):
-                items = []
-                for f in block.fields:
-                    options = f"（{md.text(' / '.join(f.options))}）" if f.options else ""
-                    items.append(f"- {md.text(f.label)}{options}：＿＿＿＿")
-                lines.append("\n".join(items) + "\n")
-            elif isinstance(block, TableBlock):
-                header = [c.label for c in block.table.columns]
-                if block.table.numbered:
-                    header = ["序号", *header]
-                rows = [[str(i) if block.table.numbered else "", *([""] * len(block.table.columns))][: len(header)]
-                        for i in range(1, min(block.table.rows, 3) + 1)]
-                lines.append(md.table(header, rows) + f"\n\n（共 {block.table.rows} 行，预览只显示 3 行）\n")
-            elif isinstance(block, SignaturesBlock):
-                lines.append("  \n".join(f"{md.text(s.label)}：＿＿＿＿" + ("　日期：＿＿＿＿" if s.date else "")
-                                         for s in block.signatures) + "\n")
+        lines += preview_lines(form)
         if form.note:
             lines.append(f"!!! note \"填表说明\"\n    {md.text(form.note)}\n")
         return "\n".join(lines)
