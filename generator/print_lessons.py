@@ -9,7 +9,7 @@ import functools
 import io
 from typing import Any
 
-from .errors import GongyuError
+from . import urls
 from .models import Course, Lesson
 from .printjob import PrintJob, model_json
 
@@ -43,12 +43,7 @@ LESSON_PRINTABLES: tuple[tuple[str, str, str], ...] = (
 
 def page_url(site_url: str | None, path: str) -> str:
     """Absolute address of a site page (``lessons/<id>/``); empty when no site address is known."""
-    if not site_url:
-        return ""
-    base = site_url.strip()
-    if not base.startswith(("http://", "https://")):
-        raise GongyuError(f"网站地址“{base}”不完整：请写成以 http:// 或 https:// 开头的完整地址，例如 https://gongyu.example.org/")
-    return base.rstrip("/") + "/" + path.lstrip("/")
+    return urls.absolute(site_url, path)
 
 
 @functools.lru_cache(maxsize=1024)

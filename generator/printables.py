@@ -14,11 +14,11 @@ out twice.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
-from .atomic import safe_child, write_bytes
+from . import urls
+from .cache import Cache
 from .corpus import Corpus
 from .downloads import Download
 from .errors import GongyuError
@@ -36,13 +36,13 @@ from .print_lessons import (
     signin_job,
 )
 from .printjob import PrintJob
-from .render.typst_engine import Compiled, get_engine, templates_digest, to_json
+from .render.typst_engine import Compiled, get_engine
 
 __all__ = [
     "FORM_LABEL", "FORM_STEPS", "HANDOUT_ATTEMPTS", "LESSON_PRINTABLES", "PrintJob", "cached_render",
     "feedback_job", "feedback_questions", "form_job", "handout_job", "lesson_jobs", "page_url", "qr_svg",
-    "render_feedback", "render_form", "render_handout", "render_job", "render_signin", "signin_job",
-    "site_printables",
+    "job_inputs", "render_feedback", "render_form", "render_handout", "render_job", "render_signin",
+    "signin_job", "site_printables",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -125,29 +125,23 @@ def render_form(form: Form, *, school_name: str | None = None) -> bytes:
 
 
 
-def cache_key(job: PrintJob, fingerprint: str, digest: str) -> str:
-    """Hash of the model JSON, the data laid out (which includes the URL), the templates and the engine."""
-    text = to_json({"model": job.model, "template": job.template, "attempts": [list(a) for a in job.attempts],
-                    "save_page": job.save_page, "min_end_mm": job.min_end_mm, "templates": digest, "engine": fingerprint})
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def job_inputs(job: PrintJob) -> dict[str, Any]:
+    """What a PDF depends on besides the code: the model JSON and the data laid out (which holds the URL)."""
+    return {"model": job.model, "template": job.template, "attempts": [list(a) for a in job.attempts],
+            "save_page": job.save_page, "min_end_mm": job.min_end_mm}
 
 
-def cached_render(job: PrintJob, cache_dir: Path, owner: str, kind: str) -> Path:
-    """The PDF of ``job`` under ``cache_dir/printables/<owner>/``; rendered only if not cached yet."""
-    engine = get_engine()
-    key = cache_key(job, engine.fingerprint, templates_digest(job.template))
-    path = safe_child(cache_dir / "printables", owner, f"{kind}-{key[:24]}.pdf")
-    if not path.is_file():
-        write_bytes(path, render_job(job))
-    return path
+def cached_render(job: PrintJob, cache: Cache) -> Path:
+    """The PDF of ``job`` in ``cache``; rendered only if it is not there yet."""
+    return cache.get(".pdf", job_inputs(job), lambda: render_job(job))
 
 
-def site_printables(corpus: Corpus, site_url: str, cache_dir: Path) -> list[Download]:
+def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Download]:
     """Render every lesson's and form's printables into the cache; return their download records.
 
     URIs: ``print/lessons/<lesson-id>/{handout,handout-large,signin,feedback}.pdf`` and
     ``print/forms/<form-id>.pdf``. ``site_url`` is the site's address for the QR codes (empty:
-    no QR code). Unchanged sources are taken from ``cache_dir`` without rendering.
+    no QR code). Unchanged sources are taken from ``cache`` without rendering.
     """
     get_engine()  # no CJK font: the Chinese error comes here, before any work
     page_url(site_url, "")  # an incomplete site address is reported even when there are no lessons
@@ -158,13 +152,13 @@ def site_printables(corpus: Corpus, site_url: str, cache_dir: Path) -> list[Down
         if course_id is None or course_id not in corpus.courses:
             raise GongyuError(f"课时“{lesson_id}”不属于任何课程，无法生成打印材料；请在课程的 _course.yml 中列出它")
         course = corpus.courses[course_id]
-        url = page_url(site_url, f"lessons/{lesson_id}/")
+        url = page_url(site_url, urls.page_path("lesson", lesson_id))
         for kind, name, label, job in lesson_jobs(lesson, course, url):
-            path = cached_render(job, cache_dir, lesson_id, kind)
-            downloads.append(Download(owner=lesson_id, uri=f"print/lessons/{lesson_id}/{name}", label=label,
+            path = cached_render(job, cache)
+            downloads.append(Download(owner=lesson_id, uri=urls.lesson_printable(lesson_id, name), label=label,
                                       kind=kind, path=path))
     for form_id in sorted(corpus.forms):
-        path = cached_render(form_job(corpus.forms[form_id]), cache_dir, form_id, "form")
-        downloads.append(Download(owner=form_id, uri=f"print/forms/{form_id}.pdf", label=FORM_LABEL,
+        path = cached_render(form_job(corpus.forms[form_id]), cache)
+        downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id), label=FORM_LABEL,
                                   kind="form", path=path))
     return downloads
