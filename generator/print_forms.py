@@ -28,6 +28,8 @@ FORM_STEPS: tuple[tuple[float, float], ...] = ((11.5, 1.0), (11, 0.9), (11, 0.8)
 #: Options up to this many characters are kept on one line with their check box.
 _SHORT_OPTION = 8
 FORM_LABEL = "空白表格"
+#: The download label of a letter, notice or charter (a form with a letter or clauses block).
+DOCUMENT_LABEL = "打印版"
 
 
 def _option_list(options: Iterable[str]) -> list[dict[str, Any]]:
@@ -118,7 +120,26 @@ def _form_blocks(form: Form) -> list[dict[str, Any]]:
     for index, item in enumerate(blocks):
         if item["kind"] == "cut":  # the cut line and everything after it: one piece of paper
             return blocks[:index] + [{"kind": "keep", "blocks": blocks[index:]}]
-    return blocks
+    return _signatures_with_their_section(blocks)
+
+
+def form_label(form: Form) -> str:
+    """What the download of ``form`` is called on its page: 空白表格, or 打印版 for a letter or charter."""
+    return DOCUMENT_LABEL if any(isinstance(b, (LetterBlock, ClausesBlock)) for b in form.blocks) else FORM_LABEL
+
+
+def _signatures_with_their_section(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Group the last signatures with the block (and heading) before them: never sign-offs alone on a page.
+
+    The template keeps a ``together`` group on one page when it is not too tall for that.
+    """
+    last = max((i for i, b in enumerate(blocks) if b["kind"] == "signatures"), default=0)
+    if last == 0 or blocks[last - 1]["kind"] == "heading":
+        return blocks
+    start = last - 1
+    if start > 0 and blocks[start - 1]["kind"] == "heading":
+        start -= 1
+    return blocks[:start] + [{"kind": "together", "blocks": blocks[start:last + 1]}] + blocks[last + 1:]
 
 
 def form_job(form: Form, *, school_name: str | None = None) -> PrintJob:

@@ -23,7 +23,7 @@ from .corpus import Corpus
 from .downloads import Download
 from .errors import GongyuError
 from .models import Course, Form, Lesson
-from .print_forms import FORM_LABEL, FORM_STEPS, form_job
+from .print_forms import FORM_LABEL, FORM_STEPS, form_job, form_label
 from .print_lessons import (
     HANDOUT_ATTEMPTS,
     LESSON_PRINTABLES,
@@ -40,8 +40,8 @@ from .render.typst_engine import Compiled, get_engine
 
 __all__ = [
     "FORM_LABEL", "FORM_STEPS", "HANDOUT_ATTEMPTS", "LESSON_PRINTABLES", "PrintJob", "cached_render",
-    "feedback_job", "feedback_questions", "form_job", "handout_job", "lesson_jobs", "page_url", "qr_svg",
-    "job_inputs", "render_feedback", "render_form", "render_handout", "render_job", "render_signin",
+    "feedback_job", "feedback_questions", "form_job", "form_label", "handout_job", "job_inputs", "lesson_jobs",
+    "page_url", "qr_svg", "render_feedback", "render_form", "render_handout", "render_job", "render_signin",
     "signin_job", "site_printables",
 ]
 
@@ -64,7 +64,9 @@ def render_job(job: PrintJob) -> bytes:
     engine = get_engine()
     if job.save_page:
         first = engine.compile(job.template, _prepare(job.attempts[0][0]))
-        if first.pages > 1 and _may_save_page(first, job.attempts[0][0]):
+        # with rows, boxes and sign-offs kept whole, pages do not shrink in proportion to the type:
+        # every smaller step is tried (a few tens of ms each, and the result is cached)
+        if first.pages > 1:
             for data, _budget in job.attempts[1:]:
                 smaller = engine.compile(job.template, _prepare(data))
                 if smaller.pages < first.pages:
@@ -88,17 +90,6 @@ def render_job(job: PrintJob) -> bytes:
 def _fills_last_page(result: Compiled, job: PrintJob) -> bool:
     """Whether a document of several pages reaches ``job.min_end_mm`` down its last page."""
     return job.min_end_mm is None or result.pages == 1 or result.end_mm >= job.min_end_mm
-
-
-#: The smallest form step shrinks a form's height to about this share (type 11/11.5, rows 0.8).
-_SHRINK = 0.84
-
-
-def _may_save_page(result: Compiled, data: dict[str, Any]) -> bool:
-    """Whether shrinking could plausibly pull the last page of a form back onto the one before."""
-    page_mm = 210.0 if data.get("flipped") else 297.0
-    used = (result.pages - 1) + min(1.0, result.end_mm / page_mm)
-    return used * _SHRINK <= result.pages - 1
 
 
 def render_handout(lesson: Lesson, course: Course, url: str, *, large: bool = False) -> bytes:
@@ -159,6 +150,6 @@ def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Downloa
                                       kind=kind, path=path))
     for form_id in sorted(corpus.forms):
         path = cached_render(form_job(corpus.forms[form_id]), cache)
-        downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id), label=FORM_LABEL,
-                                  kind="form", path=path))
+        downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id),
+                                  label=form_label(corpus.forms[form_id]), kind="form", path=path))
     return downloads

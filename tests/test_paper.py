@@ -277,3 +277,21 @@ def test_documents_type_no_numbers_of_their_own(real: Corpus) -> None:
             elif hasattr(block, "clauses"):
                 items = [*block.clauses.items] + ([block.clauses.chapter] if block.clauses.chapter else [])
             assert not [i for i in items if typed.match(i)], form_id
+
+
+def test_letters_and_charters_are_offered_as_print_versions(real: Corpus) -> None:
+    from generator.print_forms import form_label
+
+    assert form_label(real.forms["zhi-jiazhang-xin"]) == form_label(real.forms["jiaweihui-zhangcheng"]) == "打印版"
+    assert form_label(real.forms["yinhuan-paicha-jilu"]) == "空白表格"
+
+
+def test_signatures_stay_with_the_section_before_them(tmp_path: Path, real: Corpus) -> None:
+    """A long record's sign-off shares its page with the last section, never a page of its own."""
+    for form_id in ("jiafang-jilu", "qiling-chuzhi"):
+        path = _write(tmp_path, f"{form_id}.pdf", printables.render_form(real.forms[form_id]))
+        last = page_texts(path)[-1]
+        signature = real.forms[form_id].blocks[-1].signatures[0].label
+        assert squash(signature) in squash(last)
+        heading = [b.heading for b in real.forms[form_id].blocks if hasattr(b, "heading")][-1]
+        assert squash(heading) in squash(last), f"{form_id}：签字栏独占最后一页"

@@ -311,7 +311,8 @@ def test_every_form_block_kind_renders(tmp_path: Path, form: Form) -> None:
                      "情况说明", "序号", "日期", "发生了什么", "班主任（签字）", "学校（盖章）", "填表说明",
                      "填表说明的文字。"):
         assert squash(expected) in text, expected
-    kinds = {block["kind"] for block in printables.form_job(form).attempts[0][0]["blocks"]}
+    blocks = printables.form_job(form).attempts[0][0]["blocks"]
+    kinds = {inner["kind"] for block in blocks for inner in block.get("blocks", [block])}
     assert kinds == {"heading", "text", "fields", "table", "signatures"}
 
 
