@@ -54,6 +54,12 @@ class Row:
     def dates(self) -> str:
         return short_span(self.start, self.end)
 
+    @property
+    def date_lines(self) -> list[str]:
+        """The dates cell on two lines, first and last day (``9月1日（星期二）—`` / ``6日（星期日）``)."""
+        head, sep, tail = self.dates.partition("—")
+        return [head + sep, tail] if sep else [head]
+
 
 @dataclass(frozen=True)
 class TermTable:
@@ -294,7 +300,7 @@ def _table(rows: Sequence[Row]) -> Any:
         vacation = item.kind != "week"
         tr([
             _tc([item.label], widths[0], "GbTableHead" if vacation else "GbTableText", shade=vacation),
-            _tc([item.dates], widths[1], "GbTableText", shade=vacation),
+            _tc(item.date_lines, widths[1], "GbTableText", shade=vacation),
             _tc(list(item.lines), widths[2], "GbTableText", shade=vacation),
             _tc(list(item.units), widths[3], "GbTableText", shade=vacation),
         ])
@@ -338,7 +344,7 @@ def xingshili_payload(sheet: Xingshili) -> dict[str, Any]:
             {
                 "heading": table.heading,
                 "rows": [
-                    {"label": r.label, "dates": r.dates, "lines": list(r.lines), "units": list(r.units),
+                    {"label": r.label, "dates": r.date_lines, "lines": list(r.lines), "units": list(r.units),
                      "vacation": r.kind != "week", "breakable": len(r.lines) > 24}
                     for r in table.rows
                 ],
