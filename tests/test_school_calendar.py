@@ -193,11 +193,13 @@ def real() -> Corpus:
 @pytest.fixture(scope="module")
 def packs(real: Corpus) -> dict[tuple[str, str], object]:
     from generator.packs import pack_files, retarget
+    from generator.resolve import resolve_school
 
     built = {}
     for school_id, school in sorted(real.schools.items()):
         for year in YEARS:
-            built[(school_id, year)] = pack_files(retarget(school, year), real, pdf=False, forms=False, draft=True)
+            resolved = resolve_school(retarget(school, year), real, draft=True)
+            built[(school_id, year)] = pack_files(resolved, real, pdf=False, forms=False)
     return built
 
 

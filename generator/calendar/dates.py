@@ -1,4 +1,4 @@
-"""Dates in Chinese, the occurrence type and the build instant: the pieces every other part uses.
+"""Dates in Chinese and the occurrence type: the pieces every other part uses.
 
 One function formats a day for print, :func:`format_date`; with ``weekday=True`` it gives
 ``11月23日（星期一）``, the form every date printed in a document or the 行事历 takes.
@@ -7,28 +7,19 @@ One function formats a day for print, :func:`format_date`; with ``weekday=True``
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..clock import PINNED as DEFAULT_INSTANT  # noqa: F401  (re-exported)
+from ..clock import build_instant  # noqa: F401  (re-exported: renderers import it from the calendar)
 from ..errors import GongyuError, Problem
 
 if TYPE_CHECKING:
     from ..load import SourceDoc
 
 ONE_DAY = dt.timedelta(days=1)
-#: Pinned instant used when ``SOURCE_DATE_EPOCH`` is not set (reproducible file timestamps).
-DEFAULT_INSTANT = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-
-
-def build_instant() -> dt.datetime:
-    """The timestamp written into generated files: ``SOURCE_DATE_EPOCH`` if set, else a constant."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        return dt.datetime.fromtimestamp(int(raw), tz=dt.timezone.utc)
-    return DEFAULT_INSTANT
 
 
 class CalendarError(GongyuError):
