@@ -45,11 +45,9 @@ class Official:
 
 def _published_years() -> frozenset[int] | None:
     """Years whose State Council schedule the installed ``holidays`` package carries (None: unknown)."""
-    try:
-        from holidays.countries.china import ChinaStaticHolidays
-    except ImportError:  # pragma: no cover - a future layout of the package
-        return None
-    table = getattr(ChinaStaticHolidays, "special_public_holidays", None)
+    from holidays.countries import china
+
+    table = getattr(getattr(china, "ChinaStaticHolidays", None), "special_public_holidays", None)
     return frozenset(table) if isinstance(table, dict) else None
 
 

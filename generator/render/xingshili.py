@@ -152,7 +152,7 @@ def estimate_note(year: SchoolYear) -> str:
     if not years:
         return ""
     shown = "、".join(f"{y}年" for y in years)
-    return (f"{shown}的放假和调休安排国务院办公厅尚未公布，表中标“推定”的节假日和据此排定的工作日期按常规推定，"
+    return (f"{shown}的放假和调休安排国务院办公厅尚未公布，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
             "公布后请更新 holidays 软件包并重新生成。")
 
 
