@@ -272,7 +272,7 @@ def plan_document(
             level_targets = 2
         texts = []
         for target, value in resolved.targets:
-            text = target.describe(value)
+            text = target.describe(value) + ("（学校自定）" if target.school_default else "")
             if target.note and value == target.value:
                 text += f"（{target.note.rstrip('。')}）"
             texts.append(_end(text))
@@ -350,8 +350,10 @@ def plan_document(
     if resolved.duties:
         out.section("经常性工作")
         texts = []
+        chosen = {d.id for d in plan.duties if d.school_default}
         for duty in resolved.duties:
-            text = f"{duty.title}（{duty.rule.describe()}，{duty.unit}负责）。"
+            rhythm = duty.rule.describe() + ("，频次学校自定" if duty.id in chosen else "")
+            text = f"{duty.title}（{rhythm}，{duty.unit}负责）。"
             if duty.details:
                 text += _end(duty.details)
             text += _form_ref(duty.form, attachments)

@@ -465,7 +465,7 @@ class PageBuilder:
             lines.append(md.bullets(plan.goals, ordered=True) + "\n")
         if plan.targets:
             lines.append("## 量化指标\n")
-            rows = [[md.text(t.metric), md.text(t.describe()),
+            rows = [[md.text(t.metric), md.text(t.describe()) + ("（学校自定）" if t.school_default else ""),
                      md.text("；".join(filter(None, [f"适用于{'、'.join(t.school_stages)}" if t.school_stages else "", t.note or ""])))]
                     for t in plan.targets]
             lines.append(md.raw_table(["指标", "要求", "说明"], rows) + "\n")
@@ -503,7 +503,8 @@ class PageBuilder:
             lines.append(self.events_table(plan.events) + "\n")
         if plan.duties:
             lines.append("## 经常性工作\n")
-            rows = [[md.text(d.title), md.text(describe_rule(d.when)), md.text(d.unit), md.text(d.details or "")]
+            rows = [[md.text(d.title), md.text(describe_rule(d.when)) + ("（学校自定）" if d.school_default else ""),
+                     md.text(d.unit), md.text(d.details or "")]
                     for d in plan.duties]
             lines.append(md.raw_table(["工作", "频次", "负责", "要求"], rows) + "\n")
         for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
