@@ -48,7 +48,7 @@ COLUMNS: tuple[Column, ...] = (
            "只用小写英文字母、数字和连字符“-”，每所学校不同；也是生成的文件夹名", "qingshan-xiaoxue"),
     Column("学校名称", ("name",), "text", True, "学校全称，会写在每份方案的标题前面", "青山县石桥镇青山小学"),
     Column("学校类型", ("type",), "text", True,
-           "幼儿园、小学、初中、九年一贯制、完全中学、高中、教学点、特殊教育学校，八选一", "小学"),
+           "幼儿园、小学、初中、九年一贯制、完全中学、高中、教学点、特殊教育学校、教育管理中心，九选一", "小学"),
     Column("省", ("place", "province"), "text", True, "省（自治区、直辖市）", "某省"),
     Column("市", ("place", "city"), "text", False, "市（州），可不填", ""),
     Column("县", ("place", "county"), "text", True, "县（市、区）", "青山县"),
@@ -391,7 +391,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
             sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "C2"
     type_col = column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.header == "学校类型"))
-    validation = DataValidation(type="list", formula1='"幼儿园,小学,初中,九年一贯制,完全中学,高中,教学点,特殊教育学校"',
+    validation = DataValidation(type="list", formula1='"幼儿园,小学,初中,九年一贯制,完全中学,高中,教学点,特殊教育学校,教育管理中心"',
                                 allow_blank=False, showErrorMessage=True, errorTitle="学校类型", error="请从下拉列表中选择")
     validation.add(f"{type_col}2:{type_col}1000")
     sheet.add_data_validation(validation)

@@ -289,7 +289,7 @@ def plan_document(
         sub = 0
         sub += 1
         out.heading(2, sub, org.group)
-        out.para(f"学校成立{org.group}，成员如下：")
+        out.para(f"成立{org.group}，成员如下：")
         width = max(len(role) for role, _ in group_lines) if group_lines else 0
         for role, names in group_lines:
             out.para(f"{_pad_role(role, width)}：{names}")
