@@ -272,9 +272,12 @@ def plan_document(
             level_targets = 2
         texts = []
         for target, value in resolved.targets:
-            text = target.describe(value) + ("（学校自定）" if target.school_default else "")
+            text = target.describe(value)
+            remarks = ["学校自定"] if target.school_default else []
             if target.note and value == target.value:
-                text += f"（{target.note.rstrip('。')}）"
+                remarks.append(target.note.rstrip("。"))
+            if remarks:
+                text += f"（{'；'.join(remarks)}）"
             texts.append(_end(text))
         out.items(level_targets, texts)
 
