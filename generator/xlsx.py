@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import GongyuError, Problem
 from .load import SourceDoc
+from .models.school import SCHOOL_TYPES
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -48,7 +49,7 @@ COLUMNS: tuple[Column, ...] = (
            "只用小写英文字母、数字和连字符“-”，每所学校不同；也是生成的文件夹名", "qingshan-xiaoxue"),
     Column("学校名称", ("name",), "text", True, "学校全称，会写在每份方案的标题前面", "青山县石桥镇青山小学"),
     Column("学校类型", ("type",), "text", True,
-           "幼儿园、小学、初中、九年一贯制、完全中学、高中、教学点、特殊教育学校、教育管理中心，九选一", "小学"),
+           "、".join(SCHOOL_TYPES) + "，选其一", "小学"),
     Column("省", ("place", "province"), "text", True, "省（自治区、直辖市）", "某省"),
     Column("市", ("place", "city"), "text", False, "市（州），可不填", ""),
     Column("县", ("place", "county"), "text", True, "县（市、区）", "青山县"),
@@ -248,8 +249,9 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
     and its origin ``file:第N行``) and, per bad row (or bad header), its problems. With ``corpus``
     each school is also checked against the plan templates it adopts.
     """
-    from .corpus import check_school, shown_path
+    from .corpus import shown_path
     from .load import validate
+    from .resolve import profile_problems
     from .models.school import School
 
     shown = shown_path(path)
@@ -343,7 +345,7 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
         try:
             school = validate(School, doc)
             if corpus is not None:
-                more = check_school(school, doc, corpus)
+                more = profile_problems(school, doc, corpus)
                 if more:
                     raise GongyuError(more)
         except GongyuError as exc:
@@ -391,7 +393,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
             sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "C2"
     type_col = column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.header == "学校类型"))
-    validation = DataValidation(type="list", formula1='"幼儿园,小学,初中,九年一贯制,完全中学,高中,教学点,特殊教育学校,教育管理中心"',
+    validation = DataValidation(type="list", formula1='"' + ",".join(SCHOOL_TYPES) + '"',
                                 allow_blank=False, showErrorMessage=True, errorTitle="学校类型", error="请从下拉列表中选择")
     validation.add(f"{type_col}2:{type_col}1000")
     sheet.add_data_validation(validation)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -17,6 +17,8 @@ from .daterule import DateRule
 #: 教育管理中心 is a township education office, not a school: it adopts township plans (xiangzhen-kongchuo)
 #: for the primary and junior-secondary schools it oversees.
 SchoolType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校", "教育管理中心"]
+#: The school types in order, for the xlsx drop-down, ``school new`` and messages.
+SCHOOL_TYPES: tuple[str, ...] = get_args(SchoolType)
 _TYPE_STAGES: dict[str, tuple[str, ...]] = {
     "幼儿园": ("幼儿园",),
     "小学": ("小学",),
