@@ -82,10 +82,7 @@ def translate_plural(singular: str, plural: str, count: int) -> str:
 def install() -> None:
     """Make Click speak Chinese in this process."""
     for name in _CLICK_MODULES:
-        try:
-            module = importlib.import_module(f"click.{name}")
-        except ModuleNotFoundError:  # a module a later Click may drop; nothing to translate there
-            continue
+        module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = translate  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):

@@ -71,8 +71,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("家长委员会主任", ("people", "家长委员会主任"), "post", False, "姓名", "周德明"),
     Column("法治副校长", ("people", "法治副校长"), "post", False, "姓名", "孙立平"),
     Column("少先队辅导员（团委书记）", ("people", "少先队辅导员（团委书记）"), "post", False, "姓名", "吴海燕"),
-    Column("卫生保健教师", ("people", "卫生保健教师"), "post", False, "姓名", ""),
-    Column("信息科技教师", ("people", "信息科技教师"), "post", False, "姓名", ""),
+    Column("卫生保健教师", ("people", "卫生保健教师"), "post", False, "姓名", "马晓燕"),
+    Column("信息科技教师", ("people", "信息科技教师"), "post", False, "姓名", "黄磊"),
     Column("其他人员", ("people",), "people", False,
            "其他岗位和姓名，写成“岗位：姓名”，多个用分号隔开，例如 小学部主任：蒋淑芬；初中部主任：韩国栋", ""),
     Column("处室", ("departments",), "list", False, "本校设有的处室，用逗号或顿号隔开", "德育处、教导处、总务处"),
@@ -402,8 +402,14 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     help_sheet.append(["列名", "是否必填", "说明", "示例"])
     for cell in help_sheet[1]:
         cell.font = head_font
+    needed = _posts_needed(corpus)
     for column in COLUMNS:
-        help_sheet.append([column.header, "必填" if column.required else "选填", column.help, column.example])
+        status = "必填" if column.required else "选填"
+        text = column.help
+        if column.kind == "post" and needed.get(column.path[-1]):
+            status = "视方案"
+            text += "；采用以下方案时必填：" + "、".join(needed[column.path[-1]])
+        help_sheet.append([column.header, status, text, column.example])
     help_sheet.append([])
     notes = [
         "第2行是示例，请改成本校的信息，或删除后从第2行开始填写；每一行是一所学校。",
@@ -434,6 +440,18 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return _pin_dates(buffer.getvalue())
+
+
+def _posts_needed(corpus: Corpus | None) -> dict[str, list[str]]:
+    """Post → the plans whose leading group needs a name for it (so the sheet can say when it is required)."""
+    needed: dict[str, list[str]] = {}
+    if corpus is None:
+        return needed
+    for plan_id, plan in sorted(corpus.plans.items()):
+        for role in plan.organisation.roles if plan.organisation else ():
+            if not role.many and plan_id not in needed.get(role.holder, []):
+                needed.setdefault(role.holder, []).append(plan_id)
+    return needed
 
 
 def _pin_dates(data: bytes) -> bytes:
