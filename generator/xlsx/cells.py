@@ -95,8 +95,8 @@ def cell_plans(value: Any, titles: Mapping[str, str] | None) -> list[str]:
     """Plan ids from a cell of ids or plan names (“控辍保学工作实施方案” → ``kongchuo-baoxue``).
 
     ``titles`` maps every plan id to its title (``None``: no corpus, ids are taken as written).
-    A name is accepted when it is a plan's title, or part of exactly one title, or contains exactly
-    one title; otherwise :class:`ValueError` says which id was probably meant.
+    A name is accepted when it is a plan's title, or part of (or contains) titles of which one is
+    clearly the closest; otherwise :class:`ValueError` says which id was probably meant.
     """
     found: list[str] = []
     for token in (t for t in _PLAN_SPLIT.split(cell_plain(value)) if t):
@@ -105,14 +105,25 @@ def cell_plans(value: Any, titles: Mapping[str, str] | None) -> list[str]:
             continue
         bare = _bare_title(token)
         by_title = {_bare_title(title): plan_id for plan_id, title in titles.items()}
-        matches = sorted({by_title[t] for t in by_title if bare and (t == bare or bare in t or t in bare)})
-        if bare in by_title:
-            matches = [by_title[bare]]
+        matches = _closest(bare, [t for t in by_title if bare and (bare in t or t in bare)])
+        matches = [by_title[bare]] if bare in by_title else [by_title[t] for t in matches]
         if len(matches) == 1:
             found.append(matches[0])
             continue
         raise ValueError(_plan_suggestion(token, bare, titles, by_title, matches))
     return found
+
+
+def _closest(bare: str, titles: list[str]) -> list[str]:
+    """The title meant by ``bare`` among ``titles`` that contain it (or that it contains): the one
+    clearly closest (“控辍保学工作实施方案” → 义务教育控辍保学工作实施方案 rather than 辖区义务教育…),
+    else all of them, closest first."""
+    ranked = sorted(titles, key=lambda t: (-difflib.SequenceMatcher(None, bare, t).ratio(), t))
+    if len(ranked) > 1:
+        best, second = (difflib.SequenceMatcher(None, bare, t).ratio() for t in ranked[:2])
+        if best - second >= 0.05:
+            return ranked[:1]
+    return ranked
 
 
 def _plan_suggestion(token: str, bare: str, titles: Mapping[str, str], by_title: Mapping[str, str],
