@@ -120,9 +120,9 @@ def font_lines() -> list[str]:
 
     lines = ["PDF 方案所用字体：", *(f"  {line}" for line in font_report())]
     if not all(gbt_fonts()["real"][role] for role in ("title", "body", "h1", "h2")):
-        lines += ["生成时本机没有上述部分公文字体，PDF 中已用免费字体替代。Word 文件中指定的是公文字体（方正小标宋简体、",
-                  "仿宋_GB2312、黑体、楷体_GB2312），在装有这些字体的电脑上打开即按公文字体显示；也可以在装有公文字体的电脑上",
-                  "重新生成（gongyu school build … --fonts 字体文件夹）。"]
+        lines += ["生成时本机没有上述部分公文字体，PDF 中已用免费字体替代。",
+                  "Word 文件中指定的是公文字体（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312），在装有这些字体的电脑上打开即按公文字体显示；"
+                  "也可以在装有公文字体的电脑上重新生成（gongyu school build … --fonts 字体文件夹）。"]
     return lines
 
 
