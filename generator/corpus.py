@@ -10,6 +10,8 @@ from typing import Literal
 from .errors import GongyuError, Problem, ProblemList
 from .load import SourceDoc, load_front_matter, load_yaml_file, validate
 from .models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+from .regulations import FILE_NAME as REGULATIONS_FILE
+from .regulations import Regulations, load_regulations
 
 Kind = Literal["article", "course", "lesson", "plan", "form"]
 KIND_NAMES = {"article": "文章", "course": "课程", "lesson": "课时", "plan": "方案", "form": "表格", "school": "学校"}
@@ -45,6 +47,8 @@ class Corpus:
     broken: set[str] = field(default_factory=set)
     #: Files whose id differs from their name: already reported, so "not listed" is not reported again.
     misnamed: set[Path] = field(default_factory=set)
+    #: Provincial regulations templates may cite (``plans/regulations.yml``).
+    regulations: Regulations = field(default_factory=Regulations)
 
     def title_of(self, item_id: str) -> str:
         kind = self.kinds.get(item_id)
@@ -208,6 +212,12 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
 
     plans = root / "plans"
     for path in _files(plans, "yaml", problems):
+        if path.name == REGULATIONS_FILE:
+            try:
+                corpus.regulations = load_regulations(plans)
+            except GongyuError as exc:
+                problems.extend(exc.problems)
+            continue
         _try(problems, _load_yaml_doc, path, PlanTemplate, "plan", problems, corpus)
     for path in _files(plans / "forms", "yaml", problems):
         _try(problems, _load_yaml_doc, path, Form, "form", problems, corpus)
@@ -235,6 +245,8 @@ def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus
 
 
 def _check_references(corpus: Corpus, problems: ProblemList) -> None:
+    from .wording import check_plan
+
     def ref(doc: SourceDoc, path: tuple, target: str, allowed: tuple[str, ...], what: str) -> None:
         kind = corpus.kinds.get(target)
         if kind is None and target in corpus.broken:
@@ -293,6 +305,7 @@ def _check_references(corpus: Corpus, problems: ProblemList) -> None:
 
     for plan_id, plan in sorted(corpus.plans.items()):
         doc = corpus.sources[plan_id]
+        problems.extend(check_plan(plan, doc))
         for index, target in enumerate(plan.forms):
             ref(doc, ("forms", index), target, ("form",), "表格")
         for index, target in enumerate(plan.related):

@@ -135,6 +135,7 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
     :class:`GongyuError`.
     """
     from .render.docx_gbt import plan_document
+    from .wording import Wording, localise_plan
 
     year = SchoolYear.for_school(school, doc)
     problems: list[Problem] = []
@@ -150,6 +151,7 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
         try:
             resolved = resolve_plan(plan, year, adoption, plan_doc=corpus.sources.get(plan.id), school_doc=doc,
                                     adoption_index=index, stages=school.stages)
+            resolved = localise_plan(resolved, Wording.for_school(school, corpus.regulations, adoption))
             document = plan_document(resolved, corpus, school=school, adoption=adoption, draft=draft,
                                      school_doc=doc, adoption_index=index)
         except GongyuError as exc:
@@ -340,7 +342,7 @@ def _slim(corpus: Corpus) -> Corpus:
     """The part of the corpus packs need (plans, forms, their sources), cheap to send to workers."""
     from .corpus import Corpus
 
-    return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms),
+    return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms), regulations=corpus.regulations,
                   sources={k: v for k, v in corpus.sources.items() if k in corpus.plans or k in corpus.forms},
                   kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
 
@@ -505,7 +507,7 @@ def site_downloads(corpus: Corpus, cache_dir: Path) -> list[Download]:
     for school_id in sorted(corpus.schools):
         school = corpus.schools[school_id]
         plans_json = {a.plan: corpus.plans[a.plan].model_dump(mode="json") for a in school.plans if a.plan in corpus.plans}
-        key = key_of(school.model_dump(mode="json"), plans_json, forms_json)
+        key = key_of(school.model_dump(mode="json"), plans_json, forms_json, corpus.regulations.digest())
         target = safe_child(packs_dir, f"{school_id}.zip")
 
         def make(school: School = school) -> bytes:

@@ -14,6 +14,8 @@ from .common import Id, Label, PlanKind, Strict, Text
 from .daterule import DateRule
 
 Comparison = Literal["<", "<=", ">", ">=", "="]
+SchoolStage = Literal["幼儿园", "小学", "初中", "高中"]
+_STAGES_HELP = "只适用于这些学段的学校（不写表示都适用），例如 [初中]；九年一贯制学校两个学段都有"
 _COMPARISON_WORDS = {"<": "低于", "<=": "不高于", ">": "高于", ">=": "不低于", "=": "达到"}
 
 
@@ -26,7 +28,7 @@ class Target(Strict):
     value: float = Field(ge=0, allow_inf_nan=False, description="数值")
     unit: Label = Field(description="单位，例如 %、人、幅、次")
     note: Text | None = Field(default=None, description="说明")
-    school_stages: list[Literal["幼儿园", "小学", "初中", "高中"]] = Field(
+    school_stages: list[SchoolStage] = Field(
         default_factory=list, description="只适用于这些学段的学校（不写表示都适用），例如小学辍学率只写 [小学]"
     )
 
@@ -38,6 +40,33 @@ class Target(Strict):
         number = self.value if value is None else value
         shown = f"{number:g}"
         return f"{self.metric}{_COMPARISON_WORDS[self.comparison]}{shown}{self.unit}"
+
+
+class StagedText(Strict):
+    """A sentence or item that only applies to schools teaching some stages (e.g. 初中)."""
+
+    text: Text = Field(description="文字")
+    stages: list[SchoolStage] = Field(min_length=1, description=_STAGES_HELP)
+
+
+#: A paragraph or item: plain text, or ``{text: …, stages: [初中]}`` when it applies to some stages only.
+Entry = Text | StagedText
+
+
+def entry_text(entry: str | StagedText) -> str:
+    """The words of a paragraph or item, plain or staged."""
+    return entry.text if isinstance(entry, StagedText) else entry
+
+
+def entry_stages(entry: object) -> list[str]:
+    """The stages an entry (text, section, event …) is limited to; empty means every stage."""
+    return list(getattr(entry, "stages", None) or [])
+
+
+def applies(entry: object, stages: set[str] | frozenset[str]) -> bool:
+    """Whether a school teaching ``stages`` gets ``entry``."""
+    limited = entry_stages(entry)
+    return not limited or bool(set(limited) & set(stages))
 
 
 class Role(Strict):
@@ -53,7 +82,8 @@ class UnitDuty(Strict):
     """What one unit (处室, 班主任, 家长委员会 …) is responsible for."""
 
     unit: Label = Field(description="部门或岗位，例如 德育处、班主任")
-    duties: list[Text] = Field(min_length=1, description="职责")
+    duties: list[Entry] = Field(min_length=1, description="职责")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
 
 class Organisation(Strict):
@@ -70,9 +100,10 @@ class Section(Strict):
     """A titled part of the plan; paragraphs, numbered items and sub-sections nest to any depth."""
 
     title: Label = Field(description="小标题（不要写编号，编号自动生成）")
-    paragraphs: list[Text] = Field(default_factory=list, description="段落")
-    items: list[Text] = Field(default_factory=list, description="分条列出的内容（自动编号）")
+    paragraphs: list[Entry] = Field(default_factory=list, description="段落")
+    items: list[Entry] = Field(default_factory=list, description="分条列出的内容（自动编号）")
     sections: list[Section] = Field(default_factory=list, description="下一级小节")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
     @field_validator("title")
     @classmethod
@@ -90,6 +121,7 @@ class Event(Strict):
     details: Text | None = Field(default=None, description="具体要求")
     deadline: bool = Field(default=False, description="是否为截止日期（上报、提交）")
     form: Id | None = Field(default=None, description="用到的表格编号")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
 
 class Phase(Strict):
@@ -98,8 +130,9 @@ class Phase(Strict):
     id: Id = Field(description="阶段编号")
     name: Label = Field(description="阶段名称，例如 宣传发动（不写“第一阶段”，序号自动生成）")
     when: DateRule = Field(description="阶段时间")
-    tasks: list[Text] = Field(default_factory=list, description="这一阶段的工作")
+    tasks: list[Entry] = Field(default_factory=list, description="这一阶段的工作")
     events: list[Event] = Field(default_factory=list, description="这一阶段的具体事项")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
 
 class Duty(Strict):
@@ -111,6 +144,7 @@ class Duty(Strict):
     unit: Label = Field(description="由谁做")
     details: Text | None = None
     form: Id | None = Field(default=None, description="记录用的表格编号")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
 
 class PlanTemplate(Strict):
@@ -122,18 +156,18 @@ class PlanTemplate(Strict):
     title: Label = Field(description="文件标题（学校名称会自动加在前面）")
     summary: Text = Field(description="一段话的简介，显示在网站上")
     legal_basis: list[Label] = Field(default_factory=list, description="依据的法律和文件（书名号写全）")
-    background: list[Text] = Field(default_factory=list, description="背景与意义（段落）")
-    goals: list[Text] = Field(default_factory=list, description="工作目标")
+    background: list[Entry] = Field(default_factory=list, description="背景与意义（段落）")
+    goals: list[Entry] = Field(default_factory=list, description="工作目标")
     targets: list[Target] = Field(default_factory=list, description="量化指标")
-    principles: list[Text] = Field(default_factory=list, description="工作原则")
+    principles: list[Entry] = Field(default_factory=list, description="工作原则")
     organisation: Organisation | None = Field(default=None, description="组织机构")
     sections: list[Section] = Field(default_factory=list, description="工作内容与措施")
     phases: list[Phase] = Field(default_factory=list, description="实施步骤与时间安排")
     events: list[Event] = Field(default_factory=list, description="不属于某一阶段的具体事项")
     duties: list[Duty] = Field(default_factory=list, description="经常性工作")
-    requirements: list[Text] = Field(default_factory=list, description="工作要求")
-    outcomes: list[Text] = Field(default_factory=list, description="预期效果")
-    safeguards: list[Text] = Field(default_factory=list, description="保障措施")
+    requirements: list[Entry] = Field(default_factory=list, description="工作要求")
+    outcomes: list[Entry] = Field(default_factory=list, description="预期效果")
+    safeguards: list[Entry] = Field(default_factory=list, description="保障措施")
     forms: list[Id] = Field(default_factory=list, description="方案用到的表格编号")
     related: list[Id] = Field(default_factory=list, description="相关文章、课程或方案")
 

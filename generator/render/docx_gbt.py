@@ -29,10 +29,11 @@ from ..calendar import (
     build_instant,
     format_date,
     format_occurrences,
-    resolve_plan,
 )
 from ..errors import GongyuError, Problem
+from ..models.plan import entry_stages, entry_text
 from ..numbering import chinese_number, number_label
+from ..wording import mark
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
@@ -127,6 +128,11 @@ def _end(text: str) -> str:
     if text.endswith(("。", "！", "？", "；", "：", "…", "。”", "。）", "！”", "？”")):
         return text
     return text + "。"
+
+
+def _t(entry: Any) -> str:
+    """A paragraph or item as printed: stage-limited ones are marked (only templates keep them)."""
+    return mark(entry_text(entry), entry_stages(entry))
 
 
 def _pad_role(role: str, width: int) -> str:
@@ -255,7 +261,7 @@ def plan_document(
     if plan.background or plan.legal_basis:
         out.section("背景和依据")
         for text in plan.background:
-            out.para(text)
+            out.para(_t(text))
         if plan.legal_basis:
             out.para(f"主要依据：{_join_titles(list(plan.legal_basis))}。")
 
@@ -264,23 +270,23 @@ def plan_document(
         out.section("工作目标")
         if plan.goals and resolved.targets:
             out.heading(2, 1, "总体目标")
-            out.items(3, list(plan.goals))
+            out.items(3, [_t(g) for g in plan.goals])
             out.heading(2, 2, "具体指标")
             level_targets = 3
         else:
-            out.items(2, list(plan.goals))
+            out.items(2, [_t(g) for g in plan.goals])
             level_targets = 2
         texts = []
         for target, value in resolved.targets:
             text = target.describe(value)
-            if target.note and value == target.value:
+            if target.note:  # notes never restate the value (gongyu check), so they hold after an override
                 text += f"（{target.note.rstrip('。')}）"
             texts.append(_end(text))
         out.items(level_targets, texts)
 
     if plan.principles:
         out.section("工作原则")
-        out.items(2, list(plan.principles))
+        out.items(2, [_t(p) for p in plan.principles])
 
     # organisation
     org = plan.organisation
@@ -311,15 +317,15 @@ def plan_document(
             sub += 1
             out.heading(2, sub, "职责分工")
             for u_index, unit in enumerate(org.units, start=1):
-                out.heading(3, u_index, unit.unit)
-                out.items(4, [_end(d) for d in unit.duties])
+                out.heading(3, u_index, mark(unit.unit, entry_stages(unit)))
+                out.items(4, [_end(_t(d)) for d in unit.duties])
 
     # the plan's own sections
     def emit(level: int, n: int, section: Any) -> None:
-        out.heading(level, n, section.title)
+        out.heading(level, n, mark(section.title, entry_stages(section)))
         for text in section.paragraphs:
-            out.para(text)
-        k = out.items(level + 1, [_end(t) for t in section.items])
+            out.para(_t(text))
+        k = out.items(level + 1, [_end(_t(t)) for t in section.items])
         for sub_section in section.sections:
             emit(level + 1, k, sub_section)
             k += 1
@@ -336,7 +342,7 @@ def plan_document(
             stage = f"第{chinese_number(p_index)}阶段：" if many else ""
             when = format_occurrences(phase.occurrences) if phase.occurrences and not phase.repeats else phase.when()
             out.heading(2, p_index, f"{stage}{phase.title}（{when}）")
-            k = out.items(3, [_end(t) for t in phase.tasks])
+            k = out.items(3, [_end(_t(t)) for t in phase.tasks])
             texts = []
             for event in resolved.phase_events(phase.id):
                 texts.append(_event_text(event, attachments))
@@ -361,7 +367,7 @@ def plan_document(
     for title, texts in (("工作要求", plan.requirements), ("预期效果", plan.outcomes), ("保障措施", plan.safeguards)):
         if texts:
             out.section(title)
-            out.items(2, [_end(t) for t in texts])
+            out.items(2, [_end(_t(t)) for t in texts])
 
     if school is not None and resolved.issue_date is not None:
         date = format_date(resolved.issue_date)
@@ -394,7 +400,9 @@ def _event_text(event: ResolvedItem, attachments: list[str]) -> str:
 
 def template_document(plan: PlanTemplate, corpus: Corpus | None = None) -> GbtDocument:
     """The bare template of ``plan``: rules in words, ____ for the school's name, people and date."""
-    return plan_document(resolve_plan(plan, None), corpus, draft=True)
+    from ..wording import localise_template
+
+    return plan_document(localise_template(plan), corpus, draft=True)
 
 
 # --- Word writer --------------------------------------------------------------------------------
