@@ -129,6 +129,10 @@ def check_plan(plan: PlanTemplate, doc: SourceDoc) -> list[Problem]:
     items, targets = plan_item_ids(plan), {t.id for t in plan.targets}
     problems: list[Problem] = []
     for path, text in iter_texts(plan):
+        if path == ("summary",) and ("{{" in text or "}}" in text):
+            problems.append(doc.problem(path, "简介（summary）显示在网站的方案列表里，不能使用占位符",
+                                        "简介里请直接写出模板通常的做法，例如“每学期开学第一周”"))
+            continue
         for message, hint in placeholder_problems(text, items, targets):
             problems.append(doc.problem(path, message, hint))
     for index, target in enumerate(plan.targets):

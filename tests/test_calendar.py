@@ -126,7 +126,7 @@ SCHOOL_YAML = """\
 id: test-school
 name: 测试县测试镇测试小学
 type: 小学
-place: {province: 某省, county: 测试县, town: 测试镇}
+place: {province: 贵州省, county: 测试县, town: 测试镇}
 authority: 测试县教育局
 year: 2027-2028
 people:

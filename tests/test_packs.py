@@ -274,7 +274,7 @@ def _sheet(rows: int, bad: dict[int, tuple[str, object]]) -> bytes:
     headers = ["学校编号", "学校名称", "学校类型", "省", "县", "主管单位", "学年", "校长", "分管副校长", "教导处主任", "采用方案", "在校生人数"]
     sheet.append(headers)
     for index in range(rows):
-        values = [f"school-{index:03d}", f"测试县第{index}小学", "小学", "某省", "测试县", "测试县教育局", "2027-2028",
+        values = [f"school-{index:03d}", f"测试县第{index}小学", "小学", "贵州省", "测试县", "测试县教育局", "2027-2028",
                   "王校长", "李副校长", "刘主任", "test-plan", 300]
         row_number = index + 2
         if row_number in bad:

@@ -6,9 +6,9 @@ title or item in a template carries its own number.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator
 
 from .common import Id, Label, PlanKind, Strict, Text
 from .daterule import DateRule
@@ -49,8 +49,15 @@ class StagedText(Strict):
     stages: list[SchoolStage] = Field(min_length=1, description=_STAGES_HELP)
 
 
+def _entry_tag(value: object) -> str:
+    return "staged" if isinstance(value, (dict, StagedText)) else "text"
+
+
 #: A paragraph or item: plain text, or ``{text: …, stages: [初中]}`` when it applies to some stages only.
-Entry = Text | StagedText
+Entry = Annotated[
+    Union[Annotated[Text, Tag("text")], Annotated[StagedText, Tag("staged")]],
+    Discriminator(_entry_tag),
+]
 
 
 def entry_text(entry: str | StagedText) -> str:
