@@ -71,7 +71,7 @@ def normalise(name: str) -> str | None:
 def suggestion(name: str) -> str:
     """A hint naming the closest province, or listing how to write one."""
     cleaned = unicodedata.normalize("NFKC", name).strip()
-    close = difflib.get_close_matches(cleaned, list(_SHORT), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(cleaned, list(_SHORT), n=1, cutoff=0.5)
     if close:
         return f"您是不是想写“{_SHORT[close[0]]}”？请写省（自治区、直辖市）的全称，例如 贵州省、广西壮族自治区、重庆市"
     return "请写省（自治区、直辖市）的全称，例如 贵州省、广西壮族自治区、重庆市"

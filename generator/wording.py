@@ -251,6 +251,8 @@ def _transform(value: Any, filler: _Filler, keep: frozenset[str] | None) -> Any:
     if isinstance(value, BaseModel) and not _is_rule(value):
         updates = {name: _transform(getattr(value, name), filler, keep)
                    for name in type(value).model_fields if name not in _NOT_TEXT}
+        if keep is not None and "stages" in type(value).model_fields:
+            updates["stages"] = []  # kept for this school: no longer limited, so never marked
         return value.model_copy(update=updates)
     return value
 
