@@ -19,8 +19,6 @@ reported and the others are still produced.
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
-import json
 import os
 import sys
 import time
@@ -29,12 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic import safe_child, staged_dir, write_bytes
-from .calendar import ResolvedPlan, SchoolYear, format_date, format_span, resolve_plan
+from . import urls
+from .atomic import safe_child, staged_dir
+from .calendar import ResolvedPlan, SchoolYear, format_date, format_span
+from .resolve import ResolvedSchool, resolve_school
 from .downloads import Download
 from .errors import GongyuError, Problem
 
 if TYPE_CHECKING:
+    from .cache import Cache
     from .corpus import Corpus
     from .load import SourceDoc
     from .models.school import School
@@ -127,88 +128,34 @@ class PackContent:
     files: dict[str, bytes]
 
 
-def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = None,
-                   draft: bool = False) -> tuple[SchoolYear, list[tuple[ResolvedPlan, Any]]]:
-    """The school year and, per adopted plan, the resolved plan and its GB/T document.
-
-    Every problem of the school (calendar, dates, missing people …) is raised in one
-    :class:`GongyuError`.
-    """
-    from .render.docx_gbt import plan_document
-    from .wording import Wording, localise_plan
-
-    year = SchoolYear.for_school(school, doc)
-    problems: list[Problem] = []
-    done: list[tuple[ResolvedPlan, Any]] = []
-    for index, adoption in enumerate(school.plans):
-        plan = corpus.plans.get(adoption.plan)
-        if plan is None:
-            message = f"方案模板“{adoption.plan}”不存在"
-            hint = "可用的方案：" + "、".join(sorted(corpus.plans))
-            problems.append(doc.problem(("plans", index, "plan"), message, hint) if doc else
-                            Problem(school.id, 0, 0, message, hint))
-            continue
-        try:
-            resolved = resolve_plan(plan, year, adoption, plan_doc=corpus.sources.get(plan.id), school_doc=doc,
-                                    adoption_index=index, stages=school.stages)
-            resolved = localise_plan(resolved, Wording.for_school(school, corpus.regulations, adoption))
-            document = plan_document(resolved, corpus, school=school, adoption=adoption, draft=draft,
-                                     school_doc=doc, adoption_index=index)
-        except GongyuError as exc:
-            problems.extend(exc.problems)
-            continue
-        done.append((resolved, document))
-    if problems:
-        raise GongyuError(problems)
-    return year, done
-
-
-def pack_files(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, draft: bool = False,
-               pdf: bool = True, forms: bool = True) -> PackContent:
-    """Render every file of a school's pack in memory: ``{relative POSIX name: bytes}``.
+def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, forms: bool = True) -> PackContent:
+    """Render every file of a resolved school's pack in memory: ``{relative POSIX name: bytes}``.
 
     ``pdf=False`` leaves out every PDF (and so the forms); ``forms=False`` only the blank forms.
     """
-    from .render.docx_gbt import render_docx
+    from .printables import render_form
+    from .render.docx_gbt import BLANK, render_docx
     from .render.ics import calendar_ics
+    from .render.plan_pdf import render_pdf
     from .render.xingshili import build_xingshili, xingshili_docx, xingshili_pdf
 
-    year, done = resolve_school(school, corpus, doc=doc, draft=draft)
+    school, year, plans = resolved.school, resolved.year, resolved.plans
     files: dict[str, bytes] = {}
-    for resolved, document in done:
-        files[f"{resolved.id}.docx"] = render_docx(document)
+    for plan, document in zip(plans, resolved.documents):
+        files[f"{plan.id}.docx"] = render_docx(document)
         if pdf:
-            from .render.plan_pdf import render_pdf
-
-            files[f"{resolved.id}.pdf"] = render_pdf(document)
-    plans = tuple(resolved for resolved, _ in done)
+            files[f"{plan.id}.pdf"] = render_pdf(document)
     sheet = build_xingshili(school.name, year, plans)
     files[f"{XINGSHILI_NAME}.docx"] = xingshili_docx(sheet)
     if pdf:
         files[f"{XINGSHILI_NAME}.pdf"] = xingshili_pdf(sheet)
     files[CALENDAR_NAME] = calendar_ics(school.id, school.name, year, plans)
-    form_ids: list[str] = []
-    for resolved in plans:
-        for form_id in resolved.form_ids():
-            if form_id not in form_ids and form_id in corpus.forms:
-                form_ids.append(form_id)
-    forms_done = _render_forms(form_ids, corpus, school.name) if pdf and forms else {}
-    files.update(forms_done)
-    from .render.docx_gbt import BLANK
-
-    blanks = draft and any(BLANK in document.text() for _, document in done)
-    files[README_NAME] = readme(school, year, plans, corpus, form_ids if forms_done else [], pdf=pdf, draft=blanks)
+    form_ids = resolved.form_ids(corpus) if pdf and forms else []
+    for form_id in form_ids:
+        files[f"{FORMS_DIR}/{form_id}.pdf"] = render_form(corpus.forms[form_id], school_name=school.name)
+    blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
+    files[README_NAME] = readme(school, year, plans, corpus, form_ids, pdf=pdf, draft=blanks)
     return PackContent(school, year, plans, files)
-
-
-def _render_forms(form_ids: Sequence[str], corpus: Corpus, school_name: str) -> dict[str, bytes]:
-    """The blank forms headed with the school's name (empty when the printables module is absent)."""
-    try:
-        from .printables import render_form
-    except ImportError:  # the printables stage is optional for packs
-        return {}
-    return {f"{FORMS_DIR}/{form_id}.pdf": render_form(corpus.forms[form_id], school_name=school_name)
-            for form_id in form_ids}
 
 
 def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corpus: Corpus,
@@ -253,8 +200,8 @@ def write_pack(content: PackContent, out_root: Path) -> Path:
     return dest
 
 
-def build_pack(school: School, corpus: Corpus, out_root: Path, *, draft: bool = False, year: str | None = None,
-               pdf: bool = True, forms: bool = True, doc: SourceDoc | None = None) -> Path:
+def build_pack(school: School | ResolvedSchool, corpus: Corpus, out_root: Path, *, draft: bool = False,
+               year: str | None = None, pdf: bool = True, forms: bool = True, doc: SourceDoc | None = None) -> Path:
     """Build one school's pack into ``out_root/<school-id>/`` and return that folder.
 
     ``doc`` locates problems (default: the profile's source in ``corpus.school_sources``);
@@ -262,12 +209,24 @@ def build_pack(school: School, corpus: Corpus, out_root: Path, *, draft: bool = 
     information is missing instead of failing; ``pdf=False`` skips the PDF files (fast previews),
     ``forms=False`` the blank forms.
     """
+    if isinstance(school, ResolvedSchool):
+        resolved = school
+    else:
+        resolved = resolve_profile(school, corpus, doc=doc, draft=draft, year=year)
+    return write_pack(pack_files(resolved, corpus, pdf=pdf, forms=forms), Path(out_root))
+
+
+def resolve_profile(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, draft: bool = False,
+                    year: str | None = None) -> ResolvedSchool:
+    """The school resolved for ``year`` (default: its own) — taken from the corpus when it was loaded there."""
     if doc is None:
         doc = corpus.school_sources.get(school.id)
     if year:
         school = retarget(school, year)
-    content = pack_files(school, corpus, doc=doc, draft=draft, pdf=pdf, forms=forms)
-    return write_pack(content, Path(out_root))
+    known = corpus.resolved.get(school.id)
+    if known is not None and known.school == school and known.draft == draft:
+        return known
+    return resolve_school(school, corpus, doc=doc, draft=draft)
 
 
 # --- many schools -------------------------------------------------------------------------------
@@ -275,11 +234,13 @@ def build_pack(school: School, corpus: Corpus, out_root: Path, *, draft: bool = 
 def load_profiles(inputs: Iterable[Path], corpus: Corpus) -> tuple[list[Profile], list[Failure]]:
     """Read school profiles from YAML files, folders of YAML files and .xlsx sheets.
 
-    Each profile is checked against the corpus (plans exist, overrides name real items); a bad
+    Each profile is checked against the corpus (plans exist, overrides name real items; dates and
+    people are checked when the school is resolved, once, by the worker that builds it); a bad
     profile or sheet row becomes a :class:`Failure` and the rest are still returned. Two schools
     with the same id: the second is refused.
     """
-    from .corpus import check_school, shown_path
+    from .corpus import shown_path
+    from .resolve import profile_problems
     from .load import load_yaml_file, validate
     from .models.school import School
 
@@ -324,7 +285,7 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus) -> tuple[list[Profile]
         try:
             doc = load_yaml_file(path, shown)
             school = validate(School, doc)
-            problems = check_school(school, doc, corpus)
+            problems = profile_problems(school, doc, corpus)
             if problems:
                 raise GongyuError(problems)
         except GongyuError as exc:
@@ -382,10 +343,8 @@ def _mp_context() -> Any:
 
 
 def _progress(total: int, enabled: bool) -> Any:
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency; stay quiet without it
-        return None
+    from tqdm import tqdm
+
     return tqdm(total=total, desc="生成方案包", unit="所", file=sys.stderr, disable=None if enabled else True,
                 dynamic_ncols=True, leave=True)
 
@@ -452,79 +411,51 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
 
 def zip_pack(folder: Path, top: str) -> bytes:
     """A deterministic zip of a pack folder, its files under ``top/``."""
+    files = {path.relative_to(folder).as_posix(): path.read_bytes()
+             for path in sorted(p for p in folder.rglob("*") if p.is_file())}
+    return zip_files(files, top)
+
+
+def zip_files(files: dict[str, bytes], top: str) -> bytes:
+    """A deterministic zip of ``{relative name: bytes}``, every file under ``top/``."""
     from .render.docx_gbt import write_zip
 
-    entries = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        entries.append((f"{top}/{path.relative_to(folder).as_posix()}", path.read_bytes()))
-    return write_zip(entries)
+    return write_zip([(f"{top}/{name}", files[name]) for name in sorted(files)])
 
 
-def _code_digest() -> str:
-    """Changes whenever the code or templates that make packs change (cache invalidation)."""
-    here = Path(__file__).parent
-    digest = hashlib.sha256()
-    sources = [here / "packs.py", here / "calendar.py", here / "printables.py",
-               *sorted((here / "render").glob("*.py")), *sorted((here / "render" / "templates").glob("*.typ"))]
-    for path in sources:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    return digest.hexdigest()
-
-
-def _cached(target: Path, key: str, make: Any) -> Path:
-    """Write ``make()`` to ``target`` unless it was made from the same ``key`` before."""
-    stamp = target.with_name(f".{target.name}.key")
-    if target.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
-        return target
-    write_bytes(target, make())
-    write_bytes(stamp, key.encode("utf-8"))
-    return target
-
-
-def site_downloads(corpus: Corpus, cache_dir: Path) -> list[Download]:
+def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
     """Downloads for the site: each example school's pack as a zip, each plan template as blank Word/PDF.
 
-    The packs of ``corpus.schools`` are built into ``cache_dir/packs/<school-id>/`` and zipped to
-    ``packs/<school-id>.zip``; every plan template gives ``plans/<plan-id>/<plan-id>-draft.docx``
-    and ``.pdf`` with ____ blanks. Files are rebuilt only when their inputs or the code changed.
-    An example school that cannot be built fails the site build (with every problem located).
+    Each example school's pack is built in memory and zipped to ``packs/<school-id>.zip``; every
+    plan template gives ``plans/<plan-id>/<plan-id>-draft.docx`` and ``.pdf`` with ____ blanks.
+    Objects come from ``cache`` unless their inputs or the code changed. An example school that
+    cannot be built fails the site build (with every problem located).
     """
     from .render.docx_gbt import render_docx, template_document
     from .render.plan_pdf import render_pdf
 
-    cache_dir = Path(cache_dir)
-    code = _code_digest()
     downloads: list[Download] = []
     problems: list[Problem] = []
-
-    def key_of(*parts: Any) -> str:
-        return hashlib.sha256(json.dumps([code, *parts], ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
-
-    packs_dir = cache_dir / "packs"
     forms_json = {k: v.model_dump(mode="json") for k, v in sorted(corpus.forms.items())}
     for school_id in sorted(corpus.schools):
         school = corpus.schools[school_id]
         plans_json = {a.plan: corpus.plans[a.plan].model_dump(mode="json") for a in school.plans if a.plan in corpus.plans}
-        key = key_of(school.model_dump(mode="json"), plans_json, forms_json, corpus.regulations.digest())
-        target = safe_child(packs_dir, f"{school_id}.zip")
 
         def make(school: School = school) -> bytes:
-            folder = build_pack(school, corpus, packs_dir, doc=corpus.school_sources.get(school.id))
-            return zip_pack(folder, school.id)
+            content = pack_files(resolve_profile(school, corpus), corpus)
+            return zip_files(content.files, school.id)
 
         try:
-            _cached(target, key, make)
+            path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json,
+                                      corpus.regulations.digest()], make)
         except GongyuError as exc:
             problems.extend(exc.problems)
             continue
-        downloads.append(Download(owner=school_id, uri=f"packs/{school_id}.zip", label="学校方案包（zip）",
-                                  kind="pack-zip", path=target))
+        downloads.append(Download(owner=school_id, uri=urls.school_pack(school_id), label="学校方案包（zip）",
+                                  kind="pack-zip", path=path))
     for plan_id in sorted(corpus.plans):
         plan = corpus.plans[plan_id]
-        key = key_of(plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms})
-        folder = cache_dir / "plans" / plan_id
+        inputs = [plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms}]
         document = None
 
         def doc_for(plan: Any = plan) -> Any:
@@ -533,11 +464,11 @@ def site_downloads(corpus: Corpus, cache_dir: Path) -> list[Download]:
                 document = template_document(plan, corpus)
             return document
 
-        docx_path = _cached(safe_child(folder, f"{plan_id}-draft.docx"), key, lambda: render_docx(doc_for()))
-        pdf_path = _cached(safe_child(folder, f"{plan_id}-draft.pdf"), key, lambda: render_pdf(doc_for()))
-        downloads.append(Download(owner=plan_id, uri=f"plans/{plan_id}/{plan_id}-draft.docx",
+        docx_path = cache.get(".docx", ["plan-draft-docx", *inputs], lambda: render_docx(doc_for()))
+        pdf_path = cache.get(".pdf", ["plan-draft-pdf", *inputs], lambda: render_pdf(doc_for()))
+        downloads.append(Download(owner=plan_id, uri=urls.plan_draft(plan_id, ".docx"),
                                   label="Word 模板（空白）", kind="plan-docx", path=docx_path))
-        downloads.append(Download(owner=plan_id, uri=f"plans/{plan_id}/{plan_id}-draft.pdf",
+        downloads.append(Download(owner=plan_id, uri=urls.plan_draft(plan_id, ".pdf"),
                                   label="PDF 模板（空白）", kind="plan-pdf", path=pdf_path))
     if problems:
         raise GongyuError(problems)

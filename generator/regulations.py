@@ -1,4 +1,4 @@
-"""Provincial regulations that plan templates may cite (``plans/regulations.yml``).
+"""Provincial regulations that plan templates may cite (``plans/data/regulations.yml``).
 
 A template never names a province's regulation itself: it writes ``{{条例:义务教育}}`` and the
 pack prints the regulation of the school's province when this file has it (《贵州省义务教育条例》),
@@ -17,8 +17,8 @@ from pydantic import AfterValidator, Field, model_validator
 from .errors import GongyuError, Problem
 from .models.common import Label, Strict, Text
 
-#: File name inside ``plans/`` (it is not a plan template).
-FILE_NAME = "regulations.yml"
+#: Where the file is, inside ``plans/``.
+FILE_NAME = "data/regulations.yml"
 
 #: Topic → the words after 有关 in the neutral phrase (……有关义务教育的地方性法规).
 TOPICS: dict[str, str] = {
@@ -62,7 +62,7 @@ class Regulation(Strict):
 
 
 class RegulationFile(Strict):
-    """``plans/regulations.yml``."""
+    """``plans/data/regulations.yml``."""
 
     regulations: list[Regulation] = Field(default_factory=list, description="核实过的省级地方性法规")
 
@@ -92,7 +92,7 @@ class Regulations:
 
 
 def load_regulations(plans_dir: Path) -> Regulations:
-    """Read ``plans_dir/regulations.yml`` (missing: none on file); raise located problems."""
+    """Read ``plans_dir/data/regulations.yml`` (missing: none on file); raise located problems."""
     from .corpus import shown_path
     from .load import load_yaml_file, validate
 

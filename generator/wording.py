@@ -124,7 +124,7 @@ def _is_rule(value: BaseModel) -> bool:
 
 def check_plan(plan: PlanTemplate, doc: SourceDoc) -> list[Problem]:
     """Located problems of every placeholder in ``plan`` (``gongyu check``)."""
-    from .corpus import plan_item_ids
+    from .resolve import plan_item_ids
 
     items, targets = plan_item_ids(plan), {t.id for t in plan.targets}
     problems: list[Problem] = []

@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator import printables
+from generator.cache import Cache
 from generator.corpus import Corpus, load_corpus
 from generator.errors import GongyuError
 from generator.fonts import find_fonts
@@ -393,7 +394,7 @@ def test_missing_cjk_font_fails_before_rendering(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(GongyuError, match="fonts-noto-cjk"):
         printables.render_handout(lesson, course, SITE)
     with pytest.raises(GongyuError, match="fonts-noto-cjk"):
-        printables.site_printables(corpus, SITE, tmp_path / "cache")
+        printables.site_printables(corpus, SITE, Cache(tmp_path / "cache"))
     assert not (tmp_path / "cache").exists()
 
 
@@ -404,7 +405,7 @@ def test_missing_cjk_font_fails_before_rendering(monkeypatch: pytest.MonkeyPatch
 
 def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> None:
     corpus = load_corpus(project)
-    cache = tmp_path / "cache"
+    cache = Cache(tmp_path / "cache")
     engine = typst_engine.get_engine()
 
     before = engine.compiles
@@ -417,7 +418,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
             record = uris[f"print/lessons/{lesson_id}/{name}"]
             assert (record.owner, record.label) == (lesson_id, label)
             assert record.path.is_file() and record.path.read_bytes().startswith(b"%PDF-")
-            assert cache in record.path.parents
+            assert cache.folder in record.path.parents
     for form_id in ("demo-form", "demo-wide"):
         record = uris[f"print/forms/{form_id}.pdf"]
         assert (record.owner, record.label, record.kind) == (form_id, "空白表格", "form")
@@ -448,7 +449,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
 
 def test_site_url_must_be_complete(corpus: Corpus, tmp_path: Path) -> None:
     with pytest.raises(GongyuError, match="http"):
-        printables.site_printables(corpus, "gongyu.example.org", tmp_path)
+        printables.site_printables(corpus, "gongyu.example.org", Cache(tmp_path))
     assert printables.page_url("https://a.org", "lessons/x/") == "https://a.org/lessons/x/"
     assert printables.page_url("", "lessons/x/") == ""
 
