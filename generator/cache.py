@@ -16,6 +16,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ PACKAGE = Path(__file__).parent
 #: Libraries whose version changes the bytes we write.
 _LIBRARIES = ("typst", "python-docx", "icalendar", "openpyxl", "segno")
 MANIFEST = "manifest.json"
+#: Layouts of earlier gongyu versions inside the cache folder, removed on the next build.
+_LEGACY = ("packs", "plans", "print", "printables")
 
 
 def _version(name: str) -> str:
@@ -112,6 +115,8 @@ class Cache:
             for folder in sorted((p for p in objects.iterdir() if p.is_dir()), reverse=True):
                 if not any(folder.iterdir()):
                     folder.rmdir()
+        for legacy in _LEGACY:  # folders of the caches this one replaced
+            shutil.rmtree(self.folder / legacy, ignore_errors=True)
         names = sorted(path.relative_to(self.folder).as_posix() for path in self.used)
         write_bytes(self.folder / MANIFEST, canonical({"fingerprint": self.fingerprint, "objects": names}).encode())
         return removed

@@ -96,7 +96,7 @@ def _you(lesson: Lesson) -> str:
 
 
 def _series(course: Course) -> str:
-    return "家长学校" if course.kind == "家长学校" else "安全教育课"
+    return {"家长学校": "家长学校", "安全教育": "安全教育课"}.get(course.kind, course.kind)
 
 
 def _model_json(*models: Any) -> dict[str, Any]:
@@ -106,6 +106,13 @@ def _model_json(*models: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 # Lesson printables
 # ---------------------------------------------------------------------------------------------
+
+
+def _teacher_labels(lesson: Lesson) -> dict[str, str]:
+    """Handout headings that differ when the audience is teachers (a training session, not a parents' class)."""
+    if lesson.audience != "教师":
+        return {}
+    return {"home_practice": "课后任务", "take_home_hint": "可沿虚线剪下，留在备课本或办公桌旁"}
 
 
 def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False) -> PrintJob:
@@ -129,10 +136,12 @@ def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False
             "home_practice": "亲子作业",
             "take_home": "带回家的要点",
             "take_home_hint": "可沿虚线剪下，贴在家里显眼的地方",
-        },
+        } | _teacher_labels(lesson),
         "key_points": list(lesson.key_points),
         "home_practice": list(lesson.home_practice),
         "take_home": list(lesson.take_home),
+        # for whoever runs the session: printed last, in small type, after the cut-out box
+        "preparation": {"label": "课前准备（供组织者参考）", "items": list(lesson.preparation)},
         "footer": f"{course.title} · {lesson.title}",
     }
     steps = LARGE_ATTEMPTS if large else HANDOUT_ATTEMPTS

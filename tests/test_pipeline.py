@@ -151,7 +151,7 @@ def test_each_school_is_resolved_once_per_build(tmp_path: Path, monkeypatch: pyt
         return original(school, *args, **kwargs)
 
     monkeypatch.setattr(generator.resolve, "resolve_school", counting)
-    monkeypatch.setattr(generator.packs, "resolve_school", counting)
+    monkeypatch.setattr(generator.packs.pack, "resolve_school", counting)
     code, _, err = invoke(root, "build", "--no-pdf")
     assert code == 0, err
     schools = sorted(p.stem for p in (root / "plans" / "schools").glob("*.yml"))

@@ -58,6 +58,7 @@ LESSON = {
     "duration": 60,
     "format": "讲座",
     "topics": ["亲子沟通"],
+    "preparation": ["打印讲义和签到表各 40 份", "提前一周在班级群发通知"],
     "objectives": [
         "能说出睡前聊天的三个好处",
         "能在一周内坚持五次睡前十分钟聊天",
@@ -214,7 +215,7 @@ def test_handout_embeds_subset_cjk_fonts_and_shows_the_title(tmp_path: Path, les
     assert any(family in row["name"].lower() for row in fonts), (family, fonts)
     text = squash(pdf_text(path))
     for expected in (lesson.title, course.title, "小学低年级", "60分钟", "本课要点", "亲子作业", "带回家的要点",
-                     lesson.home_practice[0], lesson.take_home[0]):
+                     lesson.home_practice[0], lesson.take_home[0], "课前准备", *lesson.preparation):
         assert squash(expected) in text, expected
     assert pdf_pages(path) <= 2
 

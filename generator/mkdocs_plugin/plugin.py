@@ -84,6 +84,7 @@ DEFAULT_NAV: list[Any] = [
     {"家长": "parents/index.md"},
     {"教师": "teachers/index.md"},
     {"学校": "schools/index.md"},
+    {"社区与社会": "community/index.md"},
     {"家长学校课程": "courses/index.md"},
     {"安全教育课": "safety/index.md"},
     {"方案模板": "plans/index.md"},
