@@ -118,6 +118,25 @@ def iter_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[A
                 yield from iter_texts(getattr(value, name), (*path, name))
 
 
+def _stage_free_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """The texts of a plan that every school gets (not inside anything limited to some stages)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, (list, tuple)):
+        for index, entry in enumerate(value):
+            yield from _stage_free_texts(entry, (*path, index))
+    elif isinstance(value, BaseModel) and not _is_rule(value) and not entry_stages(value):
+        for name in type(value).model_fields:
+            if name not in _NOT_TEXT:
+                yield from _stage_free_texts(getattr(value, name), (*path, name))
+
+
+#: A school grade written out: only right for one stage, so it belongs in a staged entry or {{起始年级}}.
+_GRADE = re.compile(r"[一二三四五六七八九]年级|(?<![月正])初[一二三](?![十])")
+#: "Our province" written out: wrong for a 自治区 or 直辖市, and never names the province.
+_SELF = re.compile(r"本省|本自治区")
+
+
 def _is_rule(value: BaseModel) -> bool:
     return type(value).__module__.endswith("daterule")
 
@@ -135,6 +154,20 @@ def check_plan(plan: PlanTemplate, doc: SourceDoc) -> list[Problem]:
             continue
         for message, hint in placeholder_problems(text, items, targets):
             problems.append(doc.problem(path, message, hint))
+    for path, text in _stage_free_texts(plan):
+        if path[:1] == ("summary",):
+            continue
+        grade = _GRADE.search(_PLACEHOLDER.sub("", text))
+        if grade:
+            problems.append(doc.problem(
+                path, f"“{grade.group(0)}”只适用于一个学段，其他学段的学校也会收到这句话",
+                "把这一条写成 {text: ……, stages: [初中]}（只给有这个学段的学校），"
+                "或改用 {{起始年级}}、{{毕业年级}}，按学校的学段填写"))
+        self_ref = _SELF.search(_PLACEHOLDER.sub("", text))
+        if self_ref:
+            problems.append(doc.problem(
+                path, f"“{self_ref.group(0)}”写死了：自治区和直辖市的学校不能这样称呼，也看不出是哪个省",
+                "引用本省的法规写 {{条例:义务教育}}（按学校所在省份填写法规全称）；指省份写 {{省}}，自称写 {{本省}}"))
     for index, target in enumerate(plan.targets):
         number = f"{target.value:g}"
         if target.note and re.search(rf"(?<![0-9.]){re.escape(number)}(?![0-9])", target.note):
@@ -205,7 +238,7 @@ class _Filler:
             if name == "负责":
                 return (item.unit if item is not None else None) or self.units.get(arg) or "学校"
             if name == "日期" and item is not None and item.occurrences and not item.repeats:
-                return format_occurrences(item.occurrences)
+                return _dates(format_occurrences, item.occurrences)
             return rule.describe()
         if name in ("指标", "数值"):
             target, number = self.targets[arg]
@@ -231,6 +264,15 @@ class _Filler:
                                           "请先运行 gongyu check，按提示修改方案模板")) from None
 
         return _PLACEHOLDER.sub(one, text)
+
+
+def _dates(format_occurrences: Any, occurrences: Any) -> str:
+    """The dates as every other date of the pack is printed (with the weekday where the calendar supports it)."""
+    import inspect
+
+    if "weekday" in inspect.signature(format_occurrences).parameters:
+        return format_occurrences(occurrences, weekday=True)
+    return format_occurrences(occurrences)
 
 
 def _transform(value: Any, filler: _Filler, keep: frozenset[str] | None) -> Any:

@@ -193,7 +193,9 @@ def test_every_placeholder_fills_for_a_school_and_for_the_template(corpus) -> No
     filled = localise_plan(resolved, Wording.for_school(school, corpus.regulations)).plan.goals[0]
     from generator.calendar import format_occurrences
 
-    dates = format_occurrences(next(e for e in resolved.events if e.id == "kc-baogan-file").occurrences)
+    from generator.wording import _dates
+
+    dates = _dates(format_occurrences, next(e for e in resolved.events if e.id == "kc-baogan-file").occurrences)
     assert dates.startswith("2026年9月7日")
     assert filled.split("|") == [
         dates, "每学期开学第一周", "班主任", "每学期家访学生比例不低于50%", "50%",
@@ -214,6 +216,22 @@ def test_every_placeholder_fills_for_a_school_and_for_the_template(corpus) -> No
 def test_placeholder_problems(text: str, fragment: str) -> None:
     problems = placeholder_problems(text, {"a"}, {"t"})
     assert problems and fragment in problems[0][0]
+
+
+def test_check_refuses_written_out_grades_and_province_words() -> None:
+    from generator.models.plan import PlanTemplate
+    from generator.wording import check_plan
+
+    text = (REPO / "tests/bad_input/plan-unknown-form/plans/demo-plan.yml").read_text(encoding="utf-8")
+    text = text.replace("demo-from", "demo-form").replace(
+        "    items: [关注留守儿童, 重点管控寒暑假]",
+        "    items:\n      - 关注八年级学困生\n      - {text: 关注七年级新生, stages: [初中]}\n      - 学习本省条例\n"
+        "      - 正月初三前后走访\n      - '{{起始年级}}新生'")
+    doc = parse_yaml(text, "demo-plan.yml")
+    found = [p.format() for p in check_plan(validate(PlanTemplate, doc), doc)]
+    assert len(found) == 2, found
+    assert found[0].startswith("demo-plan.yml:17:9: “八年级”只适用于一个学段") and "stages: [初中]" in found[0]
+    assert found[1].startswith("demo-plan.yml:19:9: “本省”写死了") and "{{条例:义务教育}}" in found[1]
 
 
 def test_full_width_colon_is_accepted() -> None:
