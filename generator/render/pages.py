@@ -16,10 +16,11 @@ from ..models import Article, Course, Form, Lesson, PlanTemplate
 from ..models.common import PLAN_KINDS, SAFETY_TOPICS, STAGES, TOPICS
 from ..models.daterule import AnchorRule, FixedRule, MonthDaysRule, RepeatRule, WeekRule
 from ..models.form import FieldsBlock, HeadingBlock, SignaturesBlock, TableBlock, TextBlock
-from ..models.plan import Section, entry_stages, entry_text
+from ..models.plan import Section
 from ..numbering import chinese_number
 from ..numbering import number_label as section_number
 from . import markdown as md
+from .stage_marks import entries_md, entry_md, stage_badge
 
 STAGE_SLUGS = {
     "学前": "xueqian",
@@ -65,20 +66,6 @@ TOPIC_SLUGS = {
 }
 #: Audiences with their own section of articles (``content/<section>/``), in navigation order.
 AUDIENCE_SECTIONS = {"家长": "parents", "教师": "teachers", "学校": "schools", "社会": "community"}
-
-
-def stage_badge(stages: list[str]) -> str:
-    """A badge after a stage-limited part of a template: 仅初中 (the stage names are a closed list)."""
-    return f' <span class="gy-stage">仅{md.text("、".join(stages))}</span>' if stages else ""
-
-
-def entry_md(entry: object) -> str:
-    """A paragraph or item of a plan template, escaped, with its stage badge."""
-    return md.text(entry_text(entry)) + stage_badge(entry_stages(entry))  # type: ignore[arg-type]
-
-
-def entries_md(entries: list, *, ordered: bool = False) -> str:  # type: ignore[type-arg]
-    return "\n".join(f"{f'{i}.' if ordered else '-'} {entry_md(e)}" for i, e in enumerate(entries, start=1))
 
 
 def describe_rule(rule: object) -> str:
