@@ -73,11 +73,17 @@ def _lesson(d: dict[str, Any]) -> None:
     d["key_points"][0] = hostile("要点")
 
 
+def plan_hostile(tag: str) -> str:
+    """Plan text has a closed placeholder syntax ({{数值:编号}}) that check refuses when unknown
+    (see test_plan_placeholders_are_refused_not_evaluated); single braces stay literal text."""
+    return hostile(tag).replace("{{ 7*7 }}", "{ 7*7 }")
+
+
 def _plan(d: dict[str, Any]) -> None:
-    d["sections"][0]["sections"][0]["paragraphs"][0] = hostile("段落")
-    d["events"][0]["title"] = hostile("事项")
-    d["duties"][0]["title"] = hostile("经常性工作")
-    d["summary"] = hostile("方案简介") + BREAKOUT
+    d["sections"][0]["sections"][0]["paragraphs"][0] = plan_hostile("段落")
+    d["events"][0]["title"] = plan_hostile("事项")
+    d["duties"][0]["title"] = plan_hostile("经常性工作")
+    d["summary"] = plan_hostile("方案简介") + BREAKOUT
 
 
 def _form(d: dict[str, Any]) -> None:
@@ -211,6 +217,17 @@ def test_templates_are_never_evaluated(site: Path) -> None:
         text = path.read_text(encoding="utf-8", errors="replace")
         assert "算式49结束" not in text, path
         assert "正文算式49结束" not in text, path
+
+
+def test_plan_placeholders_are_refused_not_evaluated(tmp_path: Path) -> None:
+    from generator.corpus import load_corpus
+
+    root = copy_mini_project(tmp_path / "project")
+    _edit_yaml(root, PLAN, lambda d: d["sections"][0]["sections"][0]["paragraphs"].__setitem__(0, hostile("段落")))
+    with pytest.raises(GongyuError) as caught:
+        load_corpus(root)
+    text = caught.value.format()
+    assert "demo-plan.yml:" in text and "占位符{{ 7*7 }}中的“7*7”不是可用的名称" in text and "49" not in text
 
 
 def test_pipes_do_not_break_tables(site: Path) -> None:

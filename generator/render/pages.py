@@ -20,6 +20,7 @@ from ..numbering import chinese_number
 from ..numbering import number_label as section_number
 from . import markdown as md
 from .form_preview import preview_lines
+from .stage_marks import entries_md, entry_md, stage_badge
 
 STAGE_SLUGS = {
     "学前": "xueqian",
@@ -460,6 +461,9 @@ class PageBuilder:
         return f"!!! tip \"课前准备\"\n{items}\n"
 
     def plan_page(self, plan: PlanTemplate) -> str:
+        from ..wording import localise_template
+
+        plan = localise_template(plan).plan  # placeholders in neutral words, every stage kept and badged
         uri = self.site.uris[plan.id]
         kind = plan.kind + (f"（{plan.variant}）" if plan.variant else "")
         lines = [md.front_matter(plan.title, tags=[plan.kind, "方案模板"], description=plan.summary),
@@ -474,10 +478,10 @@ class PageBuilder:
             lines.append(md.bullets(plan.legal_basis) + "\n")
         if plan.background:
             lines.append("## 背景\n")
-            lines.append("\n\n".join(md.paragraphs(p) for p in plan.background) + "\n")
+            lines.append("\n\n".join(entry_md(p) for p in plan.background) + "\n")
         if plan.goals:
             lines.append("## 工作目标\n")
-            lines.append(md.bullets(plan.goals, ordered=True) + "\n")
+            lines.append(entries_md(plan.goals, ordered=True) + "\n")
         if plan.targets:
             lines.append("## 量化指标\n")
             rows = [[md.text(t.metric), md.text(t.describe()) + ("（学校自定）" if t.school_default else ""),
@@ -486,7 +490,7 @@ class PageBuilder:
             lines.append(md.raw_table(["指标", "要求", "说明"], rows) + "\n")
         if plan.principles:
             lines.append("## 工作原则\n")
-            lines.append(md.bullets(plan.principles, ordered=True) + "\n")
+            lines.append(entries_md(plan.principles, ordered=True) + "\n")
         if plan.organisation:
             org = plan.organisation
             lines.append("## 组织机构\n")
@@ -498,8 +502,8 @@ class PageBuilder:
             if org.units:
                 lines.append("### 职责分工\n")
                 for unit in org.units:
-                    lines.append(f"**{md.text(unit.unit)}**\n")
-                    lines.append(md.bullets(unit.duties) + "\n")
+                    lines.append(f"**{md.text(unit.unit)}**{stage_badge(unit.stages)}\n")
+                    lines.append(entries_md(unit.duties) + "\n")
         if plan.sections:
             lines.append("## 主要内容与措施\n")
             for index, section in enumerate(plan.sections, start=1):
@@ -507,10 +511,10 @@ class PageBuilder:
         if plan.phases:
             lines.append("## 实施步骤与时间安排\n")
             for index, phase in enumerate(plan.phases, start=1):
-                lines.append(f"### 第{chinese_number(index)}阶段：{md.text(phase.name)}\n")
+                lines.append(f"### 第{chinese_number(index)}阶段：{md.text(phase.name)}{stage_badge(phase.stages)}\n")
                 lines.append(f"**时间：** {md.text(describe_rule(phase.when))}\n")
                 if phase.tasks:
-                    lines.append(md.bullets(phase.tasks) + "\n")
+                    lines.append(entries_md(phase.tasks) + "\n")
                 if phase.events:
                     lines.append(self.events_table(phase.events) + "\n")
         if plan.events:
@@ -518,14 +522,15 @@ class PageBuilder:
             lines.append(self.events_table(plan.events) + "\n")
         if plan.duties:
             lines.append("## 经常性工作\n")
-            rows = [[md.text(d.title), md.text(describe_rule(d.when)) + ("（学校自定）" if d.school_default else ""),
+            rows = [[md.text(d.title) + stage_badge(d.stages),
+                     md.text(describe_rule(d.when)) + ("（学校自定）" if d.school_default else ""),
                      md.text(d.unit), md.text(d.details or "")]
                     for d in plan.duties]
             lines.append(md.raw_table(["工作", "频次", "负责", "要求"], rows) + "\n")
         for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
             if items:
                 lines.append(f"## {title}\n")
-                lines.append(md.bullets(items, ordered=True) + "\n")
+                lines.append(entries_md(items, ordered=True) + "\n")
         if plan.forms:
             lines.append("## 配套表格\n")
             rows = []
@@ -541,19 +546,19 @@ class PageBuilder:
     def events_table(self, events: list) -> str:  # type: ignore[type-arg]
         rows = []
         for event in events:
-            title = md.text(event.title) + ("（截止）" if event.deadline else "")
+            title = md.text(event.title) + ("（截止）" if event.deadline else "") + stage_badge(event.stages)
             rows.append([title, md.text(describe_rule(event.when)), md.text(event.unit), md.text(event.details or "")])
         return md.raw_table(["事项", "时间", "责任部门", "要求"], rows)
 
     def section_md(self, section: Section, level: int, index: int, heading_level: int) -> str:
         number = section_number(level, index)
         head = "#" * min(heading_level, 6)
-        lines = [f"{head} {md.text(number)}{md.text(section.title)}\n"]
+        lines = [f"{head} {md.text(number)}{md.text(section.title)}{stage_badge(section.stages)}\n"]
         for paragraph in section.paragraphs:
-            lines.append(md.paragraphs(paragraph) + "\n")
+            lines.append(entry_md(paragraph) + "\n")
         if section.items:
             for item_index, item in enumerate(section.items, start=1):
-                lines.append(f"{md.text(section_number(level + 1, item_index))}{md.text(item)}\n")
+                lines.append(f"{md.text(section_number(level + 1, item_index))}{entry_md(item)}\n")
         for sub_index, sub in enumerate(section.sections, start=1):
             lines.append(self.section_md(sub, level + 1, sub_index + len(section.items), heading_level + 1))
         return "\n".join(lines)

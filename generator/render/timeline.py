@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from ..calendar import ResolvedItem, SchoolYear, format_span, resolve_plan
+from ..wording import Wording, localise_plan
 
 if TYPE_CHECKING:
     from ..models.plan import PlanTemplate
@@ -65,7 +66,7 @@ def _fit_x(first: float, width: float) -> float:
 def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
     """The SVG of ``plan``'s phases and events in ``year`` (default: see :func:`default_first_year`)."""
     year = year or SchoolYear.default(default_first_year())
-    resolved = resolve_plan(plan, year)
+    resolved = localise_plan(resolve_plan(plan, year), Wording())
     start = year.first_day
     end = year.last_day
     span = (end - start).days + 1
