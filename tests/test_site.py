@@ -70,7 +70,7 @@ def test_every_item_has_a_page(built: Path) -> None:
 
 def test_lesson_page_shows_agenda_with_minutes(built: Path) -> None:
     html = (built / "site/lessons/demo-lesson/index.html").read_text(encoding="utf-8")
-    assert "<th>分钟</th>" in html and "<td>25</td>" in html
+    assert "<th>环节</th>" in html and "<td>讲授<br>25 分钟</td>" in html and "60 分钟" in html
     assert "亲子作业" in html and "讨论" in html
 
 
