@@ -70,6 +70,10 @@ def lighthouse(binary: str, url: str, chrome: str) -> dict[str, int]:
                     if audit.get("score") is not None and audit["score"] < 1
                     and audit.get("scoreDisplayMode") == "binary")
     scores["failed"] = failed  # type: ignore[assignment]
+    metrics = {"FCP": "first-contentful-paint", "LCP": "largest-contentful-paint", "TBT": "total-blocking-time",
+               "CLS": "cumulative-layout-shift", "SI": "speed-index"}
+    scores["metrics"] = "  ".join(f"{name} {report['audits'][audit]['displayValue']}"  # type: ignore[assignment]
+                                  for name, audit in metrics.items() if audit in report["audits"])
     return scores
 
 
@@ -105,6 +109,7 @@ def main() -> int:
     parser.add_argument("--lighthouse", default=os.environ.get("LIGHTHOUSE") or shutil.which("lighthouse"))
     parser.add_argument("--no-axe", action="store_true")
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--pages", nargs="*", help="only these page names (home, article, lesson, plan, form)")
     args = parser.parse_args()
     chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
     tmp = None
@@ -129,8 +134,10 @@ def main() -> int:
                 return 1
             print("Lighthouse mobile: " + " / ".join(CATEGORIES))
             for name, path in PAGES:
+                if args.pages and name not in args.pages:
+                    continue
                 scores = lighthouse(args.lighthouse, base + path, chrome)
-                print(f"  {name:8} " + " / ".join(f"{scores[c]:3}" for c in CATEGORIES)
+                print(f"  {name:8} " + " / ".join(f"{scores[c]:3}" for c in CATEGORIES) + f"   {scores['metrics']}"
                       + (f"   below 100: {', '.join(scores['failed'])}" if scores["failed"] else ""))
     finally:
         server.shutdown()

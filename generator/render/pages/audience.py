@@ -79,7 +79,7 @@ class AudiencePages(BuilderBase):
         for stage in STAGES:
             if by_stage[stage]:
                 lines.append(f"## {md.text(stage)}（{md.text(STAGE_NOTES[stage])}） {{ #{STAGE_SLUGS[stage]} }}\n")
-                lines.append(self.article_cards(uri, by_stage[stage]))
+                lines.append(self.article_list(uri, by_stage[stage]))
         lines.append("## 家长学校与安全课 { #kecheng }\n")
         lines.append(self.course_links(uri, lambda c: "家长" in c.audience))
         return "\n".join(lines)
