@@ -15,7 +15,6 @@ before the term. Work "in a week" means the school days (Monday–Friday) of tha
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
     from .models.school import Adoption, School
 
 ONE_DAY = dt.timedelta(days=1)
-#: Pinned instant used when ``SOURCE_DATE_EPOCH`` is not set (reproducible file timestamps).
-DEFAULT_INSTANT = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 
 _CALENDAR_FIELDS = {
     "autumn_start": "秋季开学日",
@@ -43,12 +40,7 @@ _CALENDAR_FIELDS = {
 }
 
 
-def build_instant() -> dt.datetime:
-    """The timestamp written into generated files: ``SOURCE_DATE_EPOCH`` if set, else a constant."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        return dt.datetime.fromtimestamp(int(raw), tz=dt.timezone.utc)
-    return DEFAULT_INSTANT
+from .clock import build_instant  # noqa: E402  (re-exported: renderers import it from here)
 
 
 class CalendarError(GongyuError):

@@ -20,9 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.calendar import SchoolYear, resolve_plan
+from generator.cache import Cache
 from generator.corpus import Corpus, load_corpus
 from generator.errors import GongyuError
-from generator.packs import build_pack, build_packs, load_profiles, pack_files, site_downloads
+from generator.packs import build_pack, build_packs, load_profiles, pack_files, resolve_profile, site_downloads
 from generator.render.docx_gbt import BLANK, render_docx, template_document
 from generator.render.ics import calendar_ics, fold_line
 from generator.render.timeline import timeline_svg
@@ -121,23 +122,27 @@ def test_docx_content_numbered_from_structure(tmp_path: Path, corpus: Corpus) ->
 
 def test_missing_people_are_all_listed_with_location(tmp_path: Path) -> None:
     school = SCHOOL_YAML.replace("  校长: 王校长\n", "").replace("  教导处主任: 刘主任\n", "")
-    corpus = project_corpus(tmp_path, school=school)
+    with pytest.raises(GongyuError) as checked:  # ``gongyu check`` finds what the Word file needs
+        project_corpus(tmp_path, school=school)
+    corpus = load_corpus(tmp_path / "project", schools=False)
+    profiles, failures = load_profiles([tmp_path / "project" / "plans" / "schools"], corpus)
+    assert not failures
     with pytest.raises(GongyuError) as info:
-        build_pack(corpus.schools["test-school"], corpus, tmp_path / "out", pdf=False)
+        build_pack(profiles[0].school, corpus, tmp_path / "out", pdf=False, doc=profiles[0].doc)
+    assert checked.value.problems == info.value.problems  # check and build fail the same way
     text = info.value.format()
     assert "缺少组长" in text and "“校长”" in text and "缺少成员" in text and "“教导处主任”" in text
     assert len(info.value.problems) == 2 and "test-school.yml:8:3:" in text  # the people block
     assert not (tmp_path / "out" / "test-school").exists()  # nothing half-written
-    pack = build_pack(corpus.schools["test-school"], corpus, tmp_path / "out", pdf=False, draft=True)
+    pack = build_pack(profiles[0].school, corpus, tmp_path / "out", pdf=False, draft=True, doc=profiles[0].doc)
     texts = [t for _, t in _paragraphs((pack / "test-plan.docx").read_bytes())]
     assert f"组\u3000长：{BLANK}（校长）" in texts
 
 
 def test_group_from_adoption_and_empty_role(tmp_path: Path) -> None:
     school = SCHOOL_YAML.replace("  - plan: test-plan\n", "  - plan: test-plan\n    group: {组长: [赵某], 成员: []}\n")
-    corpus = project_corpus(tmp_path, school=school)
     with pytest.raises(GongyuError) as info:
-        build_pack(corpus.schools["test-school"], corpus, tmp_path / "out", pdf=False)
+        project_corpus(tmp_path, school=school)
     assert "“成员”没有填写姓名" in info.value.format()
 
 
@@ -194,8 +199,8 @@ def test_calendar_parses_with_two_libraries_and_uids_are_stable(tmp_path: Path, 
     import vobject
 
     school = corpus.schools["test-school"]
-    first = pack_files(school, corpus, pdf=False).files["calendar.ics"]
-    second = pack_files(school, corpus, pdf=False).files["calendar.ics"]
+    first = pack_files(resolve_profile(school, corpus), corpus, pdf=False).files["calendar.ics"]
+    second = pack_files(resolve_profile(school, corpus), corpus, pdf=False).files["calendar.ics"]
     assert first == second
     cal = icalendar.Calendar.from_ical(first)
     events = cal.walk("VEVENT")
@@ -216,7 +221,7 @@ def test_calendar_parses_with_two_libraries_and_uids_are_stable(tmp_path: Path, 
     assert all(len(line) <= 75 for line in first.split(b"\r\n"))
     # changing the school's name does not change the identifiers
     renamed = school.model_copy(update={"name": "另一个名字"})
-    third = icalendar.Calendar.from_ical(pack_files(renamed, corpus, pdf=False).files["calendar.ics"])
+    third = icalendar.Calendar.from_ical(pack_files(resolve_profile(renamed, corpus), corpus, pdf=False).files["calendar.ics"])
     assert [str(e["UID"]) for e in third.walk("VEVENT")] == uids
 
 
@@ -378,7 +383,7 @@ def test_cli_new_build_and_template(tmp_path: Path) -> None:
 
 
 def test_site_downloads_are_cached_and_deterministic(tmp_path: Path, corpus: Corpus) -> None:
-    downloads = site_downloads(corpus, tmp_path / "cache")
+    downloads = site_downloads(corpus, Cache(tmp_path / "cache"))
     by_uri = {d.uri: d for d in downloads}
     assert set(by_uri) == {"packs/test-school.zip", "plans/test-plan/test-plan-draft.docx", "plans/test-plan/test-plan-draft.pdf"}
     assert by_uri["packs/test-school.zip"].owner == "test-school" and by_uri["plans/test-plan/test-plan-draft.docx"].owner == "test-plan"
@@ -388,9 +393,9 @@ def test_site_downloads_are_cached_and_deterministic(tmp_path: Path, corpus: Cor
         names = archive.namelist()
     assert "test-school/test-plan.docx" in names and names == sorted(names)
     stamp = by_uri["packs/test-school.zip"].path.stat().st_mtime_ns
-    again = site_downloads(corpus, tmp_path / "cache")
+    again = site_downloads(corpus, Cache(tmp_path / "cache"))
     assert again == downloads and by_uri["packs/test-school.zip"].path.stat().st_mtime_ns == stamp  # not rebuilt
-    fresh = {d.uri: d for d in site_downloads(corpus, tmp_path / "cache2")}
+    fresh = {d.uri: d for d in site_downloads(corpus, Cache(tmp_path / "cache2"))}
     assert hashlib.sha256(fresh["packs/test-school.zip"].path.read_bytes()).hexdigest() == digest
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -15,6 +15,8 @@ from .common import Id, Label, Strict, Text
 from .daterule import DateRule
 
 SchoolType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校"]
+#: The school types in order, for the xlsx drop-down, ``school new`` and messages.
+SCHOOL_TYPES: tuple[str, ...] = get_args(SchoolType)
 _TYPE_STAGES: dict[str, tuple[str, ...]] = {
     "幼儿园": ("幼儿园",),
     "小学": ("小学",),

@@ -17,7 +17,6 @@ says so.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
@@ -40,8 +39,9 @@ _HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="ro
 
 def default_first_year() -> int:
     """The school year in progress at build time (``SOURCE_DATE_EPOCH`` when set, else today)."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    today = dt.datetime.fromtimestamp(int(raw), tz=dt.timezone.utc).date() if raw.isdigit() else dt.date.today()
+    from ..clock import build_day
+
+    today = build_day()
     return today.year if today.month >= 7 else today.year - 1
 
 

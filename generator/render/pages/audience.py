@@ -25,11 +25,12 @@ URGENT_TOPICS = (
 class AudiencePages(BuilderBase):
     def audience_page(self, audience: str, section: str) -> str:
         uri = f"{section}/index.md"
-        titles = {"家长": "家长", "教师": "教师", "学校": "学校管理者"}
+        titles = {"家长": "家长", "教师": "教师", "学校": "学校管理者", "社会": "社区与社会力量"}
         intro = {
             "家长": "先看最要紧的几件事，再按孩子所在的学段挑您关心的话题。每篇文章开头都有一句话要点，忙的时候只看要点也行。",
             "教师": "上家长课、做家访、当代理家长、上安全教育课，都能在这里找到现成的材料和做法。",
             "学校": "从模板出发写本校的工作方案，组织家长委员会和家长学校，做好评价和保密。",
+            "社会": "写给村（居）委会和儿童主任、妇联、关工委和志愿者：怎样和学校、家庭一起关爱孩子，发现危险怎样报告。",
         }[audience]
         lines = [md.front_matter(titles[audience], searchable=False), f"# {md.text(titles[audience])}\n", md.text(intro) + "\n"]
         if audience == "家长":
@@ -41,6 +42,9 @@ class AudiencePages(BuilderBase):
             lines.append(self.course_links(uri, lambda c: True))
             lines.append("## 常用表格\n")
             lines.append(self.form_links(uri))
+        elif audience == "社会":
+            lines.append("## 工作指引\n")
+            lines.append(self.article_list(uri, self.articles_for(audience="社会")))
         else:
             lines.append("## 方案模板\n")
             lines.append(self.plan_links(uri))

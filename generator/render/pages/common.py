@@ -59,7 +59,8 @@ TOPIC_SLUGS = {
     "评价": "pingjia",
     "心理健康": "xinli-jiankang",
 }
-AUDIENCE_SECTIONS = {"家长": "parents", "教师": "teachers", "学校": "schools"}
+#: Audiences with their own section of articles (``content/<section>/``), in navigation order.
+AUDIENCE_SECTIONS = {"家长": "parents", "教师": "teachers", "学校": "schools", "社会": "community"}
 
 #: The order a teacher wants a lesson's printables in; anything else follows, by file name.
 DOWNLOAD_ORDER = ("handout", "handout-large", "signin", "feedback", "form", "plan-docx", "plan-pdf", "pack-zip")

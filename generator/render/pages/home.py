@@ -1,4 +1,4 @@
-"""The home page: three doors (parents, teachers, schools), emergency numbers, and the main entries."""
+"""The home page: a door per audience, the emergency numbers, and the main entries."""
 
 from __future__ import annotations
 
@@ -34,10 +34,12 @@ class HomePage(BuilderBase):
                   f"{plans} 份方案模板 · {len(corpus.forms)} 张空白表格")
         kinds = len({plan.kind for plan in corpus.plans.values()})
         plan_words = f"{plans} 份工作方案模板" + (f"（{kinds} 类）" if kinds != plans else "")
+        # one or two lines each on a phone, so the emergency numbers below stay on the second screen
         doors = [
-            ("我是家长", "parents/index.md", "按孩子的年龄找育儿指导：防欺凌、防溺水、隔代照护、留守家庭，学习习惯和亲子沟通。"),
-            ("我是老师", "teachers/index.md", "家长学校课程、安全教育课、家访和代理家长工作指引，讲义、签到表、反馈表可直接打印。"),
-            ("我是学校管理者", "schools/index.md", f"{plan_words}、家长委员会与评价指引，一键生成本校方案、行事历和日历。"),
+            ("我是家长", "parents/index.md", "防欺凌、防溺水、隔代照护、留守家庭，按孩子的年龄找指导。"),
+            ("我是老师", "teachers/index.md", "家长课、安全课、家访和代理家长指引，讲义和表格直接打印。"),
+            ("我是学校管理者", "schools/index.md", f"{plan_words}，生成本校方案和行事历。"),
+            ("我是社区工作者或志愿者", "community/index.md", "儿童主任、妇联、关工委、志愿者和学校一起关爱孩子。"),
         ]
         lines = [md.front_matter("首页", hide=["navigation", "toc"]),
                  "# 共育 · 家校社协同育人\n",

@@ -94,7 +94,7 @@ class IndexPages(AudiencePages):
         uri = f"topics/{TOPIC_SLUGS[topic]}.md"
         lines = [md.front_matter(topic, tags=[topic], searchable=False), f"# {md.text(topic)}\n"]
         listed: set[str] = set()
-        for audience, heading in (("家长", "给家长"), ("教师", "给老师")):
+        for audience, heading in (("家长", "给家长"), ("教师", "给老师"), ("社会", "给社区和志愿者")):
             articles = [a for a in self.articles_for(audience=audience, topic=topic) if a.meta.id not in listed]
             listed |= {a.meta.id for a in articles}
             if articles:

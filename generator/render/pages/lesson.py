@@ -16,6 +16,12 @@ def agenda_table(lesson: Lesson) -> str:
 
 
 class LessonPages(BuilderBase):
+    @staticmethod
+    def lesson_preparation(lesson: Lesson) -> str:
+        """What the organiser prints, brings or arranges before the session (a tip box near the top)."""
+        items = "\n".join(f"    - {md.text(item)}" for item in lesson.preparation)
+        return f"!!! tip \"课前准备\"\n{items}\n"
+
     def course_page(self, course: Course) -> str:
         uri = self.site.uris[course.id]
         lines = [md.front_matter(course.title, tags=[course.kind, course.stage], description=course.summary, searchable=False),
@@ -49,6 +55,7 @@ class LessonPages(BuilderBase):
             lines.append(buttons)
         if lesson.season_note:
             lines.append(f"!!! info \"为什么在这个时候上\"\n    {md.text(lesson.season_note)}\n")
+        lines.append(self.lesson_preparation(lesson))
         lines.append("## 教学目标\n")
         lines.append(md.bullets(lesson.objectives) + "\n")
         lines.append("## 议程\n")
@@ -60,9 +67,11 @@ class LessonPages(BuilderBase):
         lines.append(f"!!! note \"分析与启示\"\n    {md.text(lesson.case.analysis)}\n")
         lines.append("## 讨论\n")
         lines.append(md.bullets(lesson.discussion, ordered=True) + "\n")
-        lines.append("## 亲子作业\n")
+        teachers = lesson.audience == "教师"
+        lines.append("## 课后任务\n" if teachers else "## 亲子作业\n")
         lines.append(md.bullets(lesson.home_practice) + "\n")
         lines.append("## 带回家的要点\n")
-        lines.append("!!! abstract \"请家长收好\"\n" + "\n".join(f"    - {md.text(item)}" for item in lesson.take_home) + "\n")
+        lines.append(("!!! abstract \"请老师收好\"\n" if teachers else "!!! abstract \"请家长收好\"\n")
+                     + "\n".join(f"    - {md.text(item)}" for item in lesson.take_home) + "\n")
         lines.append(self.related(uri, lesson.related))
         return "\n".join(lines)
