@@ -229,9 +229,11 @@ def test_big_text_mode_persists(phone: Any, base_url: str) -> None:
     assert button.get_attribute("aria-pressed") == "false" and button.bounding_box()["height"] >= 44
     button.click()
     assert page.evaluate(size) >= before * 1.2 and button.get_attribute("aria-pressed") == "true"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     go(phone, base_url + "lessons/aqj-fangnishui/")
     assert page.evaluate("document.documentElement.classList.contains('gy-big')")
     assert page.query_selector(".gy-bigtext").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.click(".gy-bigtext")
     page.reload(wait_until="load")
     assert not page.evaluate("document.documentElement.classList.contains('gy-big')")

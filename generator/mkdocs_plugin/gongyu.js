@@ -60,9 +60,8 @@
       button.setAttribute("aria-pressed", on ? "true" : "false");
       store(on);
     });
-    var before = inner.querySelector(".md-search") || inner.querySelector(".md-header__source");
-    if (before && before.parentElement === inner) inner.insertBefore(button, before);
-    else inner.appendChild(button);
+    // at the end of the header, in a box no taller than the header: nothing else moves (no layout shift)
+    inner.appendChild(button);
   }
 
   function run() {
