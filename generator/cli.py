@@ -118,6 +118,19 @@ def main(ctx: click.Context, debug: bool, root: Path) -> None:
     ctx.obj = Context(debug=debug, root=root)
 
 
+def estimated_holiday_warnings(corpus: Any) -> list[str]:
+    """Chinese warnings for school years whose official holiday schedule is not yet published."""
+    from .calendar import SchoolYear
+
+    found: dict[int, list[str]] = {}
+    for school_id, school in sorted(corpus.schools.items()):
+        for year in SchoolYear.for_school(school).estimated_holiday_years:
+            found.setdefault(year, []).append(school_id)
+    return [f"警告：{year}年的放假和调休安排尚未收入 holidays 软件包（可能国务院办公厅尚未公布），"
+            f"{'、'.join(ids)} 的方案包中{year}年的节假日和据此调整的日期按常规推定，并会注明“推定”；"
+            "公布后请升级 holidays（pip install -U holidays）再重新生成。" for year, ids in sorted(found.items())]
+
+
 @main.command()
 @click.pass_obj
 @reports_errors
@@ -126,6 +139,8 @@ def check(obj: Context) -> None:
     from .corpus import load_corpus
 
     corpus = load_corpus(obj.project())
+    for line in estimated_holiday_warnings(corpus):
+        click.echo(line, err=True)
     click.echo(
         f"检查通过：{len(corpus.articles)} 篇文章，{len(corpus.courses)} 门课程，{len(corpus.lessons)} 个课时，"
         f"{len(corpus.plans)} 个方案模板，{len(corpus.forms)} 张表格，{len(corpus.schools)} 份学校档案。"

@@ -109,9 +109,10 @@ def test_docx_content_numbered_from_structure(tmp_path: Path, corpus: Corpus) ->
     assert "（一）总体目标" in h2 and "（三）两个重点时段" in h2  # after the items （一）（二）
     assert "3.第三层" in h3  # after the items 1. 2.
     assert "（1）第四层的一条。" in texts
-    assert "（二）第二阶段：春节前后走访（2028年1月15日至26日）" in h2
-    assert "（三）开学到校情况核查（每学期开学第一周：2027年9月6日至10日、2028年2月14日至18日；教导处负责）。" in texts
-    assert any("假前宣传和重点家访（2028年1月20日至31日、7月20日至31日）" in t for t in h2)
+    assert "（二）第二阶段：春节前后走访（2028年1月15日（星期六）至26日（星期三））" in h2
+    assert ("（三）开学到校情况核查（每学期开学第一周：2027年9月6日（星期一）至10日（星期五）、"
+            "2028年2月14日（星期一）至18日（星期五）；教导处负责）。") in texts
+    assert any("假前宣传和重点家访（2028年1月20日（星期四）至31日（星期一）、7月20日（星期四）至31日（星期一））" in t for t in h2)
     assert "组\u3000长：王校长（校长）" in texts
     assert "成\u3000员：刘主任（教导处主任）、各年级组长" in texts
     assert any(t.startswith("1.小学年辍学率低于0.18%") for t in texts)
@@ -186,10 +187,14 @@ def test_xingshili_rows_follow_the_week_grid(corpus: Corpus) -> None:
     assert spring.rows[0].label == "第1周" and spring.rows[0].start == year.spring_start
     assert autumn.rows[-1].label == "寒假" and spring.rows[-1].label == "暑假"
     winter = autumn.rows[-1]
-    assert any("假前宣传和重点家访阶段（1月20日—31日）" in line for line in winter.lines)
-    assert any("假前宣传和重点家访阶段（7月20日—31日）" in line for line in spring.rows[-1].lines)
+    assert any("假前宣传和重点家访阶段（1月20日（星期四）—31日（星期一））" in line for line in winter.lines)
+    assert any("假前宣传和重点家访阶段（7月20日（星期四）—31日（星期一））" in line for line in spring.rows[-1].lines)
     assert any("开学到校情况核查" in line for line in autumn.rows[1].lines)
-    assert "教导处" in autumn.rows[1].units
+    # every numbered work line has its own numbered owner
+    week1 = autumn.rows[1]
+    numbered = [line for line in week1.lines if line[0].isdigit()]
+    assert len(numbered) == len(week1.units) and any(u.endswith(". 教导处") for u in week1.units)
+    assert [u.split(".")[0] for u in week1.units] == [line.split(".")[0] for line in numbered]
     assert any("清点到校人数" in line and line.startswith("每天") for line in sheet.routine)
     assert not any("清点到校人数" in line for table in sheet.tables for row in table.rows for line in row.lines)
 
@@ -266,7 +271,7 @@ def test_forms_are_headed_with_the_school_name(tmp_path: Path, corpus: Corpus) -
 def test_year_override_estimates_a_new_calendar(tmp_path: Path, corpus: Corpus) -> None:
     pack = build_pack(corpus.schools["test-school"], corpus, tmp_path / "out", pdf=False, year="2028-2029")
     texts = [t for _, t in _paragraphs((pack / "test-plan.docx").read_bytes())]
-    assert any("2029年1月20日至31日" in t for t in texts)
+    assert any("2029年1月20日（星期六）至31日（星期三）" in t for t in texts)
 
 
 def _sheet(rows: int, bad: dict[int, tuple[str, object]]) -> bytes:
@@ -432,7 +437,7 @@ def test_real_example_profiles_build(tmp_path: Path) -> None:
 
 
 
-def test_rrules_expand_to_the_resolved_days(corpus: Corpus) -> None:
+def test_rrules_expand_to_one_open_day_per_period(corpus: Corpus) -> None:
     import datetime as dt
 
     import icalendar
@@ -455,7 +460,13 @@ def test_rrules_expand_to_the_resolved_days(corpus: Corpus) -> None:
                 days += [d.date() for d in rrulestr(rule, dtstart=dt.datetime.combine(start, dt.time()))]
             else:
                 days.append(start)
-        assert sorted(days) == [o.start for o in duty.occurrences], duty.id
+        # one reminder on an open day inside each period that has one (a weekend-only week at the
+        # edge of a vacation has none: the next week's reminder covers it)
+        periods = [o for o in duty.occurrences
+                   if any(year.is_open_day(o.start + dt.timedelta(days=n)) for n in range(o.days))]
+        assert len(days) == len(periods), duty.id
+        for day, period in zip(sorted(days), periods):
+            assert period.start <= day <= period.end and year.is_open_day(day), (duty.id, day)
 
 
 def test_damaged_xlsx_is_reported_not_crashed(tmp_path: Path) -> None:

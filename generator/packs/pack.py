@@ -82,15 +82,20 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
 
     ``draft``: some information was missing and is left as ____ in the files (say so at the top).
     """
+    from ..render.xingshili import estimate_note
+
     lines = [f"{school.name} 学校方案包（{year.label}）", ""]
     if draft:
         lines += ["【草稿】部分信息（如领导小组成员）尚未填写，文件中以“________”留空，请补全后再印发。", ""]
     lines += [
         "校历（未在学校档案中写明的日期按常规估算）：",
-        f"  秋季学期：{format_span(year.autumn_start, year.autumn_end)}",
-        f"  寒假：{format_span(year.winter_start, year.winter_end)}（春节：{format_date(year.spring_festival)}）",
-        f"  春季学期：{format_span(year.spring_start, year.spring_end)}",
-        f"  暑假：{format_span(year.summer_start, year.summer_end)}",
+        f"  秋季学期：{format_span(year.autumn_start, year.autumn_end, weekday=True)}",
+        f"  寒假：{format_span(year.winter_start, year.winter_end, weekday=True)}"
+        f"（春节：{format_date(year.spring_festival, weekday=True)}）",
+        f"  春季学期：{format_span(year.spring_start, year.spring_end, weekday=True)}",
+        f"  暑假：{format_span(year.summer_start, year.summer_end, weekday=True)}",
+        "  方案中的日期遇周末、法定节假日或假期时已顺延到下一个上课日（截止日期提前）。",
+        *([f"  注意：{estimate_note(year)}"] if estimate_note(year) else []),
         "",
         "文件说明：",
     ]

@@ -16,7 +16,8 @@ def requirement(target: Target) -> str:
     value = described[len(target.metric):] if described.startswith(target.metric) else described
     notes = [f"适用于{'、'.join(target.school_stages)}" if target.school_stages else "", target.note or ""]
     extra = "；".join(md.text(note) for note in notes if note)
-    return f"**{md.text(value)}**" + (f"<br>{extra}" if extra else "")
+    own = "（学校自定）" if target.school_default else ""
+    return f"**{md.text(value)}**{own}" + (f"<br>{extra}" if extra else "")
 
 
 def targets_table(targets: list[Target]) -> str:
@@ -70,7 +71,8 @@ class PlanPages(BuilderBase):
             lines.append(self.events_table(plan.events) + "\n")
         if plan.duties:
             lines.append("## 经常性工作\n")
-            rows = [[md.text(d.title), md.text(describe_rule(d.when)), md.text(d.unit), md.text(d.details or "")]
+            rows = [[md.text(d.title), md.text(describe_rule(d.when)) + ("（学校自定）" if d.school_default else ""),
+                     md.text(d.unit), md.text(d.details or "")]
                     for d in plan.duties]
             lines.append(md.raw_table(["工作", "频次", "负责", "要求"], rows) + "\n")
         for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
