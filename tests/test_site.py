@@ -70,7 +70,7 @@ def test_every_item_has_a_page(built: Path) -> None:
 
 def test_lesson_page_shows_agenda_with_minutes(built: Path) -> None:
     html = (built / "site/lessons/demo-lesson/index.html").read_text(encoding="utf-8")
-    assert "<th>分钟</th>" in html and "<td>25</td>" in html
+    assert "<th>环节</th>" in html and "<td>讲授<br>25 分钟</td>" in html and "60 分钟" in html
     assert "亲子作业" in html and "讨论" in html
 
 
@@ -78,7 +78,7 @@ def test_plan_page_shows_rules_in_words(built: Path) -> None:
     html = (built / "site/plans/demo-plan/index.html").read_text(encoding="utf-8")
     assert "每年1月和7月的20日至月底" in html
     assert "每学期开学第一周" in html
-    assert "小学辍学率低于0.18%" in html
+    assert "<td>小学辍学率</td>" in html and "<strong>低于0.18%</strong>" in html  # the metric once
 
 
 def test_search_index_holds_segmented_chinese(built: Path) -> None:

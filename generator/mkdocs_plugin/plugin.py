@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .. import urls
 from ..errors import GongyuError
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
@@ -37,6 +38,9 @@ log = logging.getLogger("mkdocs.plugins.gongyu")
 
 CSS_URI = "assets/gongyu/gongyu.css"
 _CSS = Path(__file__).with_name("gongyu.css")
+#: Plain-JavaScript helpers (focusable wide tables, dialog names, the 大字 mode toggle).
+JS_URI = "assets/gongyu/gongyu.js"
+_JS = Path(__file__).with_name("gongyu.js")
 #: Material's offline build loads this WebWorker shim from unpkg.com unless a local copy is listed
 #: first; from file:// without it, search never starts (and in mainland China the page stalls).
 SHIM_URI = "assets/gongyu/iframe-worker-shim.js"
@@ -170,6 +174,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         check_jieba(config)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        if JS_URI not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS_URI)
         if _offline_enabled(config):
             polyfills = [url for url in config.extra.get("polyfills", []) if "iframe-worker" not in url]
             config.extra["polyfills"] = [*polyfills, SHIM_URI]
@@ -226,10 +232,11 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         for uri, text in sorted(pages.items()):
             self._add(files, File.generated(config, uri, content=text))
         for plan_id, svg in sorted(timelines.items()):
-            self._add(files, File.generated(config, f"plans/{plan_id}/timeline.svg", content=svg))
+            self._add(files, File.generated(config, urls.timeline(plan_id), content=svg))
         for item in sorted(downloads):
             self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
         self._add(files, File.generated(config, CSS_URI, abs_src_path=str(_CSS)))
+        self._add(files, File.generated(config, JS_URI, abs_src_path=str(_JS)))
         if _offline_enabled(config):
             self._add(files, File.generated(config, SHIM_URI, abs_src_path=str(_SHIM)))
         return files
