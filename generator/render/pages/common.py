@@ -10,12 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ... import urls
 from ...corpus import Corpus
 from ...downloads import Download
 from ...models import Article, Lesson
 from ...models.common import STAGES
 from ...models.daterule import AnchorRule, FixedRule, MonthDaysRule, RepeatRule, WeekRule
-from ... import urls
+
 from .. import markdown as md
 
 STAGE_SLUGS = {
