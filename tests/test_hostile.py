@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -224,12 +225,25 @@ def test_pipes_do_not_break_tables(site: Path) -> None:
     assert agenda == [3] * 6  # header, four steps, total
 
 
-def test_search_index_holds_no_markup_from_content(site: Path) -> None:
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
-        for key in ("title", "text"):
-            found = audit(doc.get(key, ""))
-            assert found.scripts == [] and found.handlers == [] and found.js_urls == [], doc["location"]
+def test_search_index_is_data_only(site: Path) -> None:
+    """Each index file is one call with a JSON literal: text from content cannot break out into code.
+
+    (The browser code puts every indexed string into the page with ``textContent``, never as HTML;
+    tests/test_search_browser.py checks a hostile query there.)"""
+    from generator.search.query import read_script
+
+    files = sorted((site / "search").glob("*.js"))
+    assert files
+    seen = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert re.fullmatch(r'gongyuSearch\.add\("[a-z0-9]+",\{.*\}\);\n|gongyuSearch\.add\("d\d+",\[.*\]\);\n', text, re.S), path
+        data = read_script(path)
+        seen.append(json.dumps(data, ensure_ascii=False))
+    assert any("alert(1)" in text for text in seen)  # the payload is there, as a string
+    code = (site / "assets/gongyu/search.js").read_text(encoding="utf-8")
+    assert code.count("innerHTML") == 1 and "button.innerHTML = '<svg" in code  # a fixed icon only
+    assert "eval(" not in code and "new Function" not in code
 
 
 def test_whole_pages_hold_no_markup_from_content(site: Path) -> None:
@@ -240,7 +254,8 @@ def test_whole_pages_hold_no_markup_from_content(site: Path) -> None:
         for attrs, text in found.scripts:
             assert "alert" not in text, name
             # the theme's own scripts come from its assets folder; a page never loads one from elsewhere
-            assert not attrs.get("src") or "assets/javascripts/" in (attrs.get("src") or ""), name
+            assert not attrs.get("src") or "assets/javascripts/" in (attrs.get("src") or "") \
+                or (attrs.get("src") or "").endswith("assets/gongyu/search.js"), name
         assert found.handlers == [], name
         assert found.js_urls == [], name
         assert all(attrs <= {"name", "content", "charset", "http-equiv", "property"} for attrs in found.meta_attrs), name

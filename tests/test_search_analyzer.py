@@ -123,10 +123,15 @@ global.window = global;
 global.location = {href: "http://localhost/"};
 global.document = {currentScript: null, readyState: "loading", addEventListener() {}};
 eval(fs.readFileSync(process.argv[2], "utf8"));
-const m = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
-const analyzer = new gongyuSearch.Analyzer(m);
+const index = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
 const queries = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-process.stdout.write(JSON.stringify(queries.map(q => [gongyuSearch.normalize(q), analyzer.analyze(q)])));
+// As in the browser: a fresh analyzer knows only the vocabulary of the shards the query needs.
+process.stdout.write(JSON.stringify(queries.map(q => {
+  const analyzer = new gongyuSearch.Analyzer(index.m);
+  const shards = [...analyzer.starts(q)].map(c => c.codePointAt(0) % index.m.shards);
+  new Set(shards).forEach(k => analyzer.addWords(index.t[k] || {}));
+  return [gongyuSearch.normalize(q), analyzer.analyze(q), shards.length];
+})));
 """
 
 
@@ -134,17 +139,19 @@ process.stdout.write(JSON.stringify(queries.map(q => [gongyuSearch.normalize(q),
 def test_browser_analyzer_gives_the_same_terms(index: BuiltIndex, tmp_path: Path) -> None:
     queries = [item["q"] for item in QUERIES] + EXTRA
     (tmp_path / "search.js").write_text(script_text(), encoding="utf-8")
-    (tmp_path / "m.json").write_text(json.dumps(index.meta, ensure_ascii=False), encoding="utf-8")
+    shards = {k: index.load(f"t{k}") for k in range(index.meta["shards"])}
+    (tmp_path / "m.json").write_text(json.dumps({"m": index.meta, "t": shards}, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "q.json").write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "run.js").write_text(_NODE_SCRIPT, encoding="utf-8")
     out = subprocess.run([NODE, str(tmp_path / "run.js"), str(tmp_path / "search.js"), str(tmp_path / "m.json"),
                           str(tmp_path / "q.json")], capture_output=True, text=True, check=True, encoding="utf-8")
     browser = json.loads(out.stdout)
     assert len(browser) == len(queries)
-    for query, (js_normal, js_terms) in zip(queries, browser):
+    for query, (js_normal, js_terms, _) in zip(queries, browser):
         assert js_normal == normalize(query), query
         assert js_terms == index.analyzer.analyze(query), query
-    assert any(terms for _, terms in browser)
+    assert any(terms for _, terms, _ in browser)
+    assert max(count for _, _, count in browser) < index.meta["shards"]  # never the whole index
 
 
 def test_lexicon_is_well_formed() -> None:
@@ -155,5 +162,5 @@ def test_lexicon_is_well_formed() -> None:
         assert key.count("...") <= 1 and not key.startswith("...") and not key.endswith("..."), key
     assert "怎么办" in lex["function_words"] and "被" in lex["function_words"]
     assert not set(lex["function_words"]) & {"孩子", "家长", "学校", "欺凌"}
-    analyzer = QueryAnalyzer({"防溺水": 10, "溺水": 9}, set(lex["function_words"]))
+    analyzer = QueryAnalyzer({"防溺水": 10, "溺水": 9}, set(lex["function_words"]), {})
     assert analyzer.segment("防溺水了") == [(0, "防溺水"), (3, "了")]

@@ -199,7 +199,7 @@ class QueryAnalyzer:
                 window = run[i:i + size]
                 if window in self.costs or not any(i <= p < i + size for p in lone):
                     continue
-                for k in range(size):
+                for k in range(1, size):
                     if i + k not in lone:
                         continue
                     for word in self.masked().get(window[:k] + "?" + window[k + 1:], ()):
@@ -208,12 +208,15 @@ class QueryAnalyzer:
         return found
 
     def masked(self) -> dict[str, list[str]]:
-        """Words of 3–4 characters under every one-character mask (防?水 → 防溺水)."""
+        """Words of 3–4 characters under every one-character mask but the first (防?水 → 防溺水).
+
+        The first character stays: the browser holds only the vocabulary of the query's characters.
+        """
         if self._masked is None:
             self._masked = {}
             for word in sorted(self.costs):
                 if 3 <= len(word) <= 4 and word not in self.stop:
-                    for k in range(len(word)):
+                    for k in range(1, len(word)):
                         self._masked.setdefault(word[:k] + "?" + word[k + 1:], []).append(word)
         return self._masked
 
@@ -245,6 +248,17 @@ class QueryAnalyzer:
             for word in self.fuzzy(run, tokens):
                 add(word, weight * W_FUZZY // W_WORD)
         return out
+
+    def starts(self, query: str) -> set[str]:
+        """First characters of every term the query can produce: the shards it needs."""
+        text = normalize(query)
+        texts = [text] + [t for key in sorted(self.synonyms) if has_key(text, key) for t in self.synonyms[key]]
+        found: set[str] = set()
+        for part in texts:
+            for match in RUN.finditer(part):
+                run = match.group(0)
+                found.update(run if CJK.match(run) else run[0])
+        return found
 
     def analyze(self, query: str) -> dict[str, int]:
         """Typed words, then expansions of the colloquial phrases found in the query (weaker)."""

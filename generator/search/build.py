@@ -3,12 +3,13 @@
 Files written to ``search/`` in the site (each one ``gongyuSearch.add(name, data)``, so they load
 with a ``<script>`` element from ``file://`` as well as over HTTP):
 
-- ``m.js``: loaded when the search box opens. Vocabulary with word costs (the query analyzer),
-  function words, synonyms, audience cues, per page its reader bits and number of sections, the
-  topic pages, the number of shards.
-- ``t<k>.js``: postings of the terms whose first character falls in shard ``k``
-  (``codepoint % shards``); a query loads only the shards of its own terms.
-- ``d<k>.js``: title, address, summary, badges and section headings of 16 pages, loaded only for
+- ``m.js``: loaded when the search box opens: function words, synonyms, audience cues, per page
+  its reader bits and number of sections, the topic pages, the number of shards.
+- ``t<k>.js``: the terms whose first character falls in shard ``k`` (``codepoint % shards``), each
+  with its cost as a word of the query vocabulary and its postings. A query loads the shards of its
+  own characters (and of the synonyms it triggers): that is all the vocabulary needed to cut it
+  and all the postings needed to rank it.
+- ``d<k>.js``: title, address, summary, badges and section headings of 8 pages, loaded only for
   the pages shown.
 """
 
@@ -33,7 +34,7 @@ B = 0.6
 #: Postings kept per term (the best sections); only very common words lose any.
 TOP = 200
 SHARD_BYTES = 6000
-DOCS_PER_SHARD = 16
+DOCS_PER_SHARD = 8
 SUMMARY_CHARS = 60
 
 
@@ -94,10 +95,16 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
             impact = max(1, round(10 * idf * saturated))
             postings[term].append((sid, impact))
 
-    encoded: dict[str, list[int]] = {}
+    lex = lexicon()
+    stop = lex["function_words"]
+    cost = {word: word_cost(word) for word in vocabulary_words(postings)}
+    cost.update({word: word_cost(word) for word in stop if len(word) >= 2})
+    # A term's entry: [cost in the query vocabulary (0: only a character pair), then pairs of
+    # (section number − previous section number, impact)]. Function words have no postings.
+    encoded: dict[str, list[int]] = {word: [c] for word, c in cost.items()}
     for term, items in postings.items():
         best = sorted(sorted(items, key=lambda x: (-x[1], x[0]))[:TOP])
-        flat, last = [], 0
+        flat, last = [cost.get(term, 0)], 0
         for sid, impact in best:
             flat += [sid - last, impact]
             last = sid
@@ -108,11 +115,6 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
     for term in sorted(encoded):
         by_shard[ord(term[0]) % shards][term] = encoded[term]
 
-    lex = lexicon()
-    stop = lex["function_words"]
-    costs: dict[int, list[str]] = defaultdict(list)
-    for word in sorted(set(vocabulary_words(encoded)) | {w for w in stop if len(w) >= 2}):
-        costs[word_cost(word)].append(word)
     files = {
         "m.js": _js("m", {
             "shards": shards,
@@ -120,7 +122,6 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
             "docsPerShard": DOCS_PER_SHARD,
             "sections": [len(page.sections) for page in pages],
             "audience": [page.meta.audience_bits for page in pages],
-            "words": {str(cost): " ".join(words) for cost, words in sorted(costs.items())},
             "stop": stop,
             "synonyms": lex["synonyms"],
             "cues": lex["audience_cues"],

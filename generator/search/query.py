@@ -26,9 +26,11 @@ class BuiltIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.meta = read_script(folder / "m.js")
-        costs = {w: int(c) for c, words in self.meta["words"].items() for w in words.split(" ") if w}
-        self.analyzer = QueryAnalyzer(costs, set(self.meta["stop"]), self.meta["synonyms"])
         self.shards: dict[str, Any] = {}
+        costs = {}
+        for k in range(self.meta["shards"]):
+            costs.update({term: entry[0] for term, entry in self.load(f"t{k}").items() if entry[0]})
+        self.analyzer = QueryAnalyzer(costs, set(self.meta["stop"]), self.meta["synonyms"])
         self.section_page: list[int] = []
         for page, count in enumerate(self.meta["sections"]):
             self.section_page += [page] * count
@@ -52,7 +54,7 @@ class BuiltIndex:
         terms = self.analyzer.analyze(text)
         pages: dict[int, float] = {}
         for term, weight in terms.items():
-            post = self.load(self.shard_of(term)).get(term)
+            post = self.load(self.shard_of(term)).get(term, [0])[1:]
             if not post:
                 continue
             best: dict[int, int] = {}

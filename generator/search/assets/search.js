@@ -20,6 +20,7 @@
   var api = window.gongyuSearch = {
     add: function (name, data) {
       loaded[name] = data;
+      if (analyzer && name.charAt(0) === "t") analyzer.addWords(data);
       var callbacks = waiting[name] || [];
       delete waiting[name];
       callbacks.forEach(function (cb) { cb(true); });
@@ -77,16 +78,40 @@
     flush();
     return out;
   }
+  // The vocabulary grows with each term shard loaded: entry[0] is the term's cost as a word.
   function Analyzer(m) {
-    var costs = this.costs = new Map();
-    Object.keys(m.words).forEach(function (c) {
-      m.words[c].split(" ").forEach(function (w) { if (w) costs.set(w, +c); });
-    });
+    this.costs = new Map();
     this.stop = new Set(m.stop);
     this.synonyms = m.synonyms;
     this.keys = Object.keys(m.synonyms).sort();
-    this.maskedTable = null;
+    this.maskedTable = new Map();
   }
+  Analyzer.prototype.addWords = function (shard) {
+    var self = this;
+    Object.keys(shard).forEach(function (w) {
+      var cost = shard[w][0];
+      if (!cost || self.costs.has(w)) return;
+      self.costs.set(w, cost);
+      if (w.length >= 3 && w.length <= 4 && !self.stop.has(w)) {
+        for (var k = 1; k < w.length; k++) {  // the first character stays (see analyze.py)
+          var key = w.slice(0, k) + "?" + w.slice(k + 1);
+          if (!self.maskedTable.has(key)) self.maskedTable.set(key, []);
+          self.maskedTable.get(key).push(w);
+        }
+      }
+    });
+  };
+  Analyzer.prototype.starts = function (query) {
+    var text = normalize(query), parts = [text], self = this, found = new Set();
+    this.keys.forEach(function (key) { if (hasKey(text, key)) parts = parts.concat(self.synonyms[key]); });
+    parts.forEach(function (part) {
+      (part.match(RUN) || []).forEach(function (run) {
+        if (CJK.test(run)) run.split("").forEach(function (c) { found.add(c); });
+        else found.add(run[0]);
+      });
+    });
+    return found;
+  };
   Analyzer.prototype.segment = function (run) {
     var n = run.length, best = [], step = [], i, j;
     best[n] = 0;
@@ -102,21 +127,7 @@
     for (i = 0; i < n; i += step[i]) tokens.push([i, run.slice(i, i + step[i])]);
     return tokens;
   };
-  Analyzer.prototype.masked = function () {
-    if (!this.maskedTable) {
-      var table = this.maskedTable = new Map(), stop = this.stop;
-      Array.from(this.costs.keys()).sort().forEach(function (w) {
-        if (w.length >= 3 && w.length <= 4 && !stop.has(w)) {
-          for (var k = 0; k < w.length; k++) {
-            var key = w.slice(0, k) + "?" + w.slice(k + 1);
-            if (!table.has(key)) table.set(key, []);
-            table.get(key).push(w);
-          }
-        }
-      });
-    }
-    return this.maskedTable;
-  };
+  Analyzer.prototype.masked = function () { return this.maskedTable; };
   Analyzer.prototype.fuzzy = function (run, tokens) {
     var stop = this.stop, lone = new Set(), found = [], self = this;
     tokens.forEach(function (t) { if (t[1].length === 1 && !stop.has(t[1])) lone.add(t[0]); });
@@ -125,7 +136,7 @@
         var win = run.slice(i, i + size), touches = false;
         for (var p = i; p < i + size; p++) if (lone.has(p)) touches = true;
         if (self.costs.has(win) || !touches) continue;
-        for (var k = 0; k < size; k++) {
+        for (var k = 1; k < size; k++) {
           if (!lone.has(i + k)) continue;
           (self.masked().get(win.slice(0, k) + "?" + win.slice(k + 1)) || []).forEach(function (w) {
             if (found.indexOf(w) < 0) found.push(w);
@@ -189,6 +200,7 @@
   function prepare() {
     meta = loaded.m;
     analyzer = new Analyzer(meta);
+    Object.keys(loaded).forEach(function (n) { if (n.charAt(0) === "t") analyzer.addWords(loaded[n]); });
     var total = 0;
     firstSection = meta.sections.map(function (n) { var f = total; total += n; return f; });
     sectionPage = new Int32Array(total);
@@ -208,7 +220,7 @@
       var post = (loaded[shardOf(term)] || {})[term];
       if (!post) return;
       var w = terms[term], best = new Map(), sid = 0;
-      for (var i = 0; i < post.length; i += 2) {
+      for (var i = 1; i < post.length; i += 2) {
         sid += post[i];
         var p = sectionPage[sid], v = post[i + 1];
         if (v > (best.get(p) || 0)) best.set(p, v);
@@ -280,6 +292,10 @@
       if (first) first.click();
     });
     close.addEventListener("click", function () { dialog.close(); });
+    // Esc closes at once (in a search box it would first only clear the text).
+    dialog.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); dialog.close(); }
+    });
     dialog.addEventListener("close", function () { if (opener) opener.focus(); });
     dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
     ["keyup", "input", "compositionend"].forEach(function (type) {
@@ -315,10 +331,10 @@
     var ticket = ++seq;
     if (!analyzer) return;  // run() is called again once m.js is in
     if (!text) { list.textContent = ""; more.hidden = true; status.textContent = "输入要找的内容，例如：防溺水、孩子不想上学、家访"; return; }
-    var terms = analyzer.analyze(text);
-    var shards = Array.from(new Set(Object.keys(terms).map(shardOf)));
+    var shards = Array.from(new Set(Array.from(analyzer.starts(text)).map(shardOf)));
     loadAll(shards, function () {
       if (ticket !== seq) return;
+      var terms = analyzer.analyze(text);
       var result = rank(text, terms, only);
       var pages = result.pages.slice(0, shown);
       var docs = Array.from(new Set(pages.map(function (f) { return "d" + Math.floor(f[0] / meta.docsPerShard); })));
@@ -333,6 +349,7 @@
   function doc(p) { return (loaded["d" + Math.floor(p / meta.docsPerShard)] || [])[p % meta.docsPerShard]; }
   function render(text, terms, result, pages) {
     list.textContent = "";
+    list.setAttribute("data-query", text);  // what the list shows (tests wait for it)
     var words = Object.keys(terms).filter(function (t) { return terms[t] >= 5; })
       .sort(function (a, b) { return b.length - a.length; });
     pages.forEach(function (f) {
