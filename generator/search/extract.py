@@ -76,10 +76,14 @@ class _Parser(HTMLParser):
             self.sections[-1].text.append(data)
 
 
+#: Sections that only list other pages (their titles would count as this page's words).
+SKIPPED_SECTIONS = {"相关内容"}
+
+
 def page_sections(html: str) -> tuple[str, list[Section]]:
     """(the page's ``<h1>``, its sections); section 0 is everything before the first ``<h2>``."""
     match = _ARTICLE.search(html)
     parser = _Parser()
     parser.feed(match.group(1) if match else "")
     parser.close()
-    return parser.title, parser.sections
+    return parser.title, [s for s in parser.sections if s.heading not in SKIPPED_SECTIONS]

@@ -264,9 +264,6 @@
     return frag;
   }
   function build() {
-    var style = el("style");
-    style.textContent = CSS;
-    document.head.appendChild(style);
     dialog = el("dialog", { "class": "gy-search", "aria-label": "搜索本站" });
     var form = el("form", { role: "search", "class": "gy-search__form" });
     var label = el("label", { "for": "gy-search-q", "class": "gy-search__label" }, "搜索本站");
@@ -334,15 +331,17 @@
     var shards = Array.from(new Set(Array.from(analyzer.starts(text)).map(shardOf)));
     loadAll(shards, function () {
       if (ticket !== seq) return;
-      var terms = analyzer.analyze(text);
-      var result = rank(text, terms, only);
+      var t0 = performance.now(), terms = analyzer.analyze(text), t1 = performance.now();
+      var result = rank(text, terms, only), t2 = performance.now();
       var pages = result.pages.slice(0, shown);
       var docs = Array.from(new Set(pages.map(function (f) { return "d" + Math.floor(f[0] / meta.docsPerShard); })));
       loadAll(docs, function (ok) {
         if (ticket !== seq) return;
         if (!ok) { status.textContent = "部分搜索文件没有找到，请重新生成网站。"; }
+        var t3 = performance.now();
         render(text, terms, result, pages);
         api.lastRender = performance.now();
+        api.timing = { analyze: t1 - t0, rank: t2 - t1, render: api.lastRender - t3 };
       });
     });
   }
@@ -405,6 +404,9 @@
 
   // -- the button in the header, and the keyboard ----------------------------------------------
   function mount() {
+    var style = el("style");
+    style.textContent = CSS;
+    document.head.appendChild(style);
     var header = document.querySelector(".md-header__inner") || document.body;
     var button = el("button", { type: "button", "class": "gy-search-button md-header__button", "aria-haspopup": "dialog" });
     button.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" width="24" height="24"><path fill="currentColor" '
