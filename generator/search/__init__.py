@@ -26,10 +26,12 @@ __all__ = ["SCRIPT_URI", "SiteSearch", "script_text"]
 
 
 def script_text() -> str:
-    """``search.js`` with its stylesheet inlined (one small request per page, no extra CSS file)."""
+    """The one script every page loads: the analyzer, the search code and its stylesheet, inside one
+    function (one small request per page; only ``window.gongyuSearch`` is global)."""
     css = (ASSETS / "search.css").read_text(encoding="utf-8")
-    code = (ASSETS / "search.js").read_text(encoding="utf-8")
-    return code.replace('"__GONGYU_SEARCH_CSS__"', json.dumps(css, ensure_ascii=False), 1)
+    code = "".join((ASSETS / name).read_text(encoding="utf-8") for name in ("analyzer.js", "search.js"))
+    code = code.replace('"__GONGYU_SEARCH_CSS__"', json.dumps(css, ensure_ascii=False), 1)
+    return '(function () {\n"use strict";\n' + code + "})();\n"
 
 
 class SiteSearch:
