@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import re
 import shutil
 import textwrap
@@ -220,3 +220,22 @@ def test_committed_schemas_are_current() -> None:
     for name, model in SCHEMAS.items():
         path = REPO / "schemas" / f"{name}.schema.json"
         assert path.read_text(encoding="utf-8") == schema_text(model), f"请运行 gongyu schema 更新 {path.name}"
+
+
+def test_properdocs_build_has_working_search(tmp_path: Path) -> None:
+    """``properdocs build`` (the MkDocs 1.x fork) runs the gongyu plugin and its search like MkDocs."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("properdocs", reason="properdocs is not installed (pip install -e '.[test]')")
+    from generator.search.query import BuiltIndex
+
+    from .conftest import copy_mini_project
+
+    root = copy_mini_project(tmp_path / "project")
+    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "-q", "-d", str(tmp_path / "site")], cwd=root,
+                            capture_output=True, text=True, encoding="utf-8", env={**os.environ, "GONGYU_NO_PDF": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = tmp_path / "site"
+    assert (site / "assets/gongyu/search.js").is_file()
+    assert BuiltIndex(site / "search").search("孩子不想上学")[0] == "parents/demo-article/"
