@@ -57,12 +57,22 @@ def staged_dir(dest: Path) -> Iterator[Path]:
         # left by a build that was killed: never the live output
         shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    os.chmod(tmp, 0o755)  # mkdtemp makes the folder private; a web server must be able to read it
     try:
         yield tmp
+        _share(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     replace_dir(tmp, dest)
+
+
+def _share(folder: Path) -> None:
+    """Folders 0755, files 0644 under ``folder``: outputs are meant to be served and shared."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            continue
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -24,6 +24,14 @@ class BuildResult:
     site_dir: Path
     pages: int
     archive: Path | None
+    site_url: str = ""
+
+    @property
+    def placeholder_url(self) -> bool:
+        """The QR codes of this build point at an example address (say so)."""
+        from .urls import is_placeholder
+
+        return is_placeholder(self.site_url)
 
 
 class _Collector(logging.Handler):
@@ -72,7 +80,8 @@ def _translate(message: str, root: Path) -> Problem:
     return Problem("mkdocs.yml", 0, 0, f"网站生成时出现警告：{message}", "严格模式下任何警告都会使生成失败")
 
 
-def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool, root: Path) -> int:
+def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool, root: Path,
+                  site_url: str | None = None) -> tuple[int, str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -83,34 +92,30 @@ def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool
     mkdocs_log.addHandler(collector)
     mkdocs_log.setLevel(logging.WARNING)
     mkdocs_log.propagate = False
+    plugin = None
     try:
-        with _env(GONGYU_OFFLINE="true" if offline else "false", GONGYU_DIRECTORY_URLS="false" if offline else "true"):
-            config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+        with _env(GONGYU_OFFLINE="true" if offline else "false"):
+            overrides = {"site_url": site_url} if site_url else {}
+            config = load_config(str(config_file), site_dir=str(site_dir), strict=True,
+                                 use_directory_urls=not offline, **overrides)
             plugin = config.plugins.get("gongyu")
-            if plugin is not None and not pdf:
-                plugin.config.pdf = False
             build(config)
-    except PluginError as exc:
-        raise GongyuError(_as_problems(str(exc))) from None
     except ConfigurationError as exc:
         raise GongyuError(Problem(str(config_file.name), 0, 0, f"mkdocs.yml 配置有误：{exc}")) from None
-    except Abort:
+    except (Abort, PluginError) as exc:
+        failure = getattr(plugin, "failure", None)
+        if failure is not None:  # our own located problems, as they were raised
+            raise failure from None
         problems = [_translate(message, root) for message in collector.messages]
+        if not problems and str(exc):
+            problems = [Problem("mkdocs.yml", 0, 0, f"网站生成失败：{exc}")]
         raise GongyuError(problems or [Problem("mkdocs.yml", 0, 0, "网站生成失败")]) from None
     finally:
         mkdocs_log.removeHandler(collector)
         mkdocs_log.setLevel(previous_level)
         mkdocs_log.propagate = True
-    return sum(1 for _ in site_dir.rglob("index.html")) if not offline else sum(1 for _ in site_dir.rglob("*.html"))
-
-
-def _as_problems(text: str) -> list[Problem]:
-    """A plugin error carries our formatted problems; parse them back so the CLI prints them once."""
-    problems = []
-    pattern = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*?)(?:\n    提示：(?P<hint>[^\n]*))?$", re.M)
-    for match in pattern.finditer(text):
-        problems.append(Problem(match["path"], int(match["line"]), int(match["col"]), match["msg"], match["hint"] or ""))
-    return problems or [Problem("mkdocs.yml", 0, 0, text.strip())]
+    pages = sum(1 for _ in site_dir.rglob("index.html")) if not offline else sum(1 for _ in site_dir.rglob("*.html"))
+    return pages, config.site_url or ""
 
 
 def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
@@ -122,14 +127,13 @@ def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
 
 def content_epoch(corpus) -> int:  # type: ignore[no-untyped-def]
     """A build date that depends only on the content: the newest article's ``updated`` day."""
-    import calendar
+    from .clock import content_epoch as epoch_of
 
-    days = [article.meta.updated for article in corpus.articles.values()]
-    newest = max(days) if days else None
-    return calendar.timegm(newest.timetuple()) if newest else 1767225600
+    return epoch_of(article.meta.updated for article in corpus.articles.values())
 
 
-def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = False, pdf: bool = True) -> BuildResult:
+def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = False, pdf: bool = True,
+               site_url: str | None = None) -> BuildResult:
     """Check the corpus, build the site strictly into a staging folder and swap it into place."""
     from .corpus import load_corpus
 
@@ -138,17 +142,21 @@ def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = Fals
     if not config_file.is_file():
         raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
     corpus = load_corpus(root)  # fail fast with every content problem before MkDocs starts
-    from .mkdocs_plugin.plugin import preload
+    from .clock import pinned
+    from .mkdocs_plugin import options
 
-    preload(root, corpus)
     dest = (site_dir or root / "site").resolve()
-    with staged_dir(dest) as tmp, _env(SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH") or str(content_epoch(corpus))):
-        pages = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root)
+    options.register(root, options.BuildOptions(pdf=pdf, corpus=corpus))
+    try:
+        with staged_dir(dest) as tmp, pinned(content_epoch(corpus)):
+            pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root, site_url=site_url)
+    finally:
+        options.unregister(root)
     archive = None
     if offline:
         archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip"
         zip_folder(dest, archive, "gongyu")
-    return BuildResult(site_dir=dest, pages=pages, archive=archive)
+    return BuildResult(site_dir=dest, pages=pages, archive=archive, site_url=used_url)
 
 
 def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
@@ -156,6 +164,11 @@ def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     from mkdocs.commands.serve import serve
 
     root = root.resolve()
+    from .mkdocs_plugin import options
+
     watch = [str(root / name) for name in ("content", "courses", "plans") if (root / name).is_dir()]
-    with _env(GONGYU_NO_PDF="" if pdf else "1"):
+    options.register(root, options.BuildOptions(pdf=pdf))
+    try:
         serve(str(root / "mkdocs.yml"), livereload=True, watch=watch, dev_addr=f"127.0.0.1:{port}")
+    finally:
+        options.unregister(root)

@@ -14,15 +14,32 @@ from typing import Any, Callable
 
 import click
 
+from . import cli_zh, urls
 from .errors import GongyuError
+from .project import Project
 
 
 class Context:
-    """Options shared by every command."""
+    """Options shared by every command, and where the project is."""
 
-    def __init__(self, debug: bool, root: Path) -> None:
+    def __init__(self, debug: bool, root: Path | None) -> None:
         self.debug = debug
-        self.root = root
+        self.explicit_root = root
+
+    def project(self) -> Path:
+        """The project folder for site commands (``--root`` or found upwards); an error outside one."""
+        from .project import require_project
+
+        return require_project(self.explicit_root, Path.cwd()).root
+
+    def templates(self) -> Project:
+        """Plan templates for school commands: the project's, else those shipped with gongyu."""
+        from .project import templates_project
+
+        found = templates_project(self.explicit_root, Path.cwd())
+        if found.bundled:
+            click.echo("提示：当前文件夹不在 gongyu 项目中，使用随软件安装的方案模板和表格。", err=True)
+        return found
 
 
 def _fail(message: str) -> None:
@@ -53,15 +70,65 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ChineseGroup(click.Group):
+    """The ``gongyu`` group: Click's messages in Chinese, and every usage error exits 1."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if cmd.options_metavar == "[OPTIONS]":
+            cmd.options_metavar = "[选项]"
+        if isinstance(cmd, click.Group) and cmd.subcommand_metavar in (None, "COMMAND [ARGS]..."):
+            cmd.subcommand_metavar = "命令 [参数]..."
+            for sub in cmd.commands.values():
+                sub.options_metavar = "[选项]"
+        super().add_command(cmd, name)
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:
+            if not standalone_mode:
+                raise
+            exc.show()
+            sys.exit(1)
+        except click.Abort:
+            if not standalone_mode:
+                raise
+            _fail("已中断；已有的输出保持不变。")
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+cli_zh.install()
+
+
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="出错时显示完整的调用栈（供开发者排查）。")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="项目根目录（含 content/、courses/、plans/），默认是当前目录。")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="项目根目录（含 mkdocs.yml 和 content/、courses/、plans/）；默认从当前目录向上查找。")
 @click.version_option(package_name="gongyu", message="gongyu %(version)s")
 @click.pass_context
 def main(ctx: click.Context, debug: bool, root: Path) -> None:
     """共育（gongyu）：家校社协同育人的网站、打印材料和学校方案包生成工具。"""
     ctx.obj = Context(debug=debug, root=root)
+
+
+def estimated_holiday_warnings(corpus: Any) -> list[str]:
+    """Chinese warnings for school years whose official holiday schedule is not yet published."""
+    from .calendar import SchoolYear
+
+    found: dict[int, list[str]] = {}
+    for school_id, school in sorted(corpus.schools.items()):
+        for year in SchoolYear.for_school(school).estimated_holiday_years:
+            found.setdefault(year, []).append(school_id)
+    return [f"警告：{year}年的放假和调休安排尚未收入 holidays 软件包（可能国务院办公厅尚未公布），"
+            f"{'、'.join(ids)} 的方案包中{year}年的节假日和据此调整的日期按常规推定，并会注明“推定”；"
+            "公布后请升级 holidays（pip install -U holidays）再重新生成。" for year, ids in sorted(found.items())]
 
 
 @main.command()
@@ -71,7 +138,9 @@ def check(obj: Context) -> None:
     """只检查内容文件，不生成网站（速度快）。"""
     from .corpus import load_corpus
 
-    corpus = load_corpus(obj.root)
+    corpus = load_corpus(obj.project())
+    for line in estimated_holiday_warnings(corpus):
+        click.echo(line, err=True)
     click.echo(
         f"检查通过：{len(corpus.articles)} 篇文章，{len(corpus.courses)} 门课程，{len(corpus.lessons)} 个课时，"
         f"{len(corpus.plans)} 个方案模板，{len(corpus.forms)} 张表格，{len(corpus.schools)} 份学校档案。"
@@ -83,13 +152,17 @@ def check(obj: Context) -> None:
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录，默认是项目根目录下的 site/。")
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF 打印材料（更快，用于预览）。")
+@click.option("--site-url", default=None, metavar="网址",
+              help="网站的正式地址（打印材料上的二维码指向这里），默认读取 mkdocs.yml 中的 site_url。")
 @click.pass_obj
 @reports_errors
-def build(obj: Context, offline: bool, site_dir: Path | None, no_pdf: bool) -> None:
+def build(obj: Context, offline: bool, site_dir: Path | None, no_pdf: bool, site_url: str | None) -> None:
     """生成网站（严格模式：坏链接或无效文件都会报错）。"""
     from .build import build_site
 
-    result = build_site(obj.root, site_dir=site_dir, offline=offline, pdf=not no_pdf)
+    result = build_site(obj.project(), site_dir=site_dir, offline=offline, pdf=not no_pdf, site_url=site_url)
+    if result.placeholder_url:
+        click.echo(urls.placeholder_warning(result.site_url), err=True)
     click.echo(f"网站已生成：{result.site_dir}（{result.pages} 个页面）")
     if result.archive is not None:
         click.echo(f"离线包：{result.archive}")
@@ -104,7 +177,7 @@ def serve(obj: Context, port: int, no_pdf: bool) -> None:
     """本地预览网站；修改 YAML 或 Markdown 后自动刷新。"""
     from .build import serve_site
 
-    serve_site(obj.root, port=port, pdf=not no_pdf)
+    serve_site(obj.project(), port=port, pdf=not no_pdf)
 
 
 @main.command()
@@ -116,23 +189,17 @@ def schema(obj: Context, out: Path | None) -> None:
     """生成 JSON Schema，供编辑器自动补全和检查 YAML。"""
     from .schemas import write_schemas
 
-    written = write_schemas(out or obj.root / "schemas")
+    written = write_schemas(out or obj.project() / "schemas")
     for path in written:
         click.echo(f"已写入 {path}")
 
 
-def _register_optional_commands() -> None:
+def _register_commands() -> None:
     """Commands that live in their own modules (printables, school packs)."""
-    import importlib
+    from .commands import print_cmd, school_cmd
 
-    for name in ("generator.commands.print_cmd", "generator.commands.school_cmd"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(main)
+    print_cmd.register(main)
+    school_cmd.register(main)
 
 
-_register_optional_commands()
+_register_commands()

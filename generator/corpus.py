@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import GongyuError, Problem, ProblemList
 from .load import SourceDoc, load_front_matter, load_yaml_file, validate
 from .models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+
+if TYPE_CHECKING:
+    from .resolve import ResolvedSchool
 
 Kind = Literal["article", "course", "lesson", "plan", "form"]
 KIND_NAMES = {"article": "文章", "course": "课程", "lesson": "课时", "plan": "方案", "form": "表格", "school": "学校"}
@@ -45,6 +48,11 @@ class Corpus:
     broken: set[str] = field(default_factory=set)
     #: Files whose id differs from their name: already reported, so "not listed" is not reported again.
     misnamed: set[Path] = field(default_factory=set)
+    #: Only plan templates and forms (the set shipped with the package): ``related`` links to
+    #: articles and lessons cannot be checked and are not used.
+    templates_only: bool = False
+    #: Each school profile resolved once (its year, plans and documents), reused by every output.
+    resolved: dict[str, ResolvedSchool] = field(default_factory=dict)
 
     def title_of(self, item_id: str) -> str:
         kind = self.kinds.get(item_id)
@@ -182,7 +190,7 @@ def _markdown_files(folder: Path, problems: ProblemList) -> list[Path]:
 def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
     """Load ``content/``, ``courses/`` and ``plans/`` under ``root``; raise every problem at once."""
     root = root.resolve()
-    corpus = Corpus(root=root)
+    corpus = Corpus(root=root, templates_only=not (root / "content").is_dir() and not (root / "courses").is_dir())
     problems = ProblemList()
 
     content = root / "content"
@@ -296,7 +304,8 @@ def _check_references(corpus: Corpus, problems: ProblemList) -> None:
         for index, target in enumerate(plan.forms):
             ref(doc, ("forms", index), target, ("form",), "表格")
         for index, target in enumerate(plan.related):
-            ref(doc, ("related", index), target, any_kind, "相关内容")
+            if not corpus.templates_only or target in corpus.kinds:
+                ref(doc, ("related", index), target, any_kind, "相关内容")
         seen: dict[str, tuple] = {}
 
         def unique(item_id: str, path: tuple) -> None:
@@ -325,94 +334,31 @@ def _check_references(corpus: Corpus, problems: ProblemList) -> None:
                 ref(doc, ("duties", d_index, "form"), duty.form, ("form",), "表格")
 
 
-def plan_item_ids(plan: PlanTemplate) -> set[str]:
-    """Ids a school may override or skip: phases, events and duties."""
-    ids = {phase.id for phase in plan.phases}
-    ids |= {event.id for _, event in plan.all_events()}
-    ids |= {duty.id for duty in plan.duties}
-    return ids
-
-
-def check_school(school: School, doc: SourceDoc, corpus: Corpus) -> list[Problem]:
-    """Cross-check a school profile against the plan templates it adopts."""
-    problems: list[Problem] = []
-    cal = school.calendar
-    first = school.first_year
-    pairs = (("autumn_start", "autumn_end"), ("spring_start", "spring_end"), ("autumn_end", "spring_start"))
-    for a, b in pairs:
-        start, end = getattr(cal, a), getattr(cal, b)
-        if start and end and end < start:
-            problems.append(doc.problem(("calendar", b), f"{b}（{end}）早于 {a}（{start}）",
-                                        "学期的结束日应晚于开始日，请检查年份和月份"))
-    for name in ("autumn_start", "autumn_end", "spring_start", "spring_end", "spring_festival", "summer_end"):
-        value = getattr(cal, name)
-        if value is not None and not (f"{first}-08-01" <= value.isoformat() <= f"{first + 1}-09-30"):
-            problems.append(doc.problem(("calendar", name), f"日期 {value} 不在 {school.year} 学年内",
-                                        f"学年 {school.year} 的日期应在 {first} 年 8 月至 {first + 1} 年 9 月之间"))
-    for index, adoption in enumerate(school.plans):
-        plan = corpus.plans.get(adoption.plan)
-        if plan is None and adoption.plan in corpus.broken:
-            continue
-        if plan is None:
-            import difflib
-
-            guess = difflib.get_close_matches(adoption.plan, sorted(corpus.plans), n=1, cutoff=0.5)
-            problems.append(doc.problem(("plans", index, "plan"), f"方案模板“{adoption.plan}”不存在",
-                                        f"您是不是想写“{guess[0]}”？" if guess else
-                                        "可用的方案：" + "、".join(sorted(corpus.plans))))
-            continue
-        target_ids = {t.id for t in plan.targets}
-        for key in adoption.targets:
-            if key not in target_ids:
-                problems.append(doc.problem(("plans", index, "targets", key), f"方案“{plan.id}”中没有指标“{key}”",
-                                            "可改写的指标：" + ("、".join(sorted(target_ids)) or "（无）"), key=True))
-        item_ids = plan_item_ids(plan)
-        for key in adoption.events:
-            if key not in item_ids:
-                problems.append(doc.problem(("plans", index, "events", key), f"方案“{plan.id}”中没有事项或阶段“{key}”",
-                                            "可改写的编号：" + "、".join(sorted(item_ids)), key=True))
-        for s_index, key in enumerate(adoption.skip):
-            if key not in item_ids:
-                problems.append(doc.problem(("plans", index, "skip", s_index), f"方案“{plan.id}”中没有事项或阶段“{key}”",
-                                            "可跳过的编号：" + "、".join(sorted(item_ids))))
-        roles = {role.role for role in plan.organisation.roles} if plan.organisation else set()
-        for key in adoption.group:
-            if key not in roles:
-                problems.append(doc.problem(("plans", index, "group", key), f"方案“{plan.id}”的领导小组中没有“{key}”这一职务",
-                                            "可填写的职务：" + ("、".join(sorted(roles)) or "（本方案没有领导小组）"), key=True))
-    if not problems:
-        problems += _check_school_dates(school, doc, corpus)
-    return problems
-
-
-def _check_school_dates(school: School, doc: SourceDoc, corpus: Corpus) -> list[Problem]:
-    """Place every adopted plan in the school's year, so ``gongyu check`` finds impossible dates too."""
-    from .calendar import SchoolYear, resolve_plan
+def check_school(school: School, doc: SourceDoc, corpus: Corpus, *, draft: bool = False) -> list[Problem]:
+    """Every problem ``school build`` would meet for this profile (see :func:`generator.resolve.resolve_school`)."""
+    from .resolve import resolve_school
 
     try:
-        year = SchoolYear.for_school(school, doc)
+        resolve_school(school, corpus, doc=doc, draft=draft)
     except GongyuError as exc:
         return list(exc.problems)
-    found: list[Problem] = []
-    for index, adoption in enumerate(school.plans):
-        if adoption.plan not in corpus.plans:  # a template that failed to load is reported on its own
-            continue
-        try:
-            resolve_plan(corpus.plans[adoption.plan], year, adoption, plan_doc=corpus.sources.get(adoption.plan),
-                         school_doc=doc, adoption_index=index, stages=school.stages)
-        except GongyuError as exc:
-            found.extend(exc.problems)
-    return found
+    return []
 
 
 def load_school(path: Path, corpus: Corpus) -> School:
     """Load one school profile and check it against ``corpus``; it is also added to ``corpus.schools``."""
+    from .resolve import resolve_school
+
     doc = load_yaml_file(path, shown_path(path))
     school = validate(School, doc)
-    problems = check_school(school, doc, corpus)
+    problems: list[Problem] = []
     if school.id in corpus.schools and corpus.school_files.get(school.id) != path.resolve():
         problems.append(doc.problem(("id",), f"学校编号“{school.id}”已被 {corpus.school_sources[school.id].path} 使用",
                                     "每所学校的编号必须唯一"))
+    try:
+        corpus.resolved[school.id] = resolve_school(school, corpus, doc=doc)
+    except GongyuError as exc:
+        problems += exc.problems
     if problems:
         raise GongyuError(problems)
     corpus.schools[school.id] = school

@@ -16,7 +16,12 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: {self.message}"
+        # ``path:line:col`` as compilers print it; a problem with no position names only the file
+        if self.line > 0:
+            where = f"{self.path}:{self.line}:{self.column}" if self.column > 0 else f"{self.path}:{self.line}"
+        else:
+            where = self.path
+        text = f"{where}: {self.message}"
         if self.hint:
             text += f"\n    提示：{self.hint}"
         return text

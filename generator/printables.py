@@ -13,20 +13,20 @@ cache, so an unchanged lesson is never laid out twice.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import safe_child, write_bytes
+from . import urls
+from .cache import Cache
 from .corpus import Corpus
 from .downloads import Download
 from .errors import GongyuError
 from .models import Course, Form, Lesson
 from .models.form import FieldsBlock, FormField, HeadingBlock, SignaturesBlock, TableBlock, TextBlock
-from .render.typst_engine import Compiled, get_engine, templates_digest, to_json
+from .render.typst_engine import Compiled, get_engine
 
 #: (type size in pt, page budget) tried in turn until a handout fits: one page at a comfortable
 #: size if possible, else two pages; the last attempt is taken whatever its length.
@@ -73,12 +73,7 @@ class PrintJob:
 
 def page_url(site_url: str | None, path: str) -> str:
     """Absolute address of a site page (``lessons/<id>/``); empty when no site address is known."""
-    if not site_url:
-        return ""
-    base = site_url.strip()
-    if not base.startswith(("http://", "https://")):
-        raise GongyuError(f"网站地址“{base}”不完整：请写成以 http:// 或 https:// 开头的完整地址，例如 https://gongyu.example.org/")
-    return base.rstrip("/") + "/" + path.lstrip("/")
+    return urls.absolute(site_url, path)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -101,7 +96,7 @@ def _you(lesson: Lesson) -> str:
 
 
 def _series(course: Course) -> str:
-    return "家长学校" if course.kind == "家长学校" else "安全教育课"
+    return {"家长学校": "家长学校", "安全教育": "安全教育课"}.get(course.kind, course.kind)
 
 
 def _model_json(*models: Any) -> dict[str, Any]:
@@ -111,6 +106,13 @@ def _model_json(*models: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 # Lesson printables
 # ---------------------------------------------------------------------------------------------
+
+
+def _teacher_labels(lesson: Lesson) -> dict[str, str]:
+    """Handout headings that differ when the audience is teachers (a training session, not a parents' class)."""
+    if lesson.audience != "教师":
+        return {}
+    return {"home_practice": "课后任务", "take_home_hint": "可沿虚线剪下，留在备课本或办公桌旁"}
 
 
 def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False) -> PrintJob:
@@ -134,10 +136,12 @@ def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False
             "home_practice": "亲子作业",
             "take_home": "带回家的要点",
             "take_home_hint": "可沿虚线剪下，贴在家里显眼的地方",
-        },
+        } | _teacher_labels(lesson),
         "key_points": list(lesson.key_points),
         "home_practice": list(lesson.home_practice),
         "take_home": list(lesson.take_home),
+        # for whoever runs the session: printed last, in small type, after the cut-out box
+        "preparation": {"label": "课前准备（供组织者参考）", "items": list(lesson.preparation)},
         "footer": f"{course.title} · {lesson.title}",
     }
     steps = LARGE_ATTEMPTS if large else HANDOUT_ATTEMPTS
@@ -409,29 +413,23 @@ def lesson_jobs(lesson: Lesson, course: Course, url: str,
     return [(kind, name, label, jobs[kind]) for kind, name, label in LESSON_PRINTABLES]
 
 
-def cache_key(job: PrintJob, fingerprint: str, digest: str) -> str:
-    """Hash of the model JSON, the data laid out (which includes the URL), the templates and the engine."""
-    text = to_json({"model": job.model, "template": job.template, "attempts": [list(a) for a in job.attempts],
-                    "save_page": job.save_page, "templates": digest, "engine": fingerprint})
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def job_inputs(job: PrintJob) -> dict[str, Any]:
+    """What a PDF depends on besides the code: the model JSON and the data laid out (which holds the URL)."""
+    return {"model": job.model, "template": job.template, "attempts": [list(a) for a in job.attempts],
+            "save_page": job.save_page}
 
 
-def cached_render(job: PrintJob, cache_dir: Path, owner: str, kind: str) -> Path:
-    """The PDF of ``job`` under ``cache_dir/printables/<owner>/``; rendered only if not cached yet."""
-    engine = get_engine()
-    key = cache_key(job, engine.fingerprint, templates_digest(job.template))
-    path = safe_child(cache_dir / "printables", owner, f"{kind}-{key[:24]}.pdf")
-    if not path.is_file():
-        write_bytes(path, render_job(job))
-    return path
+def cached_render(job: PrintJob, cache: Cache) -> Path:
+    """The PDF of ``job`` in ``cache``; rendered only if it is not there yet."""
+    return cache.get(".pdf", job_inputs(job), lambda: render_job(job))
 
 
-def site_printables(corpus: Corpus, site_url: str, cache_dir: Path) -> list[Download]:
+def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Download]:
     """Render every lesson's and form's printables into the cache; return their download records.
 
     URIs: ``print/lessons/<lesson-id>/{handout,handout-large,signin,feedback}.pdf`` and
     ``print/forms/<form-id>.pdf``. ``site_url`` is the site's address for the QR codes (empty:
-    no QR code). Unchanged sources are taken from ``cache_dir`` without rendering.
+    no QR code). Unchanged sources are taken from ``cache`` without rendering.
     """
     get_engine()  # no CJK font: the Chinese error comes here, before any work
     page_url(site_url, "")  # an incomplete site address is reported even when there are no lessons
@@ -442,13 +440,13 @@ def site_printables(corpus: Corpus, site_url: str, cache_dir: Path) -> list[Down
         if course_id is None or course_id not in corpus.courses:
             raise GongyuError(f"课时“{lesson_id}”不属于任何课程，无法生成打印材料；请在课程的 _course.yml 中列出它")
         course = corpus.courses[course_id]
-        url = page_url(site_url, f"lessons/{lesson_id}/")
+        url = page_url(site_url, urls.page_path("lesson", lesson_id))
         for kind, name, label, job in lesson_jobs(lesson, course, url):
-            path = cached_render(job, cache_dir, lesson_id, kind)
-            downloads.append(Download(owner=lesson_id, uri=f"print/lessons/{lesson_id}/{name}", label=label,
+            path = cached_render(job, cache)
+            downloads.append(Download(owner=lesson_id, uri=urls.lesson_printable(lesson_id, name), label=label,
                                       kind=kind, path=path))
     for form_id in sorted(corpus.forms):
-        path = cached_render(form_job(corpus.forms[form_id]), cache_dir, form_id, "form")
-        downloads.append(Download(owner=form_id, uri=f"print/forms/{form_id}.pdf", label=FORM_LABEL,
+        path = cached_render(form_job(corpus.forms[form_id]), cache)
+        downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id), label=FORM_LABEL,
                                   kind="form", path=path))
     return downloads

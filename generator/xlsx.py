@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import GongyuError, Problem
 from .load import SourceDoc
+from .models.school import SCHOOL_TYPES
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -48,7 +49,7 @@ COLUMNS: tuple[Column, ...] = (
            "只用小写英文字母、数字和连字符“-”，每所学校不同；也是生成的文件夹名", "qingshan-xiaoxue"),
     Column("学校名称", ("name",), "text", True, "学校全称，会写在每份方案的标题前面", "青山县石桥镇青山小学"),
     Column("学校类型", ("type",), "text", True,
-           "幼儿园、小学、初中、九年一贯制、完全中学、高中、教学点、特殊教育学校，八选一", "小学"),
+           "、".join(SCHOOL_TYPES) + "，选其一", "小学"),
     Column("省", ("place", "province"), "text", True, "省（自治区、直辖市）", "某省"),
     Column("市", ("place", "city"), "text", False, "市（州），可不填", ""),
     Column("县", ("place", "county"), "text", True, "县（市、区）", "青山县"),
@@ -70,8 +71,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("家长委员会主任", ("people", "家长委员会主任"), "post", False, "姓名", "周德明"),
     Column("法治副校长", ("people", "法治副校长"), "post", False, "姓名", "孙立平"),
     Column("少先队辅导员（团委书记）", ("people", "少先队辅导员（团委书记）"), "post", False, "姓名", "吴海燕"),
-    Column("卫生保健教师", ("people", "卫生保健教师"), "post", False, "姓名", ""),
-    Column("信息科技教师", ("people", "信息科技教师"), "post", False, "姓名", ""),
+    Column("卫生保健教师", ("people", "卫生保健教师"), "post", False, "姓名", "马晓燕"),
+    Column("信息科技教师", ("people", "信息科技教师"), "post", False, "姓名", "黄磊"),
     Column("其他人员", ("people",), "people", False,
            "其他岗位和姓名，写成“岗位：姓名”，多个用分号隔开，例如 小学部主任：蒋淑芬；初中部主任：韩国栋", ""),
     Column("处室", ("departments",), "list", False, "本校设有的处室，用逗号或顿号隔开", "德育处、教导处、总务处"),
@@ -248,8 +249,9 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
     and its origin ``file:第N行``) and, per bad row (or bad header), its problems. With ``corpus``
     each school is also checked against the plan templates it adopts.
     """
-    from .corpus import check_school, shown_path
+    from .corpus import shown_path
     from .load import validate
+    from .resolve import profile_problems
     from .models.school import School
 
     shown = shown_path(path)
@@ -343,7 +345,7 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
         try:
             school = validate(School, doc)
             if corpus is not None:
-                more = check_school(school, doc, corpus)
+                more = profile_problems(school, doc, corpus)
                 if more:
                     raise GongyuError(more)
         except GongyuError as exc:
@@ -391,7 +393,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
             sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "C2"
     type_col = column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.header == "学校类型"))
-    validation = DataValidation(type="list", formula1='"幼儿园,小学,初中,九年一贯制,完全中学,高中,教学点,特殊教育学校"',
+    validation = DataValidation(type="list", formula1='"' + ",".join(SCHOOL_TYPES) + '"',
                                 allow_blank=False, showErrorMessage=True, errorTitle="学校类型", error="请从下拉列表中选择")
     validation.add(f"{type_col}2:{type_col}1000")
     sheet.add_data_validation(validation)
@@ -400,8 +402,14 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     help_sheet.append(["列名", "是否必填", "说明", "示例"])
     for cell in help_sheet[1]:
         cell.font = head_font
+    needed = _posts_needed(corpus)
     for column in COLUMNS:
-        help_sheet.append([column.header, "必填" if column.required else "选填", column.help, column.example])
+        status = "必填" if column.required else "选填"
+        text = column.help
+        if column.kind == "post" and needed.get(column.path[-1]):
+            status = "视方案"
+            text += "；采用以下方案时必填：" + "、".join(needed[column.path[-1]])
+        help_sheet.append([column.header, status, text, column.example])
     help_sheet.append([])
     notes = [
         "第2行是示例，请改成本校的信息，或删除后从第2行开始填写；每一行是一所学校。",
@@ -432,6 +440,18 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return _pin_dates(buffer.getvalue())
+
+
+def _posts_needed(corpus: Corpus | None) -> dict[str, list[str]]:
+    """Post → the plans whose leading group needs a name for it (so the sheet can say when it is required)."""
+    needed: dict[str, list[str]] = {}
+    if corpus is None:
+        return needed
+    for plan_id, plan in sorted(corpus.plans.items()):
+        for role in plan.organisation.roles if plan.organisation else ():
+            if not role.many and plan_id not in needed.get(role.holder, []):
+                needed.setdefault(role.holder, []).append(plan_id)
+    return needed
 
 
 def _pin_dates(data: bytes) -> bytes:

@@ -29,3 +29,13 @@ def copy_mini_project(root: Path) -> Path:
 def mini_project(tmp_path: Path) -> Path:
     """A copy of the small fixture corpus with the project's mkdocs.yml and docs/."""
     return copy_mini_project(tmp_path / "project")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files from the current output (review the diff!)")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

@@ -288,7 +288,9 @@ def test_every_anchor_with_offset_days_and_until() -> None:
 def test_repeats_give_one_occurrence_per_period() -> None:
     year = SchoolYear.default(2026)
     daily = resolve(rule({"every": "天"}), year)
-    assert all(o.start.weekday() < 5 for o in daily)
+    assert all(year.is_school_day(o.start) for o in daily)
+    days = {o.start for o in daily}
+    assert D(2026, 10, 10) in days and D(2026, 10, 5) not in days  # a 调休 Saturday is worked, Golden Week is not
     assert all(year.autumn_start <= o.start <= year.autumn_end or year.spring_start <= o.start <= year.spring_end for o in daily)
     weekly_holidays = resolve(rule({"every": "周", "within": "假期"}), year)
     assert weekly_holidays[0].start == year.winter_start and weekly_holidays[-1].end == year.summer_end
@@ -320,7 +322,8 @@ def test_2027_2028_profile_puts_january_phase_and_festival_events(tmp_path: Path
     assert phases["p-festival"].occurrences == (Occurrence(year.winter_start, D(2028, 1, 26)),)
     assert events["e-before-sf"].occurrences == (Occurrence(D(2028, 1, 16), D(2028, 1, 25)),)
     assert events["e-after-sf"].occurrences == (Occurrence(D(2028, 2, 1), D(2028, 2, 5)),)
-    assert events["e-range"].occurrences == (Occurrence(D(2027, 12, 1), D(2028, 1, 8)),)
+    # a span of term time ends on its last school day: 2028-01-08 is a Saturday
+    assert events["e-range"].occurrences == (Occurrence(D(2027, 12, 1), D(2028, 1, 7)),)
     # a 小学 gets the primary target and not the junior-secondary one
     assert [t.id for t, _ in resolved.targets] == ["t-primary", "t-visit"]
 
@@ -341,7 +344,9 @@ def test_school_overrides_replace_skip_and_retarget(tmp_path: Path) -> None:
     assert "e-visit" not in {e.id for e in resolved.events}  # skipped with its phase
     assert "e-last" not in {e.id for e in resolved.events}
     launch = next(e for e in resolved.events if e.id == "e-launch")
-    assert launch.occurrences == (Occurrence(D(2027, 11, 20), D(2027, 11, 20)),) and launch.overridden
+    # 2027-11-20 is a Saturday: the override moves on to Monday
+    assert launch.occurrences == (Occurrence(D(2027, 11, 22), D(2027, 11, 22)),) and launch.overridden
+    assert launch.moved == ((D(2027, 11, 20), D(2027, 11, 22)),)
     festival = next(p for p in resolved.phases if p.id == "p-festival")
     assert festival.occurrences == (Occurrence(D(2028, 1, 23), D(2028, 1, 29)),)
     assert dict((t.id, v) for t, v in resolved.targets)["t-visit"] == 60

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections import deque
+from collections import Counter, deque
 from functools import lru_cache
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from generator.corpus import Corpus, load_corpus
-from generator.models.common import PLAN_KINDS
+from generator.models.common import PLAN_KINDS, Audience
 from generator.mkdocs_plugin.plugin import DEFAULT_NAV
-from generator.render.pages import PageBuilder
+from generator.render.pages import AUDIENCE_SECTIONS, PageBuilder
 
 from .conftest import REPO
 
@@ -59,6 +60,54 @@ def test_enough_content() -> None:
     for audience in ("学生", "家长"):
         assert required <= {l.safety_topic for l in safety if l.audience == audience}, audience
     assert all(l.season for l in safety)
+
+
+def test_parents_lessons_cover_every_stage_up_to_senior_high() -> None:
+    """Issue 12: at least 38 parent-school lessons for parents, a 高中 course among them."""
+    c = corpus()
+    for_parents = [l for l in c.lessons.values()
+                   if c.courses[c.lesson_course[l.id]].kind == "家长学校" and l.audience == "家长"]
+    assert len(for_parents) >= 38, len(for_parents)
+    senior = [l for l in for_parents if l.stage == "高中"]
+    assert len(senior) >= 6, [l.id for l in senior]
+
+
+def test_teacher_training_lessons_exist_and_are_for_teachers() -> None:
+    c = corpus()
+    training = [course for course in c.courses.values() if course.kind == "教师培训"]
+    assert training, "no 教师培训 course"
+    lessons = [c.lessons[i] for course in training for i in course.lessons]
+    assert len(lessons) >= 2
+    assert all(l.audience == "教师" for l in lessons)
+    text = "".join(l.model_dump_json() for l in lessons)
+    for needed in ("家访", "强制报告", "欺凌", "第十一条"):
+        assert needed in text, needed
+
+
+def test_every_lesson_says_what_to_prepare() -> None:
+    """Every lesson lists at least one thing to print, bring or arrange, and no two lessons share a list."""
+    lessons = corpus().lessons.values()
+    assert lessons
+    for lesson in lessons:
+        assert lesson.preparation and all(item.strip() for item in lesson.preparation), lesson.id
+    lists = [tuple(lesson.preparation) for lesson in lessons]
+    assert len(set(lists)) == len(lists), "preparation lists copied between lessons"
+
+
+def test_enough_articles_for_every_audience() -> None:
+    """At least 60 articles, and every reader of the site has at least three written for them."""
+    c = corpus()
+    assert len(c.articles) >= 60
+    counts = Counter(audience for article in c.articles.values() for audience in article.meta.audience)
+    # Students are taught through the safety lessons, not articles; every other audience has a section.
+    assert set(get_args(Audience)) - set(AUDIENCE_SECTIONS) == {"学生"}
+    thin = {audience: counts[audience] for audience in AUDIENCE_SECTIONS if counts[audience] < 3}
+    assert thin == {}
+    assert sum(1 for lesson in c.lessons.values() if lesson.audience == "学生") >= 3
+    # Each section's articles live in its own folder, so their addresses match the navigation.
+    for article_id, article in c.articles.items():
+        folder = c.files[article_id].relative_to(c.root / "content").parts[0]
+        assert folder == AUDIENCE_SECTIONS[article.meta.audience[0]], article_id
 
 
 def test_every_agenda_adds_up() -> None:

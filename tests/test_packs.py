@@ -20,9 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.calendar import SchoolYear, resolve_plan
+from generator.cache import Cache
 from generator.corpus import Corpus, load_corpus
 from generator.errors import GongyuError
-from generator.packs import build_pack, build_packs, load_profiles, pack_files, site_downloads
+from generator.packs import build_pack, build_packs, load_profiles, pack_files, resolve_profile, site_downloads
 from generator.render.docx_gbt import BLANK, render_docx, template_document
 from generator.render.ics import calendar_ics, fold_line
 from generator.render.timeline import timeline_svg
@@ -108,9 +109,10 @@ def test_docx_content_numbered_from_structure(tmp_path: Path, corpus: Corpus) ->
     assert "（一）总体目标" in h2 and "（三）两个重点时段" in h2  # after the items （一）（二）
     assert "3.第三层" in h3  # after the items 1. 2.
     assert "（1）第四层的一条。" in texts
-    assert "（二）第二阶段：春节前后走访（2028年1月15日至26日）" in h2
-    assert "（三）开学到校情况核查（每学期开学第一周：2027年9月6日至10日、2028年2月14日至18日；教导处负责）。" in texts
-    assert any("假前宣传和重点家访（2028年1月20日至31日、7月20日至31日）" in t for t in h2)
+    assert "（二）第二阶段：春节前后走访（2028年1月15日（星期六）至26日（星期三））" in h2
+    assert ("（三）开学到校情况核查（每学期开学第一周：2027年9月6日（星期一）至10日（星期五）、"
+            "2028年2月14日（星期一）至18日（星期五）；教导处负责）。") in texts
+    assert any("假前宣传和重点家访（2028年1月20日（星期四）至31日（星期一）、7月20日（星期四）至31日（星期一））" in t for t in h2)
     assert "组\u3000长：王校长（校长）" in texts
     assert "成\u3000员：刘主任（教导处主任）、各年级组长" in texts
     assert any(t.startswith("1.小学年辍学率低于0.18%") for t in texts)
@@ -121,23 +123,27 @@ def test_docx_content_numbered_from_structure(tmp_path: Path, corpus: Corpus) ->
 
 def test_missing_people_are_all_listed_with_location(tmp_path: Path) -> None:
     school = SCHOOL_YAML.replace("  校长: 王校长\n", "").replace("  教导处主任: 刘主任\n", "")
-    corpus = project_corpus(tmp_path, school=school)
+    with pytest.raises(GongyuError) as checked:  # ``gongyu check`` finds what the Word file needs
+        project_corpus(tmp_path, school=school)
+    corpus = load_corpus(tmp_path / "project", schools=False)
+    profiles, failures = load_profiles([tmp_path / "project" / "plans" / "schools"], corpus)
+    assert not failures
     with pytest.raises(GongyuError) as info:
-        build_pack(corpus.schools["test-school"], corpus, tmp_path / "out", pdf=False)
+        build_pack(profiles[0].school, corpus, tmp_path / "out", pdf=False, doc=profiles[0].doc)
+    assert checked.value.problems == info.value.problems  # check and build fail the same way
     text = info.value.format()
     assert "缺少组长" in text and "“校长”" in text and "缺少成员" in text and "“教导处主任”" in text
     assert len(info.value.problems) == 2 and "test-school.yml:8:3:" in text  # the people block
     assert not (tmp_path / "out" / "test-school").exists()  # nothing half-written
-    pack = build_pack(corpus.schools["test-school"], corpus, tmp_path / "out", pdf=False, draft=True)
+    pack = build_pack(profiles[0].school, corpus, tmp_path / "out", pdf=False, draft=True, doc=profiles[0].doc)
     texts = [t for _, t in _paragraphs((pack / "test-plan.docx").read_bytes())]
     assert f"组\u3000长：{BLANK}（校长）" in texts
 
 
 def test_group_from_adoption_and_empty_role(tmp_path: Path) -> None:
     school = SCHOOL_YAML.replace("  - plan: test-plan\n", "  - plan: test-plan\n    group: {组长: [赵某], 成员: []}\n")
-    corpus = project_corpus(tmp_path, school=school)
     with pytest.raises(GongyuError) as info:
-        build_pack(corpus.schools["test-school"], corpus, tmp_path / "out", pdf=False)
+        project_corpus(tmp_path, school=school)
     assert "“成员”没有填写姓名" in info.value.format()
 
 
@@ -181,10 +187,14 @@ def test_xingshili_rows_follow_the_week_grid(corpus: Corpus) -> None:
     assert spring.rows[0].label == "第1周" and spring.rows[0].start == year.spring_start
     assert autumn.rows[-1].label == "寒假" and spring.rows[-1].label == "暑假"
     winter = autumn.rows[-1]
-    assert any("假前宣传和重点家访阶段（1月20日—31日）" in line for line in winter.lines)
-    assert any("假前宣传和重点家访阶段（7月20日—31日）" in line for line in spring.rows[-1].lines)
+    assert any("假前宣传和重点家访阶段（1月20日（星期四）—31日（星期一））" in line for line in winter.lines)
+    assert any("假前宣传和重点家访阶段（7月20日（星期四）—31日（星期一））" in line for line in spring.rows[-1].lines)
     assert any("开学到校情况核查" in line for line in autumn.rows[1].lines)
-    assert "教导处" in autumn.rows[1].units
+    # every numbered work line has its own numbered owner
+    week1 = autumn.rows[1]
+    numbered = [line for line in week1.lines if line[0].isdigit()]
+    assert len(numbered) == len(week1.units) and any(u.endswith(". 教导处") for u in week1.units)
+    assert [u.split(".")[0] for u in week1.units] == [line.split(".")[0] for line in numbered]
     assert any("清点到校人数" in line and line.startswith("每天") for line in sheet.routine)
     assert not any("清点到校人数" in line for table in sheet.tables for row in table.rows for line in row.lines)
 
@@ -194,8 +204,8 @@ def test_calendar_parses_with_two_libraries_and_uids_are_stable(tmp_path: Path, 
     import vobject
 
     school = corpus.schools["test-school"]
-    first = pack_files(school, corpus, pdf=False).files["calendar.ics"]
-    second = pack_files(school, corpus, pdf=False).files["calendar.ics"]
+    first = pack_files(resolve_profile(school, corpus), corpus, pdf=False).files["calendar.ics"]
+    second = pack_files(resolve_profile(school, corpus), corpus, pdf=False).files["calendar.ics"]
     assert first == second
     cal = icalendar.Calendar.from_ical(first)
     events = cal.walk("VEVENT")
@@ -216,7 +226,7 @@ def test_calendar_parses_with_two_libraries_and_uids_are_stable(tmp_path: Path, 
     assert all(len(line) <= 75 for line in first.split(b"\r\n"))
     # changing the school's name does not change the identifiers
     renamed = school.model_copy(update={"name": "另一个名字"})
-    third = icalendar.Calendar.from_ical(pack_files(renamed, corpus, pdf=False).files["calendar.ics"])
+    third = icalendar.Calendar.from_ical(pack_files(resolve_profile(renamed, corpus), corpus, pdf=False).files["calendar.ics"])
     assert [str(e["UID"]) for e in third.walk("VEVENT")] == uids
 
 
@@ -261,7 +271,7 @@ def test_forms_are_headed_with_the_school_name(tmp_path: Path, corpus: Corpus) -
 def test_year_override_estimates_a_new_calendar(tmp_path: Path, corpus: Corpus) -> None:
     pack = build_pack(corpus.schools["test-school"], corpus, tmp_path / "out", pdf=False, year="2028-2029")
     texts = [t for _, t in _paragraphs((pack / "test-plan.docx").read_bytes())]
-    assert any("2029年1月20日至31日" in t for t in texts)
+    assert any("2029年1月20日（星期六）至31日（星期三）" in t for t in texts)
 
 
 def _sheet(rows: int, bad: dict[int, tuple[str, object]]) -> bytes:
@@ -378,7 +388,7 @@ def test_cli_new_build_and_template(tmp_path: Path) -> None:
 
 
 def test_site_downloads_are_cached_and_deterministic(tmp_path: Path, corpus: Corpus) -> None:
-    downloads = site_downloads(corpus, tmp_path / "cache")
+    downloads = site_downloads(corpus, Cache(tmp_path / "cache"))
     by_uri = {d.uri: d for d in downloads}
     assert set(by_uri) == {"packs/test-school.zip", "plans/test-plan/test-plan-draft.docx", "plans/test-plan/test-plan-draft.pdf"}
     assert by_uri["packs/test-school.zip"].owner == "test-school" and by_uri["plans/test-plan/test-plan-draft.docx"].owner == "test-plan"
@@ -388,9 +398,9 @@ def test_site_downloads_are_cached_and_deterministic(tmp_path: Path, corpus: Cor
         names = archive.namelist()
     assert "test-school/test-plan.docx" in names and names == sorted(names)
     stamp = by_uri["packs/test-school.zip"].path.stat().st_mtime_ns
-    again = site_downloads(corpus, tmp_path / "cache")
+    again = site_downloads(corpus, Cache(tmp_path / "cache"))
     assert again == downloads and by_uri["packs/test-school.zip"].path.stat().st_mtime_ns == stamp  # not rebuilt
-    fresh = {d.uri: d for d in site_downloads(corpus, tmp_path / "cache2")}
+    fresh = {d.uri: d for d in site_downloads(corpus, Cache(tmp_path / "cache2"))}
     assert hashlib.sha256(fresh["packs/test-school.zip"].path.read_bytes()).hexdigest() == digest
 
 
@@ -425,7 +435,7 @@ def test_real_example_profiles_build(tmp_path: Path) -> None:
 
 
 
-def test_rrules_expand_to_the_resolved_days(corpus: Corpus) -> None:
+def test_rrules_expand_to_one_open_day_per_period(corpus: Corpus) -> None:
     import datetime as dt
 
     import icalendar
@@ -448,7 +458,13 @@ def test_rrules_expand_to_the_resolved_days(corpus: Corpus) -> None:
                 days += [d.date() for d in rrulestr(rule, dtstart=dt.datetime.combine(start, dt.time()))]
             else:
                 days.append(start)
-        assert sorted(days) == [o.start for o in duty.occurrences], duty.id
+        # one reminder on an open day inside each period that has one (a weekend-only week at the
+        # edge of a vacation has none: the next week's reminder covers it)
+        periods = [o for o in duty.occurrences
+                   if any(year.is_open_day(o.start + dt.timedelta(days=n)) for n in range(o.days))]
+        assert len(days) == len(periods), duty.id
+        for day, period in zip(sorted(days), periods):
+            assert period.start <= day <= period.end and year.is_open_day(day), (duty.id, day)
 
 
 def test_damaged_xlsx_is_reported_not_crashed(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator import printables
+from generator.cache import Cache
 from generator.corpus import Corpus, load_corpus
 from generator.errors import GongyuError
 from generator.fonts import find_fonts
@@ -57,6 +58,7 @@ LESSON = {
     "duration": 60,
     "format": "讲座",
     "topics": ["亲子沟通"],
+    "preparation": ["打印讲义和签到表各 40 份", "提前一周在班级群发通知"],
     "objectives": [
         "能说出睡前聊天的三个好处",
         "能在一周内坚持五次睡前十分钟聊天",
@@ -213,7 +215,7 @@ def test_handout_embeds_subset_cjk_fonts_and_shows_the_title(tmp_path: Path, les
     assert any(family in row["name"].lower() for row in fonts), (family, fonts)
     text = squash(pdf_text(path))
     for expected in (lesson.title, course.title, "小学低年级", "60分钟", "本课要点", "亲子作业", "带回家的要点",
-                     lesson.home_practice[0], lesson.take_home[0]):
+                     lesson.home_practice[0], lesson.take_home[0], "课前准备", *lesson.preparation):
         assert squash(expected) in text, expected
     assert pdf_pages(path) <= 2
 
@@ -393,7 +395,7 @@ def test_missing_cjk_font_fails_before_rendering(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(GongyuError, match="fonts-noto-cjk"):
         printables.render_handout(lesson, course, SITE)
     with pytest.raises(GongyuError, match="fonts-noto-cjk"):
-        printables.site_printables(corpus, SITE, tmp_path / "cache")
+        printables.site_printables(corpus, SITE, Cache(tmp_path / "cache"))
     assert not (tmp_path / "cache").exists()
 
 
@@ -404,7 +406,7 @@ def test_missing_cjk_font_fails_before_rendering(monkeypatch: pytest.MonkeyPatch
 
 def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> None:
     corpus = load_corpus(project)
-    cache = tmp_path / "cache"
+    cache = Cache(tmp_path / "cache")
     engine = typst_engine.get_engine()
 
     before = engine.compiles
@@ -417,7 +419,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
             record = uris[f"print/lessons/{lesson_id}/{name}"]
             assert (record.owner, record.label) == (lesson_id, label)
             assert record.path.is_file() and record.path.read_bytes().startswith(b"%PDF-")
-            assert cache in record.path.parents
+            assert cache.folder in record.path.parents
     for form_id in ("demo-form", "demo-wide"):
         record = uris[f"print/forms/{form_id}.pdf"]
         assert (record.owner, record.label, record.kind) == (form_id, "空白表格", "form")
@@ -448,7 +450,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
 
 def test_site_url_must_be_complete(corpus: Corpus, tmp_path: Path) -> None:
     with pytest.raises(GongyuError, match="http"):
-        printables.site_printables(corpus, "gongyu.example.org", tmp_path)
+        printables.site_printables(corpus, "gongyu.example.org", Cache(tmp_path))
     assert printables.page_url("https://a.org", "lessons/x/") == "https://a.org/lessons/x/"
     assert printables.page_url("", "lessons/x/") == ""
 

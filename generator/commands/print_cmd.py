@@ -12,19 +12,17 @@ them rendered, so a failure leaves the output folder as it was.
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 
 import click
 
+from .. import urls
 from ..atomic import safe_child, write_bytes
 from ..cli import Context, reports_errors
 from ..corpus import KIND_NAMES, Corpus, load_corpus, load_school, shown_path
 from ..errors import GongyuError
+from ..mkdocs_plugin.site_config import site_url_of
 from ..models import PlanTemplate
-
-_SITE_URL_RE = re.compile(r"^site_url:\s*['\"]?([^'\"#\s]+)", re.MULTILINE)
-
 
 def plan_forms(plan: PlanTemplate) -> list[str]:
     """Every form a plan uses: its ``forms`` list, then forms named by events and duties (no repeats)."""
@@ -33,15 +31,6 @@ def plan_forms(plan: PlanTemplate) -> list[str]:
         if form_id and form_id not in found:
             found.append(form_id)
     return found
-
-
-def _site_url_from_config(root: Path) -> str:
-    """``site_url`` of the project's ``mkdocs.yml``, read as text (the file may hold Python tags)."""
-    config = root / "mkdocs.yml"
-    if not config.is_file():
-        return ""
-    match = _SITE_URL_RE.search(config.read_text(encoding="utf-8", errors="replace"))
-    return match.group(1) if match else ""
 
 
 def _unknown(corpus: Corpus, item_id: str) -> GongyuError:
@@ -62,7 +51,7 @@ def collect(corpus: Corpus, item_id: str, site_url: str,
     def lesson_files(lesson_id: str, prefix: tuple[str, ...]) -> list[tuple[tuple[str, ...], bytes]]:
         lesson = corpus.lessons[lesson_id]
         course = corpus.courses[corpus.lesson_course[lesson_id]]
-        url = page_url(site_url, f"lessons/{lesson_id}/")
+        url = page_url(site_url, urls.page_path("lesson", lesson_id))
         return [((*prefix, name), render_job(job))
                 for _kind, name, _label, job in lesson_jobs(lesson, course, url, school_name=school_name)]
 
@@ -103,7 +92,8 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
     """
     from ..render.typst_engine import get_engine
 
-    corpus = load_corpus(obj.root, schools=False)
+    root = obj.project()
+    corpus = load_corpus(root, schools=False)
     if item_id not in corpus.kinds:
         raise _unknown(corpus, item_id)
     school_name = None
@@ -112,14 +102,17 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
             raise GongyuError(f"找不到学校档案 {shown_path(school_file)}；请检查文件路径")
         school_name = load_school(school_file, corpus).name
     if site_url is None:
-        site_url = _site_url_from_config(obj.root)
-    if not site_url and corpus.kinds[item_id] in ("lesson", "course"):
-        click.echo("提示：没有网站地址（--site-url 或 mkdocs.yml 中的 site_url），讲义上不印二维码。", err=True)
+        site_url = site_url_of(root)
+    if corpus.kinds[item_id] in ("lesson", "course"):
+        if not site_url:
+            click.echo("提示：没有网站地址（--site-url 或 mkdocs.yml 中的 site_url），讲义上不印二维码。", err=True)
+        elif urls.is_placeholder(site_url):
+            click.echo(urls.placeholder_warning(site_url), err=True)
 
     get_engine()  # no CJK font: say so before any work
     files = collect(corpus, item_id, site_url or "", school_name)
 
-    target = out if out is not None else safe_child(obj.root / "dist" / "print", item_id)
+    target = out if out is not None else safe_child(root / "dist" / "print", item_id)
     written = [safe_child(target, *parts) for parts, _pdf in files]
     for path, (_parts, pdf) in zip(written, files):
         write_bytes(path, pdf)

@@ -13,6 +13,7 @@ import click
 
 from ..cli import Context, reports_errors
 from ..errors import GongyuError
+from ..models.school import SCHOOL_TYPES
 
 DEFAULT_PROFILE = Path("school.yml")
 DEFAULT_SHEET = Path("学校名单.xlsx")
@@ -34,15 +35,11 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
         raise GongyuError(f"文件 {path} 已经存在，没有覆盖。要覆盖请加上 --force，或用 --out 换一个文件名")
 
 
-def _load_corpus(obj: Context, *, required: bool) -> Any:
+def _load_corpus(obj: Context) -> Any:
+    """The plan templates and forms: the project's own, else those shipped with gongyu."""
     from ..corpus import load_corpus
 
-    try:
-        return load_corpus(obj.root, schools=False)
-    except GongyuError:
-        if required:
-            raise
-        return None
+    return load_corpus(obj.templates().root, schools=False)
 
 
 def _current_first_year(today: dt.date | None = None) -> int:
@@ -72,7 +69,7 @@ def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
         "# 学校全称，会自动加在每份方案标题的前面。",
         "name: 某县某镇某某小学",
         "",
-        "# 学校类型：幼儿园、小学、初中、九年一贯制、完全中学、高中、教学点、特殊教育学校，八选一。",
+        f"# 学校类型：{'、'.join(SCHOOL_TYPES)}，选其一。",
         "type: 小学",
         "",
         "# 学校所在地。市（州）和乡镇（街道）可以不写。",
@@ -96,6 +93,10 @@ def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
         f"#   spring_start: {year.spring_start.isoformat()}   # 春季学期开学日",
         f"#   spring_end: {year.spring_end.isoformat()}     # 春季学期最后一天",
         f"#   summer_end: {year.summer_end.isoformat()}     # 暑假最后一天",
+        "#   # 本校自己的日子（国家法定节假日和调休会自动加上，不用写）：",
+        "#   # 放假＝本地节日等不安排工作的日子，上课＝调课补上课的日子，活动＝运动会等（列入行事历和日历）",
+        "#   days:",
+        f"#     - {{date: {year.autumn_start.replace(month=10, day=30).isoformat()}, name: 秋季运动会, type: 活动}}",
         "",
         "# 岗位与姓名：方案里的领导小组按岗位自动填上这里的姓名。左边写岗位，右边写姓名。",
         "# 所采用方案的领导小组用到、而这里没有的岗位，生成时会逐一列出，照提示补上即可。",
@@ -174,8 +175,8 @@ def new(obj: Context, out: Path, force: bool) -> None:
     from ..atomic import write_bytes
 
     _refuse_overwrite(out, force)
-    corpus = _load_corpus(obj, required=False)
-    text = profile_text(corpus, _schema_ref(obj.root, out), _current_first_year())
+    corpus = _load_corpus(obj)
+    text = profile_text(corpus, _schema_ref(corpus.root, out), _current_first_year())
     write_bytes(out, text.encode("utf-8"))
     click.echo(f"已写入 {out}。请用记事本或 VS Code 打开，按说明填写后运行：gongyu school build {out}")
 
@@ -197,7 +198,7 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
 
     if year is not None:
         _check_year(year)
-    corpus = _load_corpus(obj, required=True)
+    corpus = _load_corpus(obj)
     profiles, failures = load_profiles(list(inputs), corpus)
     if year and any(p.school.year != year for p in profiles):
         click.echo(f"按 {year} 学年生成：档案中属于其他学年的校历和印发日期不使用，改按常规估算。", err=True)
@@ -221,6 +222,6 @@ def xlsx_template(obj: Context, out: Path, force: bool) -> None:
     from ..xlsx import template_bytes
 
     _refuse_overwrite(out, force)
-    corpus = _load_corpus(obj, required=False)
+    corpus = _load_corpus(obj)
     write_bytes(out, template_bytes(corpus))
     click.echo(f"已写入 {out}。每行填一所学校，填好后运行：gongyu school build {out}")

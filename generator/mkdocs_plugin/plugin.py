@@ -9,7 +9,6 @@ each page to the site search (``generator/search``), whose index ``on_post_build
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,15 @@ from mkdocs.structure.pages import Page
 from ..errors import GongyuError
 from ..search import SiteSearch
 from .config import GongyuConfig
+from .options import BuildOptions, options_for
+
+
+class GongyuPluginError(PluginError):
+    """A :class:`GongyuError` on its way through MkDocs, which only lets ``PluginError`` pass."""
+
+    def __init__(self, error: GongyuError) -> None:
+        super().__init__(error.format())
+        self.error = error
 
 log = logging.getLogger("mkdocs.plugins.gongyu")
 
@@ -43,6 +51,7 @@ DEFAULT_NAV: list[Any] = [
     {"家长": "parents/index.md"},
     {"教师": "teachers/index.md"},
     {"学校": "schools/index.md"},
+    {"社区与社会": "community/index.md"},
     {"家长学校课程": "courses/index.md"},
     {"安全教育课": "safety/index.md"},
     {"方案模板": "plans/index.md"},
@@ -53,16 +62,6 @@ DEFAULT_NAV: list[Any] = [
 ]
 
 
-_preloaded: dict[Path, Any] = {}
-
-
-def preload(root: Path, corpus: Any) -> None:
-    """Hand a corpus already loaded by ``gongyu build`` to the next build of ``root`` (loaded once)."""
-    _preloaded[root.resolve()] = corpus
-
-
-def take_preloaded(root: Path) -> Any:
-    return _preloaded.pop(root.resolve(), None)
 
 
 class GongyuPlugin(BasePlugin[GongyuConfig]):
@@ -73,6 +72,16 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.root: Path | None = None
         self.generated: dict[str, str] = {}
         self.search: SiteSearch | None = None
+        self.options = BuildOptions()
+        #: The located problems that stopped the build; ``gongyu build`` reports them as they are.
+        self.failure: GongyuError | None = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Keep our own error: MkDocs turns every plugin error into a bare ``Abort``."""
+        if isinstance(error, GongyuPluginError):
+            self.failure = error.error
+        elif isinstance(error, GongyuError):
+            self.failure = error
 
     # -- configuration --------------------------------------------------------------------------
     @event_priority(50)  # before Material's offline plugin, which adds the unpkg.com shim otherwise
@@ -83,16 +92,15 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.root = (config_dir / self.config.root).resolve() if self.config.root else config_dir.resolve()
         from ..corpus import load_corpus
 
+        self.options = options_for(self.root, pdf=self.config.pdf)
         try:
-            self.corpus = take_preloaded(self.root) or load_corpus(self.root)
+            self.corpus = self.options.take_corpus() or load_corpus(self.root)
         except GongyuError as exc:
-            raise PluginError("内容检查未通过：\n" + exc.format()) from None
+            raise GongyuPluginError(exc) from None
         try:
             self.search = SiteSearch(self.corpus)  # fails early when jieba cannot segment Chinese
         except GongyuError as exc:
-            raise PluginError(exc.format()) from None
-        if os.environ.get("GONGYU_NO_PDF"):
-            self.config.pdf = False
+            raise GongyuPluginError(exc) from None
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if _offline_enabled(config):
@@ -116,30 +124,22 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         return url if url.endswith("/") else url + "/"
 
     def collect_downloads(self, config: MkDocsConfig) -> tuple[list[Any], dict[str, str]]:
-        """Printables and packs for download, and timeline pictures; each part is optional."""
-        downloads: list[Any] = []
-        timelines: dict[str, str] = {}
-        corpus = self.corpus
-        cache = self.cache_dir()
-        if self.config.pdf:
-            from ..printables import site_printables
+        """Printables and packs for download (from one content-addressed cache), and timeline pictures."""
+        from ..cache import Cache
+        from ..packs import site_downloads
+        from ..printables import site_printables
+        from ..render.timeline import timeline_svg
 
-            downloads += site_printables(corpus, self.site_url(config), cache / "print")
+        downloads: list[Any] = []
+        corpus = self.corpus
+        cache = Cache(self.cache_dir())
+        if self.options.pdf:
+            downloads += site_printables(corpus, self.site_url(config), cache)
         if self.config.packs:
-            try:
-                from ..packs import site_downloads
-            except ImportError:
-                site_downloads = None  # type: ignore[assignment]
-            if site_downloads is not None:
-                downloads += site_downloads(corpus, cache / "packs")
-        try:
-            from ..render.timeline import timeline_svg
-        except ImportError:
-            timeline_svg = None  # type: ignore[assignment]
-        if timeline_svg is not None:
-            for plan_id, plan in sorted(corpus.plans.items()):  # type: ignore[union-attr]
-                if plan.phases:
-                    timelines[plan_id] = timeline_svg(plan)
+            downloads += site_downloads(corpus, cache)
+        cache.finish()
+        timelines = {plan_id: timeline_svg(plan) for plan_id, plan in sorted(corpus.plans.items())  # type: ignore[union-attr]
+                     if plan.phases}
         return downloads, timelines
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -150,7 +150,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         try:
             downloads, timelines = self.collect_downloads(config)
         except GongyuError as exc:
-            raise PluginError(exc.format()) from None
+            raise GongyuPluginError(exc) from None
         builder = PageBuilder(self.corpus, downloads, timelines)
         pages = builder.pages()
         for article_id, article in sorted(self.corpus.articles.items()):
@@ -198,6 +198,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             return None
         return self.search.add_page(output, src_uri=page.file.src_uri, url=page.url, page_meta=page.meta)
 
+    @event_priority(-100)  # last: the site is complete when the search index is written
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.search is None:
             return

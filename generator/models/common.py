@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-Audience = Literal["家长", "教师", "学校", "学生"]
+#: Readers. 社会 is the community side of 家校社: 村（居）委会 and 儿童主任, 妇联, 关工委, volunteers.
+Audience = Literal["家长", "教师", "学校", "社会", "学生"]
 
 STAGES: tuple[str, ...] = ("学前", "小学低年级", "小学中年级", "小学高年级", "初中", "高中", "跨学段")
 Stage = Literal["学前", "小学低年级", "小学中年级", "小学高年级", "初中", "高中", "跨学段"]

@@ -21,7 +21,7 @@ class Course(Strict):
 
     id: Id = Field(description="课程编号，与文件夹同名")
     title: Label = Field(description="课程名称")
-    kind: Literal["家长学校", "安全教育"] = Field(description="家长学校课程或安全教育课")
+    kind: Literal["家长学校", "安全教育", "教师培训"] = Field(description="家长学校课程、安全教育课或教师培训")
     audience: list[Audience] = Field(min_length=1, description="面向的人")
     stage: Stage = Field(description="学段；安全教育可用“跨学段”")
     summary: Text = Field(description="课程简介")
@@ -57,6 +57,10 @@ class Lesson(Strict):
     safety_topic: SafetyTopic | None = Field(default=None, description="安全教育专题（仅安全教育课）")
     season: list[Season] = Field(default_factory=list, description="适合开课的季节（安全教育课必填）")
     season_note: Text | None = Field(default=None, description="为什么在这个季节上")
+    preparation: list[Text] = Field(
+        min_length=1,
+        description="课前准备：要打印、带去或提前安排的事，例如“打印讲义和签到表各 40 份”“提前一周发通知”“安排志愿者看护幼儿”",
+    )
     objectives: list[Text] = Field(min_length=2, description="教学目标，反馈表的问题由此生成")
     agenda: list[AgendaItem] = Field(min_length=2, description="议程")
     key_points: list[Text] = Field(min_length=2, description="要点")

@@ -90,6 +90,10 @@ class Event(Strict):
     details: Text | None = Field(default=None, description="具体要求")
     deadline: bool = Field(default=False, description="是否为截止日期（上报、提交）")
     form: Id | None = Field(default=None, description="用到的表格编号")
+    shift: Literal["顺延", "提前", "不调整"] | None = Field(
+        default=None,
+        description="日期遇到周末、节假日或假期时怎样调整：顺延（到下一个上课日，默认）、提前（截止日期默认）、不调整",
+    )
 
 
 class Phase(Strict):

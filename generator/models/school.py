@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -15,6 +15,8 @@ from .common import Id, Label, Strict, Text
 from .daterule import DateRule
 
 SchoolType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校"]
+#: The school types in order, for the xlsx drop-down, ``school new`` and messages.
+SCHOOL_TYPES: tuple[str, ...] = get_args(SchoolType)
 _TYPE_STAGES: dict[str, tuple[str, ...]] = {
     "幼儿园": ("幼儿园",),
     "小学": ("小学",),
@@ -35,6 +37,23 @@ class Place(Strict):
     town: Label | None = Field(default=None, description="乡镇（街道）")
 
 
+class OwnDay(Strict):
+    """A day (or days) of the school's own: a local holiday, a 调课 school day, or an activity."""
+
+    date: dt.date = Field(description="日期，例如 2026-10-30")
+    to: dt.date | None = Field(default=None, description="持续到哪一天（含当天），只有一天的不写")
+    name: Label = Field(description="名称，例如 秋季运动会、三月三放假、调课上课")
+    type: Literal["放假", "上课", "活动"] = Field(
+        description="放假（本地节日等，这天不安排工作）、上课（调课补上课，周末也算上课日）、活动（运动会等，只在行事历和日历中列出）"
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> OwnDay:
+        if self.to is not None and self.to < self.date:
+            raise ValueError(f"to（{self.to}）早于 date（{self.date}），请把结束日写在开始日之后")
+        return self
+
+
 class CalendarDates(Strict):
     """Term and vacation dates; every one may be left out and is then estimated."""
 
@@ -44,6 +63,9 @@ class CalendarDates(Strict):
     spring_end: dt.date | None = Field(default=None, description="春季学期最后一天")
     spring_festival: dt.date | None = Field(default=None, description="春节（农历正月初一），一般不必填写")
     summer_end: dt.date | None = Field(default=None, description="暑假最后一天，默认 8 月 31 日")
+    days: list[OwnDay] = Field(
+        default_factory=list, description="本校自己的日子：放假（本地节日）、上课（调课）、活动（运动会等），会加在国家法定节假日之上"
+    )
 
 
 class Students(Strict):

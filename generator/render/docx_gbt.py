@@ -334,7 +334,7 @@ def plan_document(
         many = len(resolved.phases) > 1
         for p_index, phase in enumerate(resolved.phases, start=1):
             stage = f"第{chinese_number(p_index)}阶段：" if many else ""
-            when = format_occurrences(phase.occurrences) if phase.occurrences and not phase.repeats else phase.when()
+            when = format_occurrences(phase.occurrences, weekday=True) if phase.occurrences and not phase.repeats else phase.when()
             out.heading(2, p_index, f"{stage}{phase.title}（{when}）")
             k = out.items(3, [_end(t) for t in phase.tasks])
             texts = []

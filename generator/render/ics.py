@@ -1,10 +1,14 @@
 """``calendar.ics``: a school's year of plan work for phone and desktop calendars (RFC 5545).
 
 Every phase and event becomes an all-day ``VEVENT`` (``DTEND`` is the day after the last day, as
-RFC 5545 wants for dates). Repeated work becomes a reminder on the first day of each period (每周
-→ the week's first school day, 每月 → the month's), folded into ``RRULE``s wherever the days follow
-a regular pattern; duties done every day are left out, they would fill every day of the calendar.
-A deadline becomes a one-day event on its last day.
+RFC 5545 wants for dates); a deadline becomes a one-day event on its (already moved) last day.
+Duties: one done every week or month becomes a reminder on one school day of each period, folded
+into ``RRULE``s wherever the days follow a regular pattern; one done every term, half-year or year
+becomes one event spanning its period; duties done every day are left out (they are listed under
+常规工作 in the 行事历). No day starts more than :data:`MAX_STARTS` events: an item whose dates
+are a span (a teaching week, a month) starts on the first school day of the span that still has
+room, fixed single days being placed first. Every event carries a ``VALARM`` whose lead time
+depends on its kind (:data:`ALARMS`).
 
 Identifiers are stable: ``UID`` is a hash of the school id, plan id, item id and occurrence index,
 so importing a rebuilt calendar updates events instead of duplicating them. ``DTSTAMP`` is the
@@ -16,12 +20,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ..calendar import ONE_DAY, Occurrence, ResolvedItem, ResolvedPlan, SchoolYear, build_instant
+from ..calendar import ONE_DAY, Occurrence, ResolvedItem, ResolvedPlan, SchoolYear, build_instant, format_span
 
 PRODID = "-//gongyu//共育 学校方案包//ZH"
+#: At most this many events start on one day.
+MAX_STARTS = 6
+#: Reminder lead time per kind of entry, as an RFC 5545 duration before the all-day start (00:00):
+#: the day before at 09:00 for events and phases, three days before at 09:00 for deadlines, the
+#: same day at 08:00 for a routine reminder.
+ALARMS: dict[str, tuple[str, str]] = {
+    "event": ("-PT15H", "明天"),
+    "phase": ("-PT15H", "明天开始"),
+    "deadline": ("-P2DT15H", "三天后截止"),
+    "span": ("-PT15H", "明天开始"),
+    "routine": ("PT8H", "今天"),
+}
 
 
 def event_uid(school_id: str, plan_id: str, item_id: str, index: int) -> str:
@@ -72,28 +90,96 @@ def fold_runs(days: Sequence[dt.date]) -> list[tuple[int, int, dict[str, Any] | 
     return runs
 
 
-def _description(rp: ResolvedPlan, item: ResolvedItem) -> str:
+def _description(rp: ResolvedPlan, item: ResolvedItem, entry: Entry | None = None,
+                 start: dt.date | None = None, end: dt.date | None = None) -> str:
     lines = [f"方案：{rp.title}"]
     if item.kind == "phase":
         lines.append("阶段工作：" + "；".join(t.rstrip("。") for t in item.tasks) if item.tasks else "实施阶段")
     if item.unit:
         lines.append(f"负责：{item.unit}")
     lines.append(f"时间：{item.when()}")
+    if entry is not None and entry.reminder and start is not None:
+        occ = item.occurrences[entry.index]
+        lines.append(f"本次：{format_span(occ.start, occ.end, weekday=True)}内完成")
     if item.details:
         lines.append(item.details)
     return "\n".join(lines)
 
 
 def _summary(rp: ResolvedPlan, item: ResolvedItem) -> str:
+    if item.repeats:
+        period = {"天": "每天", "周": "本周", "月": "本月", "学期": "本学期", "半年": "这半年", "年": "本学年"}[item.rule.every]
+        return f"{period}：{rp.tag}：{item.title}"
     if item.kind == "phase":
         return f"{rp.tag}：{item.title}（阶段）"
     prefix = "截止：" if item.deadline else ""
     return f"{prefix}{rp.tag}：{item.title}"
 
 
+@dataclass
+class Entry:
+    """One VEVENT to be: ``first``…``last`` is where it may start (a fixed day when they are equal)."""
+
+    rp: ResolvedPlan
+    item: ResolvedItem
+    index: int
+    first: dt.date
+    last: dt.date
+    end: dt.date  # last day the event covers (``None``-free: a reminder covers its own day)
+    alarm: str
+    reminder: bool = False  # a one-day routine reminder (its end is its start)
+    start: dt.date | None = None
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _entries(year: SchoolYear, plans: Sequence[ResolvedPlan]) -> list[Entry]:
+    entries: list[Entry] = []
+    for rp in plans:
+        for item in (*rp.phases, *rp.events, *rp.duties):
+            for index, occ in enumerate(item.occurrences):
+                if item.repeats:
+                    every = item.rule.every
+                    if every == "天":
+                        continue  # listed under 常规工作 in the 行事历; a daily reminder would fill the calendar
+                    if every in ("周", "月"):
+                        if not any(year.is_open_day(d) for d in _days(occ.start, occ.end)):
+                            continue  # a weekend at the edge of a vacation: the next period's reminder covers it
+                        entries.append(Entry(rp, item, index, occ.start, occ.end, occ.end, "routine", reminder=True))
+                    else:
+                        entries.append(Entry(rp, item, index, occ.start, occ.end, occ.end, "span"))
+                elif item.deadline:
+                    entries.append(Entry(rp, item, index, occ.end, occ.end, occ.end, "deadline"))
+                else:
+                    kind = "phase" if item.kind == "phase" else "event"
+                    last = occ.start if item.kind == "phase" else occ.end
+                    entries.append(Entry(rp, item, index, occ.start, last, occ.end, kind))
+    return entries
+
+
+def place_starts(year: SchoolYear, entries: Sequence[Entry], limit: int = MAX_STARTS) -> None:
+    """Give every entry its start day: fixed days first, then each flexible entry (narrowest window
+    first) on the earliest open day of its window with fewer than ``limit`` starts, else the
+    least busy open day of its window."""
+    starts: Counter[dt.date] = Counter()
+    fixed = [e for e in entries if e.first == e.last]
+    flexible = sorted((e for e in entries if e.first != e.last), key=lambda e: ((e.last - e.first).days, e.first))
+    for entry in fixed:
+        entry.start = entry.first
+        starts[entry.first] += 1
+    for entry in flexible:
+        days = _days(entry.first, entry.last)
+        open_days = [d for d in days if year.is_open_day(d)] or days
+        free = [d for d in open_days if starts[d] < limit]
+        entry.start = free[0] if free else min(open_days, key=lambda d: (starts[d], d))
+        starts[entry.start] += 1
+
+
 def calendar_ics(school_id: str, school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan]) -> bytes:
     """The school's ``calendar.ics`` for ``year``."""
-    from icalendar import Calendar, Event, vRecur
+    from icalendar import Alarm, Calendar, Event, vDuration, vRecur
 
     stamp = build_instant()
     cal = Calendar()
@@ -103,40 +189,49 @@ def calendar_ics(school_id: str, school_name: str, year: SchoolYear, plans: Sequ
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{school_name}{year.label}工作日历")
     cal.add("x-wr-timezone", "Asia/Shanghai")
-    cal.add("x-wr-caldesc", f"{school_name}采用的工作方案中的阶段和事项（{year.label}），由共育生成")
+    note = ""
+    if year.estimated_holiday_years:
+        shown = "、".join(f"{y}年" for y in year.estimated_holiday_years)
+        note = f"；{shown}的放假和调休安排尚未公布，相关日期按常规推定，请以国务院办公厅通知为准"
+    cal.add("x-wr-caldesc", f"{school_name}采用的工作方案中的阶段和事项（{year.label}），由共育生成{note}")
 
-    def add(rp: ResolvedPlan, item: ResolvedItem, index: int, start: dt.date, end: dt.date,
-            rrule: dict[str, Any] | None = None, summary: str | None = None) -> None:
+    def add(entry: Entry, start: dt.date, end: dt.date, uid_index: int, rrule: dict[str, Any] | None = None) -> None:
+        rp, item = entry.rp, entry.item
         event = Event()
-        event.add("uid", event_uid(school_id, rp.id, item.id, index))
+        event.add("uid", event_uid(school_id, rp.id, item.id, uid_index))
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
         event.add("dtend", end + ONE_DAY)
         if rrule:
             event.add("rrule", vRecur(rrule))
-        event.add("summary", summary or _summary(rp, item))
-        event.add("description", _description(rp, item))
+        summary = _summary(rp, item)
+        event.add("summary", summary)
+        event.add("description", _description(rp, item, entry, start, end))
         event.add("categories", [rp.tag])
         event.add("transp", "TRANSPARENT")
         event.add("class", "PUBLIC")
+        trigger, word = ALARMS[entry.alarm]
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{word}：{summary}")
+        alarm.add("trigger", vDuration.from_ical(trigger))
+        event.add_component(alarm)
         cal.add_component(event)
 
-    for rp in plans:
-        for item in (*rp.phases, *rp.events, *rp.duties):
-            if not item.occurrences:
-                continue
-            if item.repeats:
-                if item.rule.every == "天" and item.kind == "duty":
-                    continue
-                firsts = [occ.start for occ in item.occurrences]
-                period = {"天": "今天", "周": "本周", "月": "本月", "学期": "本学期", "半年": "这半年", "年": "本学年"}[item.rule.every]
-                summary = f"{period}：{rp.tag}：{item.title}"
-                for first, count, rule in fold_runs(firsts):
-                    day = firsts[first]
-                    add(rp, item, first, day, day, dict(rule, COUNT=count) if rule else None, summary)
-            else:
-                for index, occ in enumerate(item.occurrences):
-                    add(rp, item, index, occ.end if item.deadline else occ.start, occ.end)
+    entries = _entries(year, plans)
+    place_starts(year, entries)
+    reminders: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        assert entry.start is not None
+        if entry.reminder:
+            reminders.setdefault((entry.rp.id, entry.item.id), []).append(entry)
+        else:
+            add(entry, entry.start, max(entry.start, entry.end), entry.index)
+    for group in reminders.values():
+        days = [e.start for e in group]
+        for first, count, rule in fold_runs(days):  # type: ignore[arg-type]
+            entry = group[first]
+            add(entry, days[first], days[first], entry.index, dict(rule, COUNT=count) if rule else None)  # type: ignore[arg-type]
     return b"".join(fold_line(str(line)) + b"\r\n" for line in cal.content_lines() if line)
 
 
@@ -170,4 +265,4 @@ def occurrences_of(plans: Sequence[ResolvedPlan]) -> list[tuple[str, str, int, O
             for i, occ in enumerate(item.occurrences)]
 
 
-__all__ = ["PRODID", "calendar_ics", "event_uid", "fold_line", "fold_runs", "occurrences_of"]
+__all__ = ["ALARMS", "MAX_STARTS", "PRODID", "Entry", "calendar_ics", "place_starts", "event_uid", "fold_line", "fold_runs", "occurrences_of"]

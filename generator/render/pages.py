@@ -63,7 +63,8 @@ TOPIC_SLUGS = {
     "评价": "pingjia",
     "心理健康": "xinli-jiankang",
 }
-AUDIENCE_SECTIONS = {"家长": "parents", "教师": "teachers", "学校": "schools"}
+#: Audiences with their own section of articles (``content/<section>/``), in navigation order.
+AUDIENCE_SECTIONS = {"家长": "parents", "教师": "teachers", "学校": "schools", "社会": "community"}
 
 
 def describe_rule(rule: object) -> str:
@@ -220,6 +221,8 @@ class PageBuilder:
             ("我是家长", "parents/index.md", "按孩子的年龄找育儿指导：学习习惯、亲子沟通、手机与网络、安全、隔代照护和留守家庭。"),
             ("我是老师", "teachers/index.md", "家长学校课程、安全教育课、家访和代理家长工作指引，讲义、签到表、反馈表可直接打印。"),
             ("我是学校管理者", "schools/index.md", "十类工作方案模板、家长委员会与评价指引，一键生成本校方案、行事历和日历。"),
+            ("我是社区工作者或志愿者", "community/index.md",
+             "儿童主任、妇联、关工委和志愿者怎样和学校、家庭一起关爱孩子：走访、报告、假期看护和家庭教育服务。"),
         ]
         lines = [md.front_matter("首页", hide=["navigation", "toc"]),
                  "# 共育 · 家校社协同育人\n",
@@ -247,11 +250,12 @@ class PageBuilder:
 
     def audience_page(self, audience: str, section: str) -> str:
         uri = f"{section}/index.md"
-        titles = {"家长": "家长", "教师": "教师", "学校": "学校管理者"}
+        titles = {"家长": "家长", "教师": "教师", "学校": "学校管理者", "社会": "社区与社会力量"}
         intro = {
             "家长": "先看孩子所在的学段，再挑您最关心的话题。每篇文章开头都有三条要点，忙的时候只看要点也行。",
             "教师": "上家长课、做家访、当代理家长、上安全教育课，都能在这里找到现成的材料和做法。",
             "学校": "从模板出发写本校的工作方案，组织家长委员会和家长学校，做好评价和保密。",
+            "社会": "写给村（居）委会和儿童主任、妇联、关工委和志愿者：怎样和学校、家庭一起关爱孩子，发现危险怎样报告。",
         }[audience]
         lines = [md.front_matter(titles[audience], searchable=False), f"# {md.text(titles[audience])}\n", md.text(intro) + "\n"]
         if audience == "家长":
@@ -269,6 +273,9 @@ class PageBuilder:
             lines.append(self.course_links(uri, lambda c: True))
             lines.append("## 常用表格\n")
             lines.append(self.form_links(uri))
+        elif audience == "社会":
+            lines.append("## 工作指引\n")
+            lines.append(self.article_list(uri, self.articles_for(audience="社会")))
         else:
             lines.append("## 方案模板\n")
             lines.append(self.plan_links(uri))
@@ -424,6 +431,7 @@ class PageBuilder:
             lines.append(buttons)
         if lesson.season_note:
             lines.append(f"!!! info \"为什么在这个时候上\"\n    {md.text(lesson.season_note)}\n")
+        lines.append(self.lesson_preparation(lesson))
         lines.append("## 教学目标\n")
         lines.append(md.bullets(lesson.objectives) + "\n")
         lines.append("## 议程\n")
@@ -437,12 +445,19 @@ class PageBuilder:
         lines.append(f"!!! note \"分析与启示\"\n    {md.text(lesson.case.analysis)}\n")
         lines.append("## 讨论\n")
         lines.append(md.bullets(lesson.discussion, ordered=True) + "\n")
-        lines.append("## 亲子作业\n")
+        teachers = lesson.audience == "教师"
+        lines.append("## 课后任务\n" if teachers else "## 亲子作业\n")
         lines.append(md.bullets(lesson.home_practice) + "\n")
         lines.append("## 带回家的要点\n")
-        lines.append("!!! abstract \"请家长收好\"\n" + "\n".join(f"    - {md.text(item)}" for item in lesson.take_home) + "\n")
+        lines.append(("!!! abstract \"请老师收好\"\n" if teachers else "!!! abstract \"请家长收好\"\n") + "\n".join(f"    - {md.text(item)}" for item in lesson.take_home) + "\n")
         lines.append(self.related(uri, lesson.related))
         return "\n".join(lines)
+
+    @staticmethod
+    def lesson_preparation(lesson: Lesson) -> str:
+        """What the organiser prints, brings or arranges before the session (a tip box near the top)."""
+        items = "\n".join(f"    - {md.text(item)}" for item in lesson.preparation)
+        return f"!!! tip \"课前准备\"\n{items}\n"
 
     def plan_page(self, plan: PlanTemplate) -> str:
         uri = self.site.uris[plan.id]

@@ -14,15 +14,11 @@ level-1 headings to 黑体 (sans) and level-2 headings to 楷体 or the song fac
 
 from __future__ import annotations
 
-import json
-import threading
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from ..calendar import build_instant
-from ..errors import GongyuError
 from .docx_gbt import GbtDocument, signature_indents
+from .typst_engine import get_engine
 
 #: Family names tried first for each role, before the fonts :mod:`generator.fonts` found.
 _PREFERRED: dict[str, tuple[str, ...]] = {
@@ -34,28 +30,10 @@ _PREFERRED: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def _available() -> tuple[frozenset[str], dict[str, str]]:
-    """Family names Typst knows in our font folders, and the family of each font file."""
-    import typst
-
-    from ..fonts import find_fonts
-
-    fontset = find_fonts()
-    book = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(fontset.folders))
-    by_file: dict[str, str] = {}
-    for info in sorted(book.fonts(), key=lambda i: (str(i.path), i.index)):
-        if info.path is not None:
-            by_file.setdefault(str(info.path), info.family)
-    return frozenset(book.families()), by_file
-
-
 def _family(role: str) -> str | None:
     """The Typst family name for a role of :mod:`generator.fonts`, or None when it has none."""
-    from ..fonts import find_fonts
-
-    fontset = find_fonts()
-    families, by_file = _available()
+    engine = get_engine()
+    fontset, families, by_file = engine.fonts, engine.installed_families, engine.family_of_file
     if role not in fontset.files:
         return None
     name = fontset.families.get(role)
@@ -68,7 +46,7 @@ def _family(role: str) -> str | None:
 @lru_cache(maxsize=1)
 def gbt_fonts() -> dict[str, Any]:
     """Font family per role of an official document, with the title weight to use."""
-    families, _ = _available()
+    families = get_engine().installed_families
 
     def pick(role: str, *fallback_roles: str) -> str:
         for name in _PREFERRED.get(role, ()):
@@ -110,45 +88,9 @@ def pdf_payload(doc: GbtDocument) -> dict[str, Any]:
     }
 
 
-_TEMPLATES = Path(__file__).parent / "templates"
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _font_book() -> Any:
-    import typst
-
-    from ..fonts import find_fonts
-
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(find_fonts().folders))
-
-
-@lru_cache(maxsize=None)
-def _compiler(template: str) -> Any:
-    import typst
-
-    path = _TEMPLATES / f"{template}.typ"
-    if not path.is_file():
-        raise GongyuError(f"找不到排版模板 {path}；安装可能不完整，请重新安装 gongyu")
-    return typst.Compiler(str(path), root=str(_TEMPLATES), font_paths=_font_book(), ignore_system_fonts=True)
-
-
 def compile_pdf(template: str, data: dict[str, Any]) -> bytes:
     """Compile one of our ``gbt_*`` templates with ``data`` as JSON in ``sys.inputs.data``."""
-    import typst
-
-    inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
-    timestamp = int(build_instant().timestamp())
-    with _lock:
-        try:
-            result = _compiler(template).compile(format="pdf", sys_inputs=inputs, timestamp=timestamp)
-        except typst.TypstError as exc:
-            message = getattr(exc, "message", None) or str(exc)
-            raise GongyuError(f"排版 PDF 失败（模板 {template}.typ）：{message}。这是程序的问题而不是内容的问题，"
-                              "请加上 --debug 重新运行，并把输出发给维护人员") from exc
-    if not isinstance(result, bytes):  # pragma: no cover - only asked for one PDF
-        raise GongyuError(f"排版 PDF 失败（模板 {template}.typ）：没有得到 PDF 数据")
-    return result
+    return get_engine().compile_pdf(template, data)
 
 
 def render_pdf(doc: GbtDocument) -> bytes:

@@ -15,7 +15,6 @@ says so.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
@@ -34,8 +33,9 @@ _ROW = 34
 
 def default_first_year() -> int:
     """The school year in progress at build time (``SOURCE_DATE_EPOCH`` when set, else today)."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    today = dt.datetime.fromtimestamp(int(raw), tz=dt.timezone.utc).date() if raw.isdigit() else dt.date.today()
+    from ..clock import build_day
+
+    today = build_day()
     return today.year if today.month >= 7 else today.year - 1
 
 

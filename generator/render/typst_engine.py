@@ -39,8 +39,6 @@ LAYOUT_REVISION = 1
 #: The label every template puts its final page count under (see ``lib.typ``).
 _PAGES_LABEL = "<gongyu-pages>"
 
-#: A fixed creation time (2000-01-01 UTC). Templates also set ``date: none``; this is belt and braces.
-_TIMESTAMP = 946684800
 
 
 def _typst_version() -> str:
@@ -97,6 +95,12 @@ class TypstEngine:
                                       font_paths=list(fonts.folders))
         self._compilers: dict[str, Any] = {}
         self._lock = threading.Lock()
+        #: Family names in our font folders, and the family of each font file (official-document fonts).
+        self.installed_families = frozenset(self._font_book.families())
+        self.family_of_file: dict[str, str] = {}
+        for info in sorted(self._font_book.fonts(), key=lambda i: (str(i.path), i.index)):
+            if info.path is not None:
+                self.family_of_file.setdefault(str(info.path), info.family)
         self.families = {role: fonts.family(role) for role in ("serif", "sans")}
         self.fingerprint = ENGINE_VERSION + " / fonts " + to_json(
             {role: [fonts.family(role), Path(fonts.files.get(role, fonts.files["serif"])).name]
@@ -122,12 +126,27 @@ class TypstEngine:
         """
         payload = dict(data)
         payload["fonts"] = self.families
-        inputs = {"data": to_json(payload)}
+        pdf, pages = self._run(template, payload, query=True)
+        info = json.loads(pages)
+        return Compiled(pdf=pdf, pages=int(info["pages"]), end_mm=float(info["end_mm"]))
+
+    def compile_pdf(self, template: str, data: Mapping[str, Any]) -> bytes:
+        """Render ``template`` with ``data`` as it is (the official-document templates pick their own fonts)."""
+        pdf, _ = self._run(template, data, query=False)
+        return pdf
+
+    def _run(self, template: str, data: Mapping[str, Any], *, query: bool) -> tuple[bytes, Any]:
+        from ..clock import build_instant
+
+        inputs = {"data": to_json(data)}
+        timestamp = int(build_instant().timestamp())
+        pages = None
         with self._lock:
             compiler = self._compiler(template)
             try:
-                pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=_TIMESTAMP)
-                pages = compiler.query(_PAGES_LABEL, field="value", one=True)
+                pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=timestamp)
+                if query:
+                    pages = compiler.query(_PAGES_LABEL, field="value", one=True)
             except self._typst.TypstError as exc:
                 message = getattr(exc, "message", None) or str(exc)
                 where = re.search(r"┌─ (\S+)", getattr(exc, "diagnostic", "") or "")
@@ -140,8 +159,7 @@ class TypstEngine:
             self.compiles += 1
         if not isinstance(pdf, bytes):  # pragma: no cover - a multi-file export is never asked for
             raise GongyuError(f"排版 PDF 失败（模板 {template}.typ）：没有得到 PDF 数据")
-        info = json.loads(pages)
-        return Compiled(pdf=pdf, pages=int(info["pages"]), end_mm=float(info["end_mm"]))
+        return pdf, pages
 
 
 _engine: TypstEngine | None = None

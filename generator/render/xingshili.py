@@ -7,6 +7,12 @@ January and July 20–31 phase of 控辍保学, say) has its place. A phase or e
 holding its first day, with its dates when they are not simply that week. Repeated duties (every
 day, week, month …) are not copied into every row but gathered in a 常规工作 note under the tables.
 
+Each row also shows the calendar itself: public holidays (放假), 调休 make-up days and the school's
+own days come first, unnumbered; the work lines are numbered and the 责任部门 column repeats the
+number before the department or person responsible for each, so every line names its own owner.
+Every date carries its weekday (``11月23日（星期一）``); dates in a year whose official schedule is
+not yet published are marked 推定.
+
 Written as a landscape A4 Word table (python-docx base, body built with lxml) and as PDF through
 ``templates/gbt_xingshili.typ``.
 """
@@ -32,7 +38,7 @@ class Entry:
     start: dt.date
     order: tuple[int, int, int]
     text: str
-    unit: str | None
+    unit: str | None  # None: a line of the calendar itself (holiday, make-up day), not numbered
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,12 @@ class Row:
     @property
     def dates(self) -> str:
         return short_span(self.start, self.end)
+
+    @property
+    def date_lines(self) -> list[str]:
+        """The dates cell on two lines, first and last day (``9月1日（星期二）—`` / ``6日（星期日）``)."""
+        head, sep, tail = self.dates.partition("—")
+        return [head + sep, tail] if sep else [head]
 
 
 @dataclass(frozen=True)
@@ -65,15 +77,13 @@ class Xingshili:
     routine: tuple[str, ...]
     school_name: str
     meta_title: str
+    note: str = ""
 
 
 def short_span(start: dt.date, end: dt.date) -> str:
-    """``9月1日—6日`` or ``9月28日—10月4日`` (the table shows the year in each term's heading)."""
-    if start == end:
-        return f"{start.month}月{start.day}日"
-    if start.month == end.month and start.year == end.year:
-        return f"{start.month}月{start.day}日—{end.day}日"
-    return f"{start.month}月{start.day}日—{end.month}月{end.day}日"
+    """``9月1日（星期二）—6日（星期日）`` (the table shows the year in each term's heading)."""
+    return format_span(start, end, year=False, sep="—", weekday=True) if start.year == end.year else (
+        f"{format_date(start, year=False, weekday=True)}—{format_date(end, year=False, weekday=True)}")
 
 
 def _item_text(rp: ResolvedPlan, item: ResolvedItem, occ_start: dt.date, occ_end: dt.date) -> str:
@@ -82,7 +92,7 @@ def _item_text(rp: ResolvedPlan, item: ResolvedItem, occ_start: dt.date, occ_end
 
     text = f"{rp.tag}：{item.title}" + ("阶段" if item.kind == "phase" else "")
     if item.deadline:
-        return text + f"（{format_date(occ_end, year=False)}前完成）"
+        return text + f"（{format_date(occ_end, year=False, weekday=True)}前完成）"
     if isinstance(item.rule, WeekRule):
         return text
     return text + f"（{short_span(occ_start, occ_end)}）"
@@ -91,13 +101,59 @@ def _item_text(rp: ResolvedPlan, item: ResolvedItem, occ_start: dt.date, occ_end
 def _rows_for(spans: list[tuple[str, dt.date, dt.date, RowKind]], entries: list[Entry]) -> tuple[Row, ...]:
     rows = []
     for label, start, end, kind in spans:
-        inside = sorted((e for e in entries if start <= e.start <= end), key=lambda e: (e.start, e.order))
+        inside = sorted((e for e in entries if start <= e.start <= end), key=lambda e: (e.unit is not None, e.start, e.order))
+        lines: list[str] = []
         units: list[str] = []
         for entry in inside:
-            if entry.unit and entry.unit not in units:
-                units.append(entry.unit)
-        rows.append(Row(label, start, end, kind, tuple(e.text for e in inside), tuple(units)))
+            if entry.unit is None:
+                lines.append(entry.text)
+                continue
+            number = len(units) + 1
+            lines.append(f"{number}. {entry.text}")
+            units.append(f"{number}. {entry.unit}")
+        rows.append(Row(label, start, end, kind, tuple(lines), tuple(units)))
     return tuple(rows)
+
+
+def _owner(rp: ResolvedPlan) -> str:
+    """Who answers for a phase: the plan's office (办公室设在…), else its leading group."""
+    org = rp.plan.organisation
+    if org is None:
+        return "学校"
+    return org.office or org.group
+
+
+def calendar_entries(year: SchoolYear) -> list[Entry]:
+    """Lines for the days off and extra days of ``year``: holidays, 调休 make-up days, the school's own days."""
+    days = year.calendar
+    first, last = year.earliest, year.last_day
+
+    def mark(day: dt.date) -> str:
+        return "（推定）" if days.is_estimated(day) else ""
+
+    found = []
+    for start, end, name in days.holiday_runs(first, last):
+        text = f"【放假】{name}：{short_span(start, end)}{mark(start)}"
+        found.append(Entry(start, (-3, 0, 0), text, None))
+    for day in days.makeup_days(first, last):
+        what = "上课" if year.window(day).is_term else "上班"
+        found.append(Entry(day, (-2, 0, 0), f"【调休{what}】{format_date(day, year=False, weekday=True)}", None))
+    for own in days.own:
+        if own.type == "放假":
+            continue  # already a holiday run
+        tag = "上课" if own.type == "上课" else "本校"
+        found.append(Entry(own.start, (-1, 0, 0), f"【{tag}】{own.name}：{short_span(own.start, own.end)}", None))
+    return found
+
+
+def estimate_note(year: SchoolYear) -> str:
+    """What the pack says when a year's official holiday schedule is not yet published ("" if all are)."""
+    years = year.estimated_holiday_years
+    if not years:
+        return ""
+    shown = "、".join(f"{y}年" for y in years)
+    return (f"{shown}的放假和调休安排国务院办公厅尚未公布，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
+            "公布后请更新 holidays 软件包并重新生成。")
 
 
 def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan]) -> Xingshili:
@@ -110,7 +166,7 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
     spring_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [(w.label, w.start, w.end, "week") for w in year.weeks(spring)]
     spring_spans.append(("暑假", summer.start, year.last_day, "vacation"))
 
-    entries: list[Entry] = []
+    entries: list[Entry] = calendar_entries(year)
     routine: list[tuple[int, int, int, str]] = []
     for p_index, rp in enumerate(plans):
         items = list(rp.phases) + list(rp.events) + list(rp.duties)
@@ -122,10 +178,10 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
                 continue
             for occ in item.occurrences:  # a duty with a calendar rule (rare) is listed like an event
                 entries.append(Entry(occ.start, (0 if item.kind == "phase" else 1, p_index, i_index),
-                                     _item_text(rp, item, occ.start, occ.end), item.unit))
+                                     _item_text(rp, item, occ.start, occ.end), item.unit or _owner(rp)))
     tables = (
-        TermTable(f"秋季学期（{format_span(autumn.start, autumn.end)}）", _rows_for(autumn_spans, entries)),
-        TermTable(f"春季学期（{format_span(spring.start, spring.end)}）", _rows_for(spring_spans, entries)),
+        TermTable(f"秋季学期（{format_span(autumn.start, autumn.end, weekday=True)}）", _rows_for(autumn_spans, entries)),
+        TermTable(f"春季学期（{format_span(spring.start, spring.end, weekday=True)}）", _rows_for(spring_spans, entries)),
     )
     title = f"{school_name}{year.label}工作行事历"
     subtitle = f"（根据本校采用的{len(plans)}份工作方案汇总）" if plans else ""
@@ -136,13 +192,16 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
         routine=tuple(text for *_key, text in sorted(routine)),
         school_name=school_name,
         meta_title=title,
+        note=" ".join(part for part in (NOTE, estimate_note(year)) if part),
     )
 
 
 # --- Word -----------------------------------------------------------------------------------------
 
 #: Column widths in twips for the landscape page (257 mm of text width): 周次, 起止日期, 主要工作, 责任部门.
-_COLUMNS_MM = (20, 36, 156, 45)
+_COLUMNS_MM = (18, 44, 150, 45)
+NOTE = ("说明：“预备周”指开学前的准备时间；【放假】【调休上课】按国务院办公厅的节假日安排和本校校历列出；"
+        "日期遇周末、节假日已顺延（截止日期提前）；如遇调整以学校通知为准。")
 _HEADERS = ("周次", "起止日期", "主要工作", "责任部门")
 
 
@@ -241,9 +300,9 @@ def _table(rows: Sequence[Row]) -> Any:
         vacation = item.kind != "week"
         tr([
             _tc([item.label], widths[0], "GbTableHead" if vacation else "GbTableText", shade=vacation),
-            _tc([item.dates], widths[1], "GbTableText", shade=vacation),
+            _tc(item.date_lines, widths[1], "GbTableText", shade=vacation),
             _tc(list(item.lines), widths[2], "GbTableText", shade=vacation),
-            _tc(["、".join(item.units)] if item.units else [], widths[3], "GbTableText", shade=vacation),
+            _tc(list(item.units), widths[3], "GbTableText", shade=vacation),
         ])
     return tbl
 
@@ -264,7 +323,7 @@ def xingshili_docx(sheet: Xingshili) -> bytes:
         append_to_body(root, make_paragraph("GbSheetHeading", "常规工作（每天、每周、每月等经常性工作不逐周列出）"))
         for index, line in enumerate(sheet.routine, start=1):
             append_to_body(root, make_paragraph("GbSheetNote", f"{index}. {line}"))
-    append_to_body(root, make_paragraph("GbSheetNote", "说明：“预备周”指开学前的准备时间；日期按本校校历推算，如遇调整以学校通知为准。"))
+    append_to_body(root, make_paragraph("GbSheetNote", sheet.note))
     return base.fill(root, title=sheet.meta_title, author=sheet.school_name)
 
 
@@ -285,7 +344,7 @@ def xingshili_payload(sheet: Xingshili) -> dict[str, Any]:
             {
                 "heading": table.heading,
                 "rows": [
-                    {"label": r.label, "dates": r.dates, "lines": list(r.lines), "units": "、".join(r.units),
+                    {"label": r.label, "dates": r.date_lines, "lines": list(r.lines), "units": list(r.units),
                      "vacation": r.kind != "week", "breakable": len(r.lines) > 24}
                     for r in table.rows
                 ],
@@ -294,7 +353,7 @@ def xingshili_payload(sheet: Xingshili) -> dict[str, Any]:
         ],
         "routine_heading": "常规工作（每天、每周、每月等经常性工作不逐周列出）",
         "routine": list(sheet.routine),
-        "note": "说明：“预备周”指开学前的准备时间；日期按本校校历推算，如遇调整以学校通知为准。",
+        "note": sheet.note,
         "meta": {"title": sheet.meta_title, "author": sheet.school_name},
     }
 

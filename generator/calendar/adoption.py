@@ -1,0 +1,217 @@
+"""A plan as one school issues it for one school year: the school's changes applied, every date placed.
+
+:func:`resolve_plan` applies a school's changes (``events``, ``skip``, ``targets``) to a plan
+template, resolves every phase, event and duty with :func:`~.rules.resolve`, and moves each dated
+item off days off by the rule its template states (``shift``): by default a single day moves to the
+next school day (in a vacation: the next working day) and a deadline moves earlier; a span of
+term time is trimmed to its first and last school day. Impossible dates are reported with the
+file, line and column they came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import GongyuError, Problem
+from ..models.daterule import RepeatRule
+from .dates import CalendarError, Occurrence
+from .rules import describe_when, resolve
+from .schoolyear import SchoolYear
+
+if TYPE_CHECKING:
+    from ..load import SourceDoc
+    from ..models.plan import PlanTemplate, Target
+    from ..models.school import Adoption
+
+#: How a date on a day off moves: 顺延 (to the next school day), 提前 (to the one before), 不调整.
+SHIFTS = ("顺延", "提前", "不调整")
+
+
+def settle_occurrences(year: SchoolYear, occurrences: Iterable[Occurrence], *, kind: str, deadline: bool,
+                       shift: str | None) -> tuple[tuple[Occurrence, ...], tuple[tuple[dt.date, dt.date], ...]]:
+    """Move ``occurrences`` of one item off days off; return them and the (from, to) moves of single days."""
+    mode = shift or ("提前" if deadline else "顺延")
+    placed: list[Occurrence] = []
+    moves: list[tuple[dt.date, dt.date]] = []
+    for occ in occurrences:
+        start, end = occ.start, occ.end
+        if mode == "不调整":
+            pass
+        elif start == end:
+            start = end = year.settle(start, earlier=mode == "提前")
+            if start != occ.start:
+                moves.append((occ.start, start))
+        elif kind == "event":
+            if deadline:
+                end = year.settle(end, earlier=True)
+                start = min(start, end)
+            if year.window(start).is_term:
+                start, end = year.trim(start, end)
+        placed.append(Occurrence(start, end))
+    return tuple(placed), tuple(moves)
+
+
+ItemKind = Literal["phase", "event", "duty"]
+
+
+@dataclass(frozen=True)
+class ResolvedItem:
+    """A phase, event or duty of a plan with the school's rule and its dates in the year."""
+
+    kind: ItemKind
+    id: str
+    title: str
+    rule: Any
+    occurrences: tuple[Occurrence, ...]
+    unit: str | None = None
+    details: str | None = None
+    form: str | None = None
+    deadline: bool = False
+    phase_id: str | None = None
+    tasks: tuple[str, ...] = ()
+    overridden: bool = False
+    shift: str | None = None
+    moved: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    @property
+    def repeats(self) -> bool:
+        return isinstance(self.rule, RepeatRule)
+
+    def when(self) -> str:
+        """The time in words and dates (see :func:`describe_when`)."""
+        return describe_when(self.rule, self.occurrences, weekday=True)
+
+
+@dataclass(frozen=True)
+class ResolvedPlan:
+    """A plan template as one school issues it for one school year (``year`` None: the bare template)."""
+
+    plan: PlanTemplate
+    year: SchoolYear | None
+    title: str
+    issue_date: dt.date | None
+    targets: tuple[tuple[Target, float], ...]
+    phases: tuple[ResolvedItem, ...]
+    events: tuple[ResolvedItem, ...]
+    duties: tuple[ResolvedItem, ...]
+
+    @property
+    def id(self) -> str:
+        return self.plan.id
+
+    @property
+    def tag(self) -> str:
+        """Short name used in the 行事历 and the calendar, e.g. 控辍保学 or 今冬明春."""
+        return self.plan.variant or self.plan.kind
+
+    def phase_events(self, phase_id: str) -> list[ResolvedItem]:
+        return [e for e in self.events if e.phase_id == phase_id]
+
+    def loose_events(self) -> list[ResolvedItem]:
+        return [e for e in self.events if e.phase_id is None]
+
+    def items(self) -> list[ResolvedItem]:
+        return [*self.phases, *self.events, *self.duties]
+
+    def form_ids(self) -> list[str]:
+        """Forms the plan calls for (its list, then those its kept events and duties use), in order."""
+        found = list(self.plan.forms)
+        for item in (*self.events, *self.duties):
+            if item.form and item.form not in found:
+                found.append(item.form)
+        return found
+
+
+def resolve_plan(
+    plan: PlanTemplate,
+    year: SchoolYear | None,
+    adoption: Adoption | None = None,
+    *,
+    plan_doc: SourceDoc | None = None,
+    school_doc: SourceDoc | None = None,
+    adoption_index: int | None = None,
+    stages: set[str] | None = None,
+) -> ResolvedPlan:
+    """Apply a school's changes to ``plan`` and resolve every date in ``year``.
+
+    ``adoption.events`` replaces the rule of a phase, event or duty, ``adoption.skip`` drops it
+    (dropping a phase drops its events), ``adoption.targets`` replaces target values. Every rule
+    that cannot be placed is reported at once: at the school's override when the school changed
+    it, else at the plan template's rule. With ``stages`` (``School.stages``) only the targets
+    that apply to those school stages are kept (no junior-secondary dropout rate for a 小学).
+    """
+    overrides = dict(adoption.events) if adoption else {}
+    skipped = set(adoption.skip) if adoption else set()
+    target_values = dict(adoption.targets) if adoption else {}
+    problems: list[Problem] = []
+
+    def place(item_id: str, rule: Any, path: tuple[Any, ...]) -> tuple[Any, tuple[Occurrence, ...], bool]:
+        overridden = item_id in overrides
+        chosen = overrides.get(item_id, rule)
+        if year is None:
+            return chosen, (), overridden
+        try:
+            return chosen, tuple(resolve(chosen, year)), overridden
+        except CalendarError as exc:
+            if overridden:
+                problems.append(exc.located(school_doc, ("plans", adoption_index, "events", item_id),
+                                            key=True, where=f"{plan.id}:{item_id}"))
+            else:
+                problems.append(exc.located(plan_doc, path, where=f"{plan.id}:{item_id}"))
+            return chosen, (), overridden
+
+    def settled(item: ResolvedItem) -> ResolvedItem:
+        if year is None or item.repeats or not item.occurrences:
+            return item
+        occ, moves = settle_occurrences(year, item.occurrences, kind=item.kind, deadline=item.deadline, shift=item.shift)
+        return replace(item, occurrences=occ, moved=moves)
+
+    phases: list[ResolvedItem] = []
+    events: list[ResolvedItem] = []
+    duties: list[ResolvedItem] = []
+    for p_index, phase in enumerate(plan.phases):
+        if phase.id in skipped:
+            continue
+        rule, occ, over = place(phase.id, phase.when, ("phases", p_index, "when"))
+        phases.append(settled(ResolvedItem("phase", phase.id, phase.name, rule, occ, tasks=tuple(phase.tasks),
+                                           overridden=over)))
+        for e_index, event in enumerate(phase.events):
+            if event.id in skipped:
+                continue
+            rule, occ, over = place(event.id, event.when, ("phases", p_index, "events", e_index, "when"))
+            events.append(settled(ResolvedItem("event", event.id, event.title, rule, occ, unit=event.unit,
+                                               details=event.details, form=event.form, deadline=event.deadline,
+                                               phase_id=phase.id, overridden=over, shift=event.shift)))
+    for e_index, event in enumerate(plan.events):
+        if event.id in skipped:
+            continue
+        rule, occ, over = place(event.id, event.when, ("events", e_index, "when"))
+        events.append(settled(ResolvedItem("event", event.id, event.title, rule, occ, unit=event.unit,
+                                           details=event.details, form=event.form, deadline=event.deadline,
+                                           overridden=over, shift=event.shift)))
+    for d_index, duty in enumerate(plan.duties):
+        if duty.id in skipped:
+            continue
+        rule, occ, over = place(duty.id, duty.when, ("duties", d_index, "when"))
+        duties.append(ResolvedItem("duty", duty.id, duty.title, rule, occ, unit=duty.unit, details=duty.details,
+                                   form=duty.form, overridden=over))
+    if problems:
+        raise GongyuError(problems)
+    title = (adoption.title if adoption and adoption.title else plan.title)
+    issue = None
+    if year is not None:
+        issue = adoption.issue_date if adoption and adoption.issue_date else year.autumn_start
+    targets = tuple((t, float(target_values.get(t.id, t.value))) for t in plan.targets
+                    if stages is None or t.applies_to(stages) or t.id in target_values)
+    return ResolvedPlan(plan, year, title, issue, targets, tuple(phases), tuple(events), tuple(duties))
+
+
+def all_occurrences(plans: Iterable[ResolvedPlan]) -> Iterator[tuple[ResolvedPlan, ResolvedItem, int, Occurrence]]:
+    """Every (plan, item, index, occurrence) of phases and events, in plan and item order."""
+    for rp in plans:
+        for item in (*rp.phases, *rp.events):
+            for index, occ in enumerate(item.occurrences):
+                yield rp, item, index, occ

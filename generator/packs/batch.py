@@ -1,0 +1,169 @@
+"""Many schools at once: packs spread over CPU cores; one bad school never stops the others."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import GongyuError, Problem
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
+from .pack import build_pack
+from .profiles import Failure, Profile, load_profiles
+
+@dataclass
+class BatchResult:
+    """What :func:`build_packs` did."""
+
+    out_root: Path
+    built: list[Path] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+    #: CPU time of this process and of every worker (including their start-up), for benchmarks.
+    cpu_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def built_summary(self) -> str:
+        """One Chinese line: how many packs were written, where, and how long it took."""
+        if not self.built:
+            return "没有生成任何方案包。"
+        return f"已生成 {len(self.built)} 所学校的方案包，位于 {self.out_root}（用时 {self.seconds:.1f} 秒）。"
+
+    def failure_summary(self) -> str:
+        """Every failed school with its located problems (empty when none failed)."""
+        if not self.failed:
+            return ""
+        lines = [f"有 {len(self.failed)} 所学校（或文件）未能生成，原因如下："]
+        for failure in self.failed:
+            lines.append(failure.format())
+        lines.append("请按提示修改后重新运行；其他学校的方案包不受影响。")
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        """The Chinese summary for the command line."""
+        return "\n".join(part for part in (self.built_summary(), self.failure_summary()) if part)
+
+
+
+# Worker state: the corpus is sent once per process, not once per school.
+_WORKER_CORPUS: Corpus | None = None
+
+
+def _slim(corpus: Corpus) -> Corpus:
+    """The part of the corpus packs need (plans, forms, their sources), cheap to send to workers."""
+    from ..corpus import Corpus
+
+    return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms),
+                  sources={k: v for k, v in corpus.sources.items() if k in corpus.plans or k in corpus.forms},
+                  kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
+
+
+def _init_worker(corpus: Corpus) -> None:
+    global _WORKER_CORPUS
+    _WORKER_CORPUS = corpus
+
+
+def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool]) -> tuple[str, str, Any, int, float]:
+    """Run in a worker: (status "ok"/"fail", origin, path or problems, worker pid, worker CPU seconds so far)."""
+    profile, out_root, draft, year, pdf, forms = task
+    assert _WORKER_CORPUS is not None
+    try:
+        path = build_pack(profile.school, _WORKER_CORPUS, Path(out_root), draft=draft, year=year, pdf=pdf,
+                          forms=forms, doc=profile.doc)
+        outcome: tuple[str, Any] = ("ok", str(path))
+    except GongyuError as exc:
+        outcome = ("fail", tuple(exc.problems))
+    except Exception as exc:  # noqa: BLE001 - one school's bug must not stop the batch
+        outcome = ("fail", (Problem(profile.origin, 0, 0, f"内部错误：{type(exc).__name__}: {exc}",
+                                    "请加上 --debug 重新运行，并把输出发给维护人员"),))
+    return outcome[0], profile.origin, outcome[1], os.getpid(), time.process_time()
+
+
+def _mp_context() -> Any:
+    """Workers start from a clean process (forkserver, else spawn), never forked from this one:
+    the PDF engine may already run threads here, and a forked copy of a thread pool can hang."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["generator.packs", "generator.render.docx_gbt", "generator.render.ics"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="生成方案包", unit="所", file=sys.stderr, disable=None if enabled else True,
+                dynamic_ncols=True, leave=True)
+
+
+def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Path, *, draft: bool = False,
+                jobs: int | None = None, year: str | None = None, pdf: bool = True, forms: bool = True,
+                progress: bool = True) -> BatchResult:
+    """Build the packs of many schools, spread over ``jobs`` processes (default: every CPU core).
+
+    ``profiles`` may be loaded :class:`Profile` objects or paths (YAML, folders, .xlsx), which are
+    read with :func:`load_profiles`. A progress bar goes to stderr when it is a terminal. Schools
+    that fail are listed in the result with their problems; the others are still written.
+    """
+    started = time.perf_counter()
+    out_root = Path(out_root)
+    paths = [p for p in profiles if not isinstance(p, Profile)]
+    loaded = [p for p in profiles if isinstance(p, Profile)]
+    result = BatchResult(out_root=out_root.resolve())
+    if paths:
+        more, failures = load_profiles([Path(p) for p in paths], corpus)
+        loaded += more
+        result.failed += failures
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = min(jobs, max(1, len(loaded)))
+    tasks = [(p, str(out_root), draft, year, pdf, forms) for p in loaded]
+    bar = _progress(len(tasks), progress)
+    outcomes: list[tuple[str, str, Any, int, float]] = []
+    cpu_start = time.process_time()
+    try:
+        if jobs == 1:
+            _init_worker(corpus)
+            for task in tasks:
+                outcomes.append(_build_one(task))
+                if bar is not None:
+                    bar.update(1)
+        else:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
+                                                        initializer=_init_worker, initargs=(_slim(corpus),)) as pool:
+                futures = [pool.submit(_build_one, task) for task in tasks]
+                for future in concurrent.futures.as_completed(futures):
+                    outcomes.append(future.result())
+                    if bar is not None:
+                        bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    own_cpu = time.process_time() - cpu_start
+    workers: dict[int, float] = {}
+    for *_rest, pid, cpu in outcomes:
+        if pid != os.getpid():
+            workers[pid] = max(workers.get(pid, 0.0), cpu)
+    result.cpu_seconds = own_cpu + sum(workers.values())
+    order = {p.origin: i for i, p in enumerate(loaded)}
+    for status, origin, value, _pid, _cpu in sorted(outcomes, key=lambda o: order.get(o[1], 0)):
+        if status == "ok":
+            result.built.append(Path(value))
+        else:
+            result.failed.append(Failure(origin, tuple(value)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+

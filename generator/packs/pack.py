@@ -1,0 +1,168 @@
+"""One school's pack: its files rendered in memory from the resolved school, then written in one swap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..atomic import safe_child, staged_dir
+from ..calendar import ResolvedPlan, SchoolYear, format_date, format_span
+from ..resolve import ResolvedSchool, resolve_school
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
+    from ..load import SourceDoc
+    from ..models.school import School
+
+XINGSHILI_NAME = "xingshili"
+CALENDAR_NAME = "calendar.ics"
+README_NAME = "README.txt"
+FORMS_DIR = "forms"
+
+
+def retarget(school: School, year: str) -> School:
+    """The profile for another school year: its calendar and issue dates belong to the old year."""
+    if year == school.year:
+        return school
+    from ..models.school import CalendarDates, School
+
+    data = school.model_dump()
+    data["year"] = year
+    data["calendar"] = CalendarDates().model_dump()
+    for adoption in data["plans"]:
+        adoption["issue_date"] = None
+    return School.model_validate(data)
+
+
+@dataclass(frozen=True)
+class PackContent:
+    """A school's resolved plans and the files of its pack, before anything is written."""
+
+    school: School
+    year: SchoolYear
+    plans: tuple[ResolvedPlan, ...]
+    files: dict[str, bytes]
+
+
+def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, forms: bool = True) -> PackContent:
+    """Render every file of a resolved school's pack in memory: ``{relative POSIX name: bytes}``.
+
+    ``pdf=False`` leaves out every PDF (and so the forms); ``forms=False`` only the blank forms.
+    """
+    from ..printables import render_form
+    from ..render.docx_gbt import BLANK, render_docx
+    from ..render.ics import calendar_ics
+    from ..render.plan_pdf import render_pdf
+    from ..render.xingshili import build_xingshili, xingshili_docx, xingshili_pdf
+
+    school, year, plans = resolved.school, resolved.year, resolved.plans
+    files: dict[str, bytes] = {}
+    for plan, document in zip(plans, resolved.documents):
+        files[f"{plan.id}.docx"] = render_docx(document)
+        if pdf:
+            files[f"{plan.id}.pdf"] = render_pdf(document)
+    sheet = build_xingshili(school.name, year, plans)
+    files[f"{XINGSHILI_NAME}.docx"] = xingshili_docx(sheet)
+    if pdf:
+        files[f"{XINGSHILI_NAME}.pdf"] = xingshili_pdf(sheet)
+    files[CALENDAR_NAME] = calendar_ics(school.id, school.name, year, plans)
+    form_ids = resolved.form_ids(corpus) if pdf and forms else []
+    for form_id in form_ids:
+        files[f"{FORMS_DIR}/{form_id}.pdf"] = render_form(corpus.forms[form_id], school_name=school.name)
+    blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
+    files[README_NAME] = readme(school, year, plans, corpus, form_ids, pdf=pdf, draft=blanks)
+    return PackContent(school, year, plans, files)
+
+
+def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corpus: Corpus,
+           form_ids: Sequence[str], *, pdf: bool = True, draft: bool = False) -> bytes:
+    """``README.txt``: what each file of the pack is (UTF-8 with BOM and CRLF, for Notepad).
+
+    ``draft``: some information was missing and is left as ____ in the files (say so at the top).
+    """
+    from ..render.xingshili import estimate_note
+
+    lines = [f"{school.name} 学校方案包（{year.label}）", ""]
+    if draft:
+        lines += ["【草稿】部分信息（如领导小组成员）尚未填写，文件中以“________”留空，请补全后再印发。", ""]
+    lines += [
+        "校历（未在学校档案中写明的日期按常规估算）：",
+        f"  秋季学期：{format_span(year.autumn_start, year.autumn_end, weekday=True)}",
+        f"  寒假：{format_span(year.winter_start, year.winter_end, weekday=True)}"
+        f"（春节：{format_date(year.spring_festival, weekday=True)}）",
+        f"  春季学期：{format_span(year.spring_start, year.spring_end, weekday=True)}",
+        f"  暑假：{format_span(year.summer_start, year.summer_end, weekday=True)}",
+        "  方案中的日期遇周末、法定节假日或假期时已顺延到下一个上课日（截止日期提前）。",
+        *([f"  注意：{estimate_note(year)}"] if estimate_note(year) else []),
+        "",
+        "文件说明：",
+    ]
+    for resolved in plans:
+        kinds = "Word 和 PDF" if pdf else "Word"
+        lines.append(f"  {resolved.id}.docx{' / .pdf' if pdf else ''}  《{resolved.title}》（{kinds}，公文格式，可在 Word 或 WPS 中修改）")
+    lines.append(f"  {XINGSHILI_NAME}.docx{' / .pdf' if pdf else ''}  工作行事历（按教学周列出各方案的工作）")
+    lines.append(f"  {CALENDAR_NAME}  日历文件：导入手机或电脑日历后，各阶段和事项会按日期提醒；重新导入会更新而不会重复")
+    if form_ids:
+        lines.append(f"  {FORMS_DIR}/  方案用到的空白表格（已印上学校名称）：")
+        for form_id in form_ids:
+            lines.append(f"    {form_id}.pdf  {corpus.forms[form_id].title}")
+    lines += ["", "文件名使用英文和数字，是为了在各种电脑和U盘上解压时不出现乱码。"]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def write_pack(content: PackContent, out_root: Path) -> Path:
+    """Write a rendered pack to ``out_root/<school-id>/`` in one atomic swap."""
+    dest = safe_child(out_root, content.school.id)
+    with staged_dir(dest) as tmp:
+        for name in sorted(content.files):
+            target = tmp.joinpath(*name.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.files[name])
+    return dest
+
+
+def build_pack(school: School | ResolvedSchool, corpus: Corpus, out_root: Path, *, draft: bool = False,
+               year: str | None = None, pdf: bool = True, forms: bool = True, doc: SourceDoc | None = None) -> Path:
+    """Build one school's pack into ``out_root/<school-id>/`` and return that folder.
+
+    ``doc`` locates problems (default: the profile's source in ``corpus.school_sources``);
+    ``year`` builds for another school year than the profile's; ``draft`` writes ____ where
+    information is missing instead of failing; ``pdf=False`` skips the PDF files (fast previews),
+    ``forms=False`` the blank forms.
+    """
+    if isinstance(school, ResolvedSchool):
+        resolved = school
+    else:
+        resolved = resolve_profile(school, corpus, doc=doc, draft=draft, year=year)
+    return write_pack(pack_files(resolved, corpus, pdf=pdf, forms=forms), Path(out_root))
+
+
+def resolve_profile(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, draft: bool = False,
+                    year: str | None = None) -> ResolvedSchool:
+    """The school resolved for ``year`` (default: its own) — taken from the corpus when it was loaded there."""
+    if doc is None:
+        doc = corpus.school_sources.get(school.id)
+    if year:
+        school = retarget(school, year)
+    known = corpus.resolved.get(school.id)
+    if known is not None and known.school == school and known.draft == draft:
+        return known
+    return resolve_school(school, corpus, doc=doc, draft=draft)
+
+
+def zip_pack(folder: Path, top: str) -> bytes:
+    """A deterministic zip of a pack folder, its files under ``top/``."""
+    files = {path.relative_to(folder).as_posix(): path.read_bytes()
+             for path in sorted(p for p in folder.rglob("*") if p.is_file())}
+    return zip_files(files, top)
+
+
+def zip_files(files: dict[str, bytes], top: str) -> bytes:
+    """A deterministic zip of ``{relative name: bytes}``, every file under ``top/``."""
+    from ..render.docx_gbt import write_zip
+
+    return write_zip([(f"{top}/{name}", files[name]) for name in sorted(files)])
+
+

@@ -1,0 +1,101 @@
+"""School profiles from YAML files, folders and Excel sheets, checked against the plan templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import GongyuError, Problem
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
+    from ..load import SourceDoc
+    from ..models.school import School
+
+@dataclass(frozen=True)
+class Profile:
+    """A school to build: the profile, where it came from (for messages) and its parsed source."""
+
+    school: School
+    doc: SourceDoc | None
+    origin: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A school (or an input file) that could not be built, with every problem found."""
+
+    origin: str
+    problems: tuple[Problem, ...]
+
+    def format(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
+
+
+
+def load_profiles(inputs: Iterable[Path], corpus: Corpus) -> tuple[list[Profile], list[Failure]]:
+    """Read school profiles from YAML files, folders of YAML files and .xlsx sheets.
+
+    Each profile is checked against the corpus (plans exist, overrides name real items; dates and
+    people are checked when the school is resolved, once, by the worker that builds it); a bad
+    profile or sheet row becomes a :class:`Failure` and the rest are still returned. Two schools
+    with the same id: the second is refused.
+    """
+    from ..corpus import shown_path
+    from ..resolve import profile_problems
+    from ..load import load_yaml_file, validate
+    from ..models.school import School
+
+    profiles: list[Profile] = []
+    failures: list[Failure] = []
+    seen: dict[str, str] = {}
+
+    def accept(school: School, doc: SourceDoc, origin: str) -> None:
+        if school.id in seen:
+            failures.append(Failure(origin, (doc.problem(("id",), f"学校编号“{school.id}”重复（已用于 {seen[school.id]}）",
+                                                         "每所学校的编号必须唯一，它也是输出文件夹的名字"),)))
+            return
+        seen[school.id] = origin
+        profiles.append(Profile(school, doc, origin))
+
+    files: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yml", ".yaml", ".xlsx")
+                            and not p.name.startswith(("~$", ".")))
+        elif path.exists():
+            files.append(path)
+        else:
+            failures.append(Failure(shown_path(path), (Problem(shown_path(path), 0, 0, "找不到这个文件或文件夹",
+                                                               "请检查路径是否写对"),)))
+    for path in files:
+        shown = shown_path(path)
+        if path.suffix.lower() == ".xlsx":
+            from ..xlsx import read_schools
+
+            rows, problems = read_schools(path, corpus)
+            for school, doc, origin in rows:
+                accept(school, doc, origin)
+            for origin, row_problems in problems:
+                failures.append(Failure(origin, tuple(row_problems)))
+            continue
+        if path.suffix.lower() not in (".yml", ".yaml"):
+            failures.append(Failure(shown, (Problem(shown, 0, 0, "不认识的文件类型",
+                                                    "学校档案请用 .yml 文件，学校名单请用 .xlsx 文件"),)))
+            continue
+        try:
+            doc = load_yaml_file(path, shown)
+            school = validate(School, doc)
+            problems = profile_problems(school, doc, corpus)
+            if problems:
+                raise GongyuError(problems)
+        except GongyuError as exc:
+            failures.append(Failure(shown, tuple(exc.problems)))
+            continue
+        accept(school, doc, shown)
+    return profiles, failures
+
+

@@ -1,0 +1,68 @@
+"""The site's downloads: the example schools' packs and every plan template as a blank draft."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import urls
+from ..downloads import Download
+from ..errors import GongyuError, Problem
+
+if TYPE_CHECKING:
+    from ..cache import Cache
+    from ..corpus import Corpus
+    from ..models.school import School
+from .pack import pack_files, resolve_profile, zip_files
+
+
+def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
+    """Downloads for the site: each example school's pack as a zip, each plan template as blank Word/PDF.
+
+    Each example school's pack is built in memory and zipped to ``packs/<school-id>.zip``; every
+    plan template gives ``plans/<plan-id>/<plan-id>-draft.docx`` and ``.pdf`` with ____ blanks.
+    Objects come from ``cache`` unless their inputs or the code changed. An example school that
+    cannot be built fails the site build (with every problem located).
+    """
+    from ..render.docx_gbt import render_docx, template_document
+    from ..render.plan_pdf import render_pdf
+
+    downloads: list[Download] = []
+    problems: list[Problem] = []
+    forms_json = {k: v.model_dump(mode="json") for k, v in sorted(corpus.forms.items())}
+    for school_id in sorted(corpus.schools):
+        school = corpus.schools[school_id]
+        plans_json = {a.plan: corpus.plans[a.plan].model_dump(mode="json") for a in school.plans if a.plan in corpus.plans}
+
+        def make(school: School = school) -> bytes:
+            content = pack_files(resolve_profile(school, corpus), corpus)
+            return zip_files(content.files, school.id)
+
+        try:
+            path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json], make)
+        except GongyuError as exc:
+            problems.extend(exc.problems)
+            continue
+        downloads.append(Download(owner=school_id, uri=urls.school_pack(school_id), label="学校方案包（zip）",
+                                  kind="pack-zip", path=path))
+    for plan_id in sorted(corpus.plans):
+        plan = corpus.plans[plan_id]
+        inputs = [plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms}]
+        document = None
+
+        def doc_for(plan: Any = plan) -> Any:
+            nonlocal document
+            if document is None:
+                document = template_document(plan, corpus)
+            return document
+
+        docx_path = cache.get(".docx", ["plan-draft-docx", *inputs], lambda: render_docx(doc_for()))
+        pdf_path = cache.get(".pdf", ["plan-draft-pdf", *inputs], lambda: render_pdf(doc_for()))
+        downloads.append(Download(owner=plan_id, uri=urls.plan_draft(plan_id, ".docx"),
+                                  label="Word 模板（空白）", kind="plan-docx", path=docx_path))
+        downloads.append(Download(owner=plan_id, uri=urls.plan_draft(plan_id, ".pdf"),
+                                  label="PDF 模板（空白）", kind="plan-pdf", path=pdf_path))
+    if problems:
+        raise GongyuError(problems)
+    return sorted(downloads)
+
+
