@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: Readers a result can be filtered by (the chips above the results), as bits.
-AUDIENCES = ("家长", "教师", "学校")
+AUDIENCES = ("家长", "教师", "学校", "社会")
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 
 from .analyze import QueryAnalyzer, normalize
 
-AUDIENCES = ("家长", "教师", "学校")
+AUDIENCES = ("家长", "教师", "学校", "社会")
 
 
 def read_script(path: Path) -> Any:

@@ -6,7 +6,7 @@
 var CSS = "__GONGYU_SEARCH_CSS__";
 var here = document.currentScript;
 var ROOT = new URL("../../", here ? here.src : location.href).href;
-var AUDIENCES = ["家长", "教师", "学校"];
+var AUDIENCES = ["家长", "教师", "学校", "社会"];
 var SHOWN = 10;
 
 // -- loading ------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ function build() {
   var close = el("button", { type: "button", "class": "gy-search__close", "aria-label": "关闭搜索" }, "关闭");
   form.append(label, input, close);
   chips = el("div", { "class": "gy-search__chips", role: "group", "aria-label": "只看给谁的内容" });
-  ["", "家长", "教师", "学校"].forEach(function (a) {
+  ["", "家长", "教师", "学校", "社会"].forEach(function (a) {
     var b = el("button", { type: "button", "data-audience": a, "aria-pressed": a === only ? "true" : "false" }, a || "全部");
     b.addEventListener("click", function () { only = a; syncChips(); last = null; run(); });
     chips.appendChild(b);
