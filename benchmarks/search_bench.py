@@ -51,7 +51,7 @@ def gz(data: bytes) -> int:
 def query_files(index: BuiltIndex, query: str) -> set[str]:
     """The index files search.js loads for a query (as its ``run()`` does)."""
     terms = index.analyzer.analyze(query)
-    files = {"m"} | {index.shard_of(term) for term in terms}
+    files = {"m"} | {index.shard_of(key) for key in index.analyzer.starts(query)} | {index.shard_of(t) for t in terms}
     per = index.meta["docsPerShard"]
     files |= {f"d{page // per}" for page, _ in index.rank(query)[:10]}
     return files

@@ -128,7 +128,7 @@ const queries = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
 // As in the browser: a fresh analyzer knows only the vocabulary of the shards the query needs.
 process.stdout.write(JSON.stringify(queries.map(q => {
   const analyzer = new gongyuSearch.Analyzer(index.m);
-  const shards = [...analyzer.starts(q)].map(c => c.codePointAt(0) % index.m.shards);
+  const shards = [...analyzer.starts(q)].map(key => gongyuSearch.shardNumber(key, index.m.shards));
   new Set(shards).forEach(k => analyzer.addWords(index.t[k] || {}));
   return [gongyuSearch.normalize(q), analyzer.analyze(q), shards.length];
 })));
@@ -164,3 +164,19 @@ def test_lexicon_is_well_formed() -> None:
     assert not set(lex["function_words"]) & {"孩子", "家长", "学校", "欺凌"}
     analyzer = QueryAnalyzer({"防溺水": 10, "溺水": 9}, set(lex["function_words"]), {})
     assert analyzer.segment("防溺水了") == [(0, "防溺水"), (3, "了")]
+
+
+def test_a_query_loads_every_shard_its_terms_live_in(index: BuiltIndex) -> None:
+    """The browser loads the shards of ``starts(query)`` before it cuts the query: every term the
+    analysis can produce (words, pairs, typo matches, synonyms) must live in one of them."""
+    from generator.search.analyze import shard_key
+
+    split = index.meta["split"]
+    assert split, "no character is split by its second character: the test corpus is too small"
+    used_split = False
+    for query in [item["q"] for item in QUERIES] + EXTRA:
+        keys = index.analyzer.starts(query)
+        used_split |= any(len(key) == 2 for key in keys)
+        for term in index.analyzer.analyze(query):
+            assert shard_key(term, split) in keys, (query, term)
+    assert used_split

@@ -63,6 +63,20 @@ def has_key(text: str, key: str) -> bool:
     return False
 
 
+def shard_key(term: str, split: str | set[str]) -> str:
+    """The part of a term that picks its shard: its first character, or its first two when the
+    first character starts too many terms for one shard (一, 孩 …; listed as ``split`` in m.js)."""
+    return term[:2] if term[0] in split and len(term) > 1 else term[0]
+
+
+def shard_number(key: str, shards: int) -> int:
+    """``codepoint % shards`` for one character, ``(cp1 × 31 + cp2) % shards`` for two."""
+    code = ord(key[0])
+    if len(key) > 1:
+        code = code * 31 + ord(key[1])
+    return code % shards
+
+
 def normalize(text: str) -> str:
     """Full-width to half-width, lower case, one space for any run of white space."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
@@ -171,6 +185,7 @@ class QueryAnalyzer:
     costs: dict[str, int]
     stop: set[str] = field(default_factory=set)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
+    split: set[str] = field(default_factory=set)
     _masked: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def segment(self, run: str) -> list[tuple[int, str]]:
@@ -200,8 +215,8 @@ class QueryAnalyzer:
                 if window in self.costs or not any(i <= p < i + size for p in lone):
                     continue
                 for k in range(1, size):
-                    if i + k not in lone:
-                        continue
+                    if i + k not in lone or (k == 1 and window[0] in self.split):
+                        continue  # (the browser cannot know the words under 一?…)
                     for word in self.masked().get(window[:k] + "?" + window[k + 1:], ()):
                         if word not in found:
                             found.append(word)
@@ -250,14 +265,21 @@ class QueryAnalyzer:
         return out
 
     def starts(self, query: str) -> set[str]:
-        """First characters of every term the query can produce: the shards it needs."""
+        """The shard keys of every term the query can produce: the shards it needs."""
         text = normalize(query)
         texts = [text] + [t for key in sorted(self.synonyms) if has_key(text, key) for t in self.synonyms[key]]
         found: set[str] = set()
         for part in texts:
             for match in RUN.finditer(part):
                 run = match.group(0)
-                found.update(run if CJK.match(run) else run[0])
+                if not CJK.match(run):
+                    found.add(run[0])
+                    continue
+                for i, char in enumerate(run):
+                    if char not in self.split:
+                        found.add(char)
+                    elif i + 1 < len(run):
+                        found.add(run[i:i + 2])
         return found
 
     def analyze(self, query: str) -> dict[str, int]:

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analyze import index_terms, lexicon, vocabulary_words, word_cost
+from .analyze import CJK, index_terms, lexicon, shard_key, shard_number, vocabulary_words, word_cost
 from .extract import Section
 from .meta import PageMeta
 
@@ -109,15 +109,21 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
             flat += [sid - last, impact]
             last = sid
         encoded[term] = flat
-    size = sum(len(t) * 3 + 4 * len(v) + 6 for t, v in encoded.items())
-    shards = max(1, math.ceil(size / SHARD_BYTES))
+    weight = {t: len(t) * 3 + 4 * len(v) + 6 for t, v in encoded.items()}
+    shards = max(1, math.ceil(sum(weight.values()) / SHARD_BYTES))
+    by_char: Counter[str] = Counter()
+    for term, w in weight.items():
+        by_char[term[0]] += w
+    # A character that starts more terms than a shard holds is split by its second character.
+    split = "".join(sorted(c for c, w in by_char.items() if w > SHARD_BYTES and CJK.match(c)))
     by_shard: dict[int, dict[str, list[int]]] = defaultdict(dict)
     for term in sorted(encoded):
-        by_shard[ord(term[0]) % shards][term] = encoded[term]
+        by_shard[shard_number(shard_key(term, split), shards)][term] = encoded[term]
 
     files = {
         "m.js": _js("m", {
             "shards": shards,
+            "split": split,
             "topics": topics or [],
             "docsPerShard": DOCS_PER_SHARD,
             "sections": [len(page.sections) for page in pages],

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .analyze import QueryAnalyzer, normalize
+from .analyze import QueryAnalyzer, normalize, shard_key, shard_number
 
 AUDIENCES = ("家长", "教师", "学校", "社会")
 
@@ -30,7 +30,7 @@ class BuiltIndex:
         costs = {}
         for k in range(self.meta["shards"]):
             costs.update({term: entry[0] for term, entry in self.load(f"t{k}").items() if entry[0]})
-        self.analyzer = QueryAnalyzer(costs, set(self.meta["stop"]), self.meta["synonyms"])
+        self.analyzer = QueryAnalyzer(costs, set(self.meta["stop"]), self.meta["synonyms"], set(self.meta["split"]))
         self.section_page: list[int] = []
         for page, count in enumerate(self.meta["sections"]):
             self.section_page += [page] * count
@@ -42,7 +42,7 @@ class BuiltIndex:
         return self.shards[name]
 
     def shard_of(self, term: str) -> str:
-        return f"t{ord(term[0]) % self.meta['shards']}"
+        return f"t{shard_number(shard_key(term, self.meta['split']), self.meta['shards'])}"
 
     def asked_by(self, text: str) -> list[str]:
         who = [a for a, words in self.meta["cues"].items() if any(w in text for w in words)]

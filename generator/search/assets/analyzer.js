@@ -7,6 +7,15 @@ var W_WORD = 10, W_SUB = 7, W_PAIR_OOV = 5, W_PAIR = 3, W_FUZZY = 5, W_SYNONYM =
 var CJK = /^[\u3400-\u4dbf\u4e00-\u9fff]/;
 var RUN = /[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9]+/g;
 
+// The shard of a term: by its first character, or its first two for the characters in m.split.
+function shardKey(term, split) {
+  return split.indexOf(term[0]) >= 0 && term.length > 1 ? term.slice(0, 2) : term[0];
+}
+function shardNumber(key, shards) {
+  var code = key.charCodeAt(0);
+  if (key.length > 1) code = code * 31 + key.charCodeAt(1);
+  return code % shards;
+}
 function normalize(text) {
   return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
 }
@@ -44,6 +53,7 @@ function Analyzer(m) {
   this.stop = new Set(m.stop);
   this.synonyms = m.synonyms;
   this.keys = Object.keys(m.synonyms).sort();
+  this.split = m.split || "";
   this.maskedTable = new Map();
 }
 Analyzer.prototype.addWords = function (shard) {
@@ -66,8 +76,11 @@ Analyzer.prototype.starts = function (query) {
   this.keys.forEach(function (key) { if (hasKey(text, key)) parts = parts.concat(self.synonyms[key]); });
   parts.forEach(function (part) {
     (part.match(RUN) || []).forEach(function (run) {
-      if (CJK.test(run)) run.split("").forEach(function (c) { found.add(c); });
-      else found.add(run[0]);
+      if (!CJK.test(run)) { found.add(run[0]); return; }
+      for (var i = 0; i < run.length; i++) {
+        if (self.split.indexOf(run[i]) < 0) found.add(run[i]);
+        else if (i + 1 < run.length) found.add(run.slice(i, i + 2));
+      }
     });
   });
   return found;
@@ -97,7 +110,7 @@ Analyzer.prototype.fuzzy = function (run, tokens) {
       for (var p = i; p < i + size; p++) if (lone.has(p)) touches = true;
       if (self.costs.has(win) || !touches) continue;
       for (var k = 1; k < size; k++) {
-        if (!lone.has(i + k)) continue;
+        if (!lone.has(i + k) || (k === 1 && self.split.indexOf(win[0]) >= 0)) continue;
         (self.masked().get(win.slice(0, k) + "?" + win.slice(k + 1)) || []).forEach(function (w) {
           if (found.indexOf(w) < 0) found.push(w);
         });

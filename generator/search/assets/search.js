@@ -42,6 +42,7 @@ function loadAll(names, cb) {
 
 api.Analyzer = Analyzer;
 api.normalize = normalize;
+api.shardNumber = shardNumber;
 
 // -- ranking ------------------------------------------------------------------------------
 var meta = null, analyzer = null, sectionPage = null, firstSection = null;
@@ -54,7 +55,7 @@ function prepare() {
   sectionPage = new Int32Array(total);
   meta.sections.forEach(function (n, p) { for (var k = 0; k < n; k++) sectionPage[firstSection[p] + k] = p; });
 }
-function shardOf(term) { return "t" + (term.codePointAt(0) % meta.shards); }
+function shardOf(term) { return "t" + shardNumber(shardKey(term, meta.split), meta.shards); }
 function askedBy(text) {
   var who = [];
   Object.keys(meta.cues).forEach(function (a) {
