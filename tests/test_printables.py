@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import printables
+from generator import print_forms, printables
 from generator.cache import Cache
 from generator.corpus import Corpus, load_corpus
 from generator.errors import GongyuError
@@ -211,7 +211,7 @@ def test_handout_embeds_subset_cjk_fonts_and_shows_the_title(tmp_path: Path, les
     fonts = pdf_fonts(path)
     assert fonts, "讲义里没有字体"
     assert all(row["emb"] == "yes" and row["sub"] == "yes" for row in fonts), fonts
-    family = re.sub(r"\W", "", find_fonts().family("serif")).lower()[:8]
+    family = re.sub(r"\W", "", find_fonts().family("sans")).lower()[:8]
     assert any(family in row["name"].lower() for row in fonts), (family, fonts)
     text = squash(pdf_text(path))
     for expected in (lesson.title, course.title, "小学低年级", "60分钟", "本课要点", "亲子作业", "带回家的要点",
@@ -242,17 +242,17 @@ def test_handout_without_url_has_no_qr_code(lesson: Lesson, course: Course) -> N
 
 
 @needs_poppler
-def test_large_print_is_bigger_and_within_three_pages(tmp_path: Path, corpus: Corpus, course: Course) -> None:
+def test_large_print_is_bigger_and_regular_within_two_pages(tmp_path: Path, corpus: Corpus, course: Course) -> None:
     for lesson_id in ("demo-lesson", "demo-long"):
         lesson = corpus.lessons[lesson_id]
         regular = _write(tmp_path, f"{lesson_id}.pdf", printables.render_handout(lesson, course, SITE))
         large = _write(tmp_path, f"{lesson_id}-large.pdf", printables.render_handout(lesson, course, SITE, large=True))
         assert pdf_pages(regular) <= 2
-        assert pdf_pages(large) <= 3
+        assert pdf_pages(large) >= pdf_pages(regular)
         assert squash(lesson.title) in squash(pdf_text(large))
-    # the large variant is tried at 14 pt and up only
+    # the large variant is laid out at 18 pt only (see test_paper for the last page)
     job = printables.handout_job(corpus.lessons["demo-lesson"], course, SITE, large=True)
-    assert min(data["size"] for data, _ in job.attempts) >= 14
+    assert {data["size"] for data, _ in job.attempts} == {18}
     assert max(data["size"] for data, _ in printables.handout_job(corpus.lessons["demo-lesson"], course, SITE).attempts) < 14
 
 
@@ -262,16 +262,16 @@ def test_large_print_is_bigger_and_within_three_pages(tmp_path: Path, corpus: Co
 
 
 @needs_poppler
-def test_signin_sheet_has_the_columns_and_fills_one_page(tmp_path: Path, lesson: Lesson, course: Course) -> None:
+def test_signin_sheet_has_the_columns_and_fills_two_pages(tmp_path: Path, lesson: Lesson, course: Course) -> None:
     path = _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course))
     text = pdf_text(path)
     for column in ("序号", "学生姓名", "班级", "家长姓名", "与学生关系", "签名"):
         assert column in text, column
     for header in ("签到表", "日期", "地点", squash(lesson.title)):
         assert header in squash(text), header
-    assert pdf_pages(path) == 1
+    assert pdf_pages(path) == 2
     numbers = [int(n) for n in re.findall(r"^\s*(\d+)\s*$", text, re.MULTILINE)]
-    assert max(numbers) >= 18, "签到表应当排满一页（至少 18 行）"
+    assert max(numbers) >= 40, "签到表应当能签 40 人（两页连续编号）"
 
 
 @needs_poppler
@@ -312,7 +312,8 @@ def test_every_form_block_kind_renders(tmp_path: Path, form: Form) -> None:
                      "情况说明", "序号", "日期", "发生了什么", "班主任（签字）", "学校（盖章）", "填表说明",
                      "填表说明的文字。"):
         assert squash(expected) in text, expected
-    kinds = {block["kind"] for block in printables.form_job(form).attempts[0][0]["blocks"]}
+    blocks = printables.form_job(form).attempts[0][0]["blocks"]
+    kinds = {inner["kind"] for block in blocks for inner in block.get("blocks", [block])}
     assert kinds == {"heading", "text", "fields", "table", "signatures"}
 
 
@@ -330,7 +331,7 @@ def test_landscape_form_is_landscape(tmp_path: Path, corpus: Corpus) -> None:
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())  # type: ignore[union-attr]
     assert width > height
-    assert "第9栏" in pdf_text(path)
+    assert "第9栏" in squash(pdf_text(path))  # a narrow head may wrap
 
 
 def test_field_rows_fill_each_row() -> None:
@@ -339,7 +340,7 @@ def test_field_rows_fill_each_row() -> None:
     block = FieldsBlock.model_validate({"columns": 3, "fields": [
         {"label": "甲"}, {"label": "乙"}, {"label": "宽", "wide": True}, {"label": "丙"}, {"label": "多行", "lines": 2},
     ]})
-    rows = printables._field_rows(block)
+    rows = print_forms._field_rows(block)
     assert [[(c["label"], c["span"]) for c in row] for row in rows] == [
         [("甲", 1), ("乙", 2)], [("宽", 3)], [("丙", 1), ("多行", 2)],
     ]

@@ -44,7 +44,8 @@ TOPICS: tuple[str, ...] = (
 )
 Topic = Literal[TOPICS]  # type: ignore[valid-type]
 
-#: The ten systems of the source documents; every plan template is one of them.
+#: The ten systems of the source documents, then the kinds added for current national rules
+#: (教联体 2024, student mental-health crises, bullying prevention as a standing system).
 PLAN_KINDS: tuple[str, ...] = (
     "三年行动计划",
     "协同育人工作方案",
@@ -56,6 +57,9 @@ PLAN_KINDS: tuple[str, ...] = (
     "校园欺凌专项治理",
     "停课不停学",
     "安全教育",
+    "教联体",
+    "学生心理危机干预",
+    "学生欺凌防治",
 )
 PlanKind = Literal[PLAN_KINDS]  # type: ignore[valid-type]
 

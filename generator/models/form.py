@@ -1,10 +1,12 @@
-"""Blank forms (``plans/forms/*.yml``), defined once as data and laid out by one engine."""
+"""Blank forms and documents (``plans/forms/*.yml``): letters, charters, records; laid out by one engine."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Field, Tag
+import re
+
+from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from .common import Id, Label, Strict, Text
 
@@ -55,9 +57,56 @@ class SignaturesBlock(Strict):
     signatures: list[Signature] = Field(min_length=1)
 
 
+_TYPED_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
+
+
+def _no_typed_number(value: str) -> str:
+    match = _TYPED_NUMBER.match(value)
+    if match:
+        raise ValueError(f"开头的“{match.group(1)}”是手写的编号：编号按顺序自动生成，请删去")
+    return value
+
+
+#: An item of a numbered list (points of a letter, articles and chapters of a charter).
+Numbered = Annotated[Text, AfterValidator(_no_typed_number)]
+
+
+class LetterSpec(Strict):
+    """A letter, notice or pledge: greeting, paragraphs, optional numbered points, sign-off."""
+
+    greeting: Label | None = Field(default=None, description="称呼，例如 尊敬的家长：")
+    body: list[Text] = Field(min_length=1, description="正文段落，每段首行缩进两字")
+    points: list[Numbered] = Field(default_factory=list, description="分条列出的事项，自动编号 一、二、……")
+    after: list[Text] = Field(default_factory=list, description="分条事项之后的段落")
+    closing: list[Label] = Field(default_factory=list, description="结尾敬语，例如 [此致, 敬礼！]")
+    sender: list[Label] = Field(default_factory=list, description="落款，右对齐，例如 [学校（盖章）]")
+    date: bool = Field(default=True, description="落款下是否留“年 月 日”")
+
+
+class LetterBlock(Strict):
+    letter: LetterSpec
+
+
+class ClauseGroup(Strict):
+    """Articles of a charter or rules (第一条 …), numbered across the whole document."""
+
+    chapter: Numbered | None = Field(default=None, max_length=200, description="章名（不写“第一章”，编号自动生成）")
+    items: list[Numbered] = Field(min_length=1, description="各条内容（不写“第一条”，编号自动生成）")
+
+
+class ClausesBlock(Strict):
+    clauses: ClauseGroup
+
+
+class CutBlock(Strict):
+    """A cut line: what follows it (a 回执) is kept together on one page, to be cut off and returned."""
+
+    cut: Label = Field(description="剪切线上的提示，例如 请沿虚线剪下，填好后交回班主任")
+
+
 def _block_tag(value: Any) -> str | None:
     keys = set(value) if isinstance(value, dict) else set(getattr(type(value), "model_fields", {}))
-    for key in ("heading", "text", "fields", "table", "signatures"):
+    for key in ("heading", "text", "fields", "table", "signatures", "letter", "clauses", "cut"):
         if key in keys:
             return key
     return None
@@ -70,17 +119,22 @@ Block = Annotated[
         Annotated[FieldsBlock, Tag("fields")],
         Annotated[TableBlock, Tag("table")],
         Annotated[SignaturesBlock, Tag("signatures")],
+        Annotated[LetterBlock, Tag("letter")],
+        Annotated[ClausesBlock, Tag("clauses")],
+        Annotated[CutBlock, Tag("cut")],
     ],
     Discriminator(
         _block_tag,
         custom_error_type="form_block",
-        custom_error_message="无法识别的表格块：请使用 heading、text、fields、table 或 signatures 之一",
+        custom_error_message=(
+            "无法识别的表格块：请使用 heading、text、fields、table、signatures、letter、clauses 或 cut 之一"
+        ),
     ),
 ]
 
 
 class Form(Strict):
-    """A printable blank form."""
+    """A printable blank form, or a letter, notice or charter with blanks to fill in."""
 
     id: Id
     title: Label = Field(description="表格名称")

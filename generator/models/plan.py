@@ -14,6 +14,11 @@ from .common import Id, Label, PlanKind, Strict, Text
 from .daterule import DateRule
 
 Comparison = Literal["<", "<=", ">", ">=", "="]
+#: Where a figure or a rhythm comes from: a national rule (政策), the local source plan the template
+#: follows (来源文件), or a default the authors chose that each school may change (学校自定).
+Basis = Literal["政策", "来源文件", "学校自定"]
+SCHOOL_DEFAULT: Basis = "学校自定"
+_BASIS_HELP = "数值或频次的来源：政策（现行法规和文件的要求）、来源文件（所参照的地方方案的要求）、学校自定（编者拟定的默认值，学校可改）"
 _COMPARISON_WORDS = {"<": "低于", "<=": "不高于", ">": "高于", ">=": "不低于", "=": "达到"}
 
 
@@ -26,6 +31,7 @@ class Target(Strict):
     value: float = Field(ge=0, allow_inf_nan=False, description="数值")
     unit: Label = Field(description="单位，例如 %、人、幅、次")
     note: Text | None = Field(default=None, description="说明")
+    basis: Basis | None = Field(default=None, description=_BASIS_HELP)
     school_stages: list[Literal["幼儿园", "小学", "初中", "高中"]] = Field(
         default_factory=list, description="只适用于这些学段的学校（不写表示都适用），例如小学辍学率只写 [小学]"
     )
@@ -38,6 +44,11 @@ class Target(Strict):
         number = self.value if value is None else value
         shown = f"{number:g}"
         return f"{self.metric}{_COMPARISON_WORDS[self.comparison]}{shown}{self.unit}"
+
+    @property
+    def school_default(self) -> bool:
+        """A figure the template's authors chose, not a rule: shown as 学校自定 wherever it prints."""
+        return self.basis == SCHOOL_DEFAULT
 
 
 class Role(Strict):
@@ -115,13 +126,19 @@ class Duty(Strict):
     unit: Label = Field(description="由谁做")
     details: Text | None = None
     form: Id | None = Field(default=None, description="记录用的表格编号")
+    basis: Basis | None = Field(default=None, description=_BASIS_HELP)
+
+    @property
+    def school_default(self) -> bool:
+        """A rhythm the template's authors chose, not a rule: shown as 学校自定 wherever it prints."""
+        return self.basis == SCHOOL_DEFAULT
 
 
 class PlanTemplate(Strict):
     """A plan template: everything a school needs to issue its own plan of this kind."""
 
     id: Id = Field(description="方案编号")
-    kind: PlanKind = Field(description="方案类别（十类之一）")
+    kind: PlanKind = Field(description="方案类别")
     variant: Label | None = Field(default=None, description="变体名称，例如 今冬明春")
     title: Label = Field(description="文件标题（学校名称会自动加在前面）")
     summary: Text = Field(description="一段话的简介，显示在网站上")

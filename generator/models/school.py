@@ -14,7 +14,9 @@ from pydantic import Field, field_validator, model_validator
 from .common import Id, Label, Strict, Text
 from .daterule import DateRule
 
-SchoolType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校"]
+#: 教育管理中心 is a township education office, not a school: it adopts township plans (xiangzhen-kongchuo)
+#: for the primary and junior-secondary schools it oversees.
+SchoolType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校", "教育管理中心"]
 #: The school types in order, for the xlsx drop-down, ``school new`` and messages.
 SCHOOL_TYPES: tuple[str, ...] = get_args(SchoolType)
 _TYPE_STAGES: dict[str, tuple[str, ...]] = {
@@ -26,6 +28,7 @@ _TYPE_STAGES: dict[str, tuple[str, ...]] = {
     "高中": ("高中",),
     "教学点": ("小学",),
     "特殊教育学校": ("小学", "初中"),
+    "教育管理中心": ("小学", "初中"),
 }
 _YEAR_RE = re.compile(r"^([0-9]{4})-([0-9]{4})$")
 
@@ -109,7 +112,7 @@ class School(Strict):
 
     id: Id = Field(description="学校编号，用作输出文件夹名")
     name: Label = Field(description="学校全称")
-    type: SchoolType = Field(description="学校类型")
+    type: SchoolType = Field(description="学校类型（乡镇教育管理中心也用本档案，类型写 教育管理中心）")
     place: Place
     authority: Label = Field(description="主管单位，例如 某某县教育局 或 某某镇教育管理中心")
     year: str = Field(description="学年，例如 2026-2027")

@@ -273,8 +273,11 @@ def plan_document(
         texts = []
         for target, value in resolved.targets:
             text = target.describe(value)
+            remarks = ["学校自定"] if target.school_default else []
             if target.note and value == target.value:
-                text += f"（{target.note.rstrip('。')}）"
+                remarks.append(target.note.rstrip("。"))
+            if remarks:
+                text += f"（{'；'.join(remarks)}）"
             texts.append(_end(text))
         out.items(level_targets, texts)
 
@@ -289,7 +292,7 @@ def plan_document(
         sub = 0
         sub += 1
         out.heading(2, sub, org.group)
-        out.para(f"学校成立{org.group}，成员如下：")
+        out.para(f"成立{org.group}，成员如下：")
         width = max(len(role) for role, _ in group_lines) if group_lines else 0
         for role, names in group_lines:
             out.para(f"{_pad_role(role, width)}：{names}")
@@ -350,8 +353,10 @@ def plan_document(
     if resolved.duties:
         out.section("经常性工作")
         texts = []
+        chosen = {d.id for d in plan.duties if d.school_default}
         for duty in resolved.duties:
-            text = f"{duty.title}（{duty.rule.describe()}，{duty.unit}负责）。"
+            rhythm = duty.rule.describe() + ("，频次学校自定" if duty.id in chosen else "")
+            text = f"{duty.title}（{rhythm}，{duty.unit}负责）。"
             if duty.details:
                 text += _end(duty.details)
             text += _form_ref(duty.form, attachments)

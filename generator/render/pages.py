@@ -15,11 +15,11 @@ from ..downloads import Download
 from ..models import Article, Course, Form, Lesson, PlanTemplate
 from ..models.common import PLAN_KINDS, SAFETY_TOPICS, STAGES, TOPICS
 from ..models.daterule import AnchorRule, FixedRule, MonthDaysRule, RepeatRule, WeekRule
-from ..models.form import FieldsBlock, HeadingBlock, SignaturesBlock, TableBlock, TextBlock
 from ..models.plan import Section
 from ..numbering import chinese_number
 from ..numbering import number_label as section_number
 from . import markdown as md
+from .form_preview import preview_lines
 
 STAGE_SLUGS = {
     "学前": "xueqian",
@@ -220,7 +220,7 @@ class PageBuilder:
         cards = [
             ("我是家长", "parents/index.md", "按孩子的年龄找育儿指导：学习习惯、亲子沟通、手机与网络、安全、隔代照护和留守家庭。"),
             ("我是老师", "teachers/index.md", "家长学校课程、安全教育课、家访和代理家长工作指引，讲义、签到表、反馈表可直接打印。"),
-            ("我是学校管理者", "schools/index.md", "十类工作方案模板、家长委员会与评价指引，一键生成本校方案、行事历和日历。"),
+            ("我是学校管理者", "schools/index.md", "十余类工作方案模板、家长委员会与评价指引，一键生成本校方案、行事历和日历。"),
             ("我是社区工作者或志愿者", "community/index.md",
              "儿童主任、妇联、关工委和志愿者怎样和学校、家庭一起关爱孩子：走访、报告、假期看护和家庭教育服务。"),
         ]
@@ -480,7 +480,7 @@ class PageBuilder:
             lines.append(md.bullets(plan.goals, ordered=True) + "\n")
         if plan.targets:
             lines.append("## 量化指标\n")
-            rows = [[md.text(t.metric), md.text(t.describe()),
+            rows = [[md.text(t.metric), md.text(t.describe()) + ("（学校自定）" if t.school_default else ""),
                      md.text("；".join(filter(None, [f"适用于{'、'.join(t.school_stages)}" if t.school_stages else "", t.note or ""])))]
                     for t in plan.targets]
             lines.append(md.raw_table(["指标", "要求", "说明"], rows) + "\n")
@@ -518,7 +518,8 @@ class PageBuilder:
             lines.append(self.events_table(plan.events) + "\n")
         if plan.duties:
             lines.append("## 经常性工作\n")
-            rows = [[md.text(d.title), md.text(describe_rule(d.when)), md.text(d.unit), md.text(d.details or "")]
+            rows = [[md.text(d.title), md.text(describe_rule(d.when)) + ("（学校自定）" if d.school_default else ""),
+                     md.text(d.unit), md.text(d.details or "")]
                     for d in plan.duties]
             lines.append(md.raw_table(["工作", "频次", "负责", "要求"], rows) + "\n")
         for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
@@ -568,27 +569,7 @@ class PageBuilder:
         if users:
             lines.append("**用于：** " + "、".join(self.link_to(uri, plan_id) for plan_id in users) + "\n")
         lines.append("## 表格内容预览\n")
-        for block in form.blocks:
-            if isinstance(block, HeadingBlock):
-                lines.append(f"### {md.text(block.heading)}\n")
-            elif isinstance(block, TextBlock):
-                lines.append("\n\n".join(md.paragraphs(p) for p in block.text) + "\n")
-            elif isinstance(block, FieldsBlock):
-                items = []
-                for f in block.fields:
-                    options = f"（{md.text(' / '.join(f.options))}）" if f.options else ""
-                    items.append(f"- {md.text(f.label)}{options}：＿＿＿＿")
-                lines.append("\n".join(items) + "\n")
-            elif isinstance(block, TableBlock):
-                header = [c.label for c in block.table.columns]
-                if block.table.numbered:
-                    header = ["序号", *header]
-                rows = [[str(i) if block.table.numbered else "", *([""] * len(block.table.columns))][: len(header)]
-                        for i in range(1, min(block.table.rows, 3) + 1)]
-                lines.append(md.table(header, rows) + f"\n\n（共 {block.table.rows} 行，预览只显示 3 行）\n")
-            elif isinstance(block, SignaturesBlock):
-                lines.append("  \n".join(f"{md.text(s.label)}：＿＿＿＿" + ("　日期：＿＿＿＿" if s.date else "")
-                                         for s in block.signatures) + "\n")
+        lines += preview_lines(form)
         if form.note:
             lines.append(f"!!! note \"填表说明\"\n    {md.text(form.note)}\n")
         return "\n".join(lines)
