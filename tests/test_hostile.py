@@ -242,12 +242,25 @@ def test_pipes_do_not_break_tables(site: Path) -> None:
     assert agenda == [2] * 6  # header, four steps, total (step and minutes share the first column)
 
 
-def test_search_index_holds_no_markup_from_content(site: Path) -> None:
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
-        for key in ("title", "text"):
-            found = audit(doc.get(key, ""))
-            assert found.scripts == [] and found.handlers == [] and found.js_urls == [], doc["location"]
+def test_search_index_is_data_only(site: Path) -> None:
+    """Each index file is one call with a JSON literal: text from content cannot break out into code.
+
+    (The browser code puts every indexed string into the page with ``textContent``, never as HTML;
+    tests/test_search_browser.py checks a hostile query there.)"""
+    from generator.search.query import read_script
+
+    files = sorted((site / "search").glob("*.js"))
+    assert files
+    seen = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert re.fullmatch(r'gongyuSearch\.add\("[a-z0-9]+",\{.*\}\);\n|gongyuSearch\.add\("d\d+",\[.*\]\);\n', text, re.S), path
+        data = read_script(path)
+        seen.append(json.dumps(data, ensure_ascii=False))
+    assert any("alert(1)" in text for text in seen)  # the payload is there, as a string
+    code = (site / "assets/gongyu/search.js").read_text(encoding="utf-8")
+    assert code.count("innerHTML") == 1 and "button.innerHTML = '<svg" in code  # a fixed icon only
+    assert "eval(" not in code and "new Function" not in code
 
 
 def test_whole_pages_hold_no_markup_from_content(site: Path) -> None:
