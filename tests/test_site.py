@@ -234,7 +234,7 @@ def test_properdocs_build_has_working_search(tmp_path: Path) -> None:
 
     root = copy_mini_project(tmp_path / "project")
     result = subprocess.run([sys.executable, "-m", "properdocs", "build", "-q", "-d", str(tmp_path / "site")], cwd=root,
-                            capture_output=True, text=True, encoding="utf-8", env={**os.environ, "GONGYU_NO_PDF": "1"})
+                            capture_output=True, text=True, encoding="utf-8")
     assert result.returncode == 0, result.stderr[-2000:]
     site = tmp_path / "site"
     assert (site / "assets/gongyu/search.js").is_file()

@@ -39,16 +39,6 @@ _CSS = Path(__file__).with_name("gongyu.css")
 #: Plain-JavaScript helpers (focusable wide tables, dialog names, the 大字 mode toggle).
 JS_URI = "assets/gongyu/gongyu.js"
 _JS = Path(__file__).with_name("gongyu.js")
-#: Material's offline build loads this WebWorker shim from unpkg.com unless a local copy is listed
-#: first; from file:// without it, search never starts (and in mainland China the page stalls).
-SHIM_URI = "assets/gongyu/iframe-worker-shim.js"
-_SHIM = Path(__file__).with_name("iframe-worker-shim.js")
-
-def _offline_enabled(config: MkDocsConfig) -> bool:
-    plugin = config.plugins.get("offline") or config.plugins.get("material/offline")
-    return bool(plugin is not None and plugin.config.enabled)
-
-
 #: The small navigation every page repeats; everything else is reached through these index pages.
 DEFAULT_NAV: list[Any] = [
     {"首页": "index.md"},
@@ -88,7 +78,6 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self.failure = error
 
     # -- configuration --------------------------------------------------------------------------
-    @event_priority(50)  # before Material's offline plugin, which adds the unpkg.com shim otherwise
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
@@ -109,9 +98,6 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(JS_URI)
-        if _offline_enabled(config):
-            polyfills = [url for url in config.extra.get("polyfills", []) if "iframe-worker" not in url]
-            config.extra["polyfills"] = [*polyfills, SHIM_URI]
         if not config.nav:
             config.nav = DEFAULT_NAV
         theme = config.theme
@@ -170,8 +156,6 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
         self._add(files, File.generated(config, CSS_URI, abs_src_path=str(_CSS)))
         self._add(files, File.generated(config, JS_URI, abs_src_path=str(_JS)))
-        if _offline_enabled(config):
-            self._add(files, File.generated(config, SHIM_URI, abs_src_path=str(_SHIM)))
         return files
 
     @staticmethod
