@@ -53,7 +53,7 @@ def make_schools(corpus, count: int):  # type: ignore[no-untyped-def]
             "id": f"bench-{index:04d}",
             "name": f"测试县第{index + 1}中心学校",
             "type": "九年一贯制",
-            "place": {"province": "某省", "county": "测试县", "town": "测试镇"},
+            "place": {"province": "贵州省", "county": "测试县", "town": "测试镇"},
             "authority": "测试县教育局",
             "year": "2026-2027",
             "people": posts,

@@ -6,11 +6,8 @@ previous site, so a failed or killed build never leaves a half-written site behi
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,20 +40,6 @@ class _Collector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
-    old = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _translate(message: str, root: Path) -> Problem:
@@ -94,12 +77,12 @@ def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool
     mkdocs_log.propagate = False
     plugin = None
     try:
-        with _env(GONGYU_OFFLINE="true" if offline else "false"):
-            overrides = {"site_url": site_url} if site_url else {}
-            config = load_config(str(config_file), site_dir=str(site_dir), strict=True,
-                                 use_directory_urls=not offline, **overrides)
-            plugin = config.plugins.get("gongyu")
-            build(config)
+        # offline: links must name their files (…/index.html) to work from file:// and a USB stick
+        overrides = {"site_url": site_url} if site_url else {}
+        config = load_config(str(config_file), site_dir=str(site_dir), strict=True,
+                             use_directory_urls=not offline, **overrides)
+        plugin = config.plugins.get("gongyu")
+        build(config)
     except ConfigurationError as exc:
         raise GongyuError(Problem(str(config_file.name), 0, 0, f"mkdocs.yml 配置有误：{exc}")) from None
     except (Abort, PluginError) as exc:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from .errors import GongyuError, Problem, ProblemList
 from .load import SourceDoc, load_front_matter, load_yaml_file, validate
 from .models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+from .regulations import Regulations, load_regulations
 
 if TYPE_CHECKING:
     from .resolve import ResolvedSchool
@@ -48,6 +49,8 @@ class Corpus:
     broken: set[str] = field(default_factory=set)
     #: Files whose id differs from their name: already reported, so "not listed" is not reported again.
     misnamed: set[Path] = field(default_factory=set)
+    #: Provincial regulations templates may cite (``plans/data/regulations.yml``).
+    regulations: Regulations = field(default_factory=Regulations)
     #: Only plan templates and forms (the set shipped with the package): ``related`` links to
     #: articles and lessons cannot be checked and are not used.
     templates_only: bool = False
@@ -217,6 +220,10 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
     plans = root / "plans"
     for path in _files(plans, "yaml", problems):
         _try(problems, _load_yaml_doc, path, PlanTemplate, "plan", problems, corpus)
+    try:
+        corpus.regulations = load_regulations(plans)
+    except GongyuError as exc:
+        problems.extend(exc.problems)
     for path in _files(plans / "forms", "yaml", problems):
         _try(problems, _load_yaml_doc, path, Form, "form", problems, corpus)
 
@@ -243,6 +250,8 @@ def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus
 
 
 def _check_references(corpus: Corpus, problems: ProblemList) -> None:
+    from .wording import check_plan
+
     def ref(doc: SourceDoc, path: tuple, target: str, allowed: tuple[str, ...], what: str) -> None:
         kind = corpus.kinds.get(target)
         if kind is None and target in corpus.broken:
@@ -301,6 +310,7 @@ def _check_references(corpus: Corpus, problems: ProblemList) -> None:
 
     for plan_id, plan in sorted(corpus.plans.items()):
         doc = corpus.sources[plan_id]
+        problems.extend(check_plan(plan, doc))
         for index, target in enumerate(plan.forms):
             ref(doc, ("forms", index), target, ("form",), "表格")
         for index, target in enumerate(plan.related):

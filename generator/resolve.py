@@ -58,6 +58,7 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
     """
     from .calendar import SchoolYear, resolve_plan
     from .render.docx_gbt import plan_document
+    from .wording import Wording, localise_plan
 
     doc = doc if doc is not None else _Unlocated(path=school.id, data={})
     problems = profile_problems(school, doc, corpus)
@@ -73,6 +74,7 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
         try:
             resolved = resolve_plan(plan, year, adoption, plan_doc=corpus.sources.get(plan.id), school_doc=doc,
                                     adoption_index=index, stages=school.stages)
+            resolved = localise_plan(resolved, Wording.for_school(school, corpus.regulations, adoption))
             document = plan_document(resolved, corpus, school=school, adoption=adoption, draft=draft,
                                      school_doc=doc, adoption_index=index)
         except GongyuError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+from .regulations import RegulationFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "article": ArticleMeta,
@@ -16,6 +17,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "plan": PlanTemplate,
     "form": Form,
     "school": School,
+    "regulations": RegulationFile,
 }
 
 

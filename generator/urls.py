@@ -42,6 +42,10 @@ def plan_draft(plan_id: str, suffix: str) -> str:
     return f"plans/{plan_id}/{plan_id}-draft{suffix}"
 
 
+def timeline(plan_id: str) -> str:
+    return f"plans/{plan_id}/timeline.svg"
+
+
 def absolute(site_url: str | None, path: str) -> str:
     """Absolute address of ``path`` on the site; empty when no site address is known."""
     if not site_url:

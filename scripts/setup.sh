@@ -13,7 +13,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages --------------------------------------------------------------------------
 apt_pkgs=(fonts-noto-cjk fonts-arphic-ukai poppler-utils python3-venv)
 if [ "$mode" = test ]; then
-  apt_pkgs+=(chromium libreoffice-writer-nogui)
+  apt_pkgs+=(chromium libreoffice-writer-nogui nodejs)  # nodejs: runs the search analyzer of the browser in tests
 fi
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""

@@ -1,8 +1,10 @@
 """The real corpus site in a real browser (headless Chromium through Playwright).
 
 What a static check of the HTML cannot see: scripts that fetch from other hosts at run time,
-console errors, Chinese search as a person types it into Material's search box, the print
-stylesheet, a phone-sized screen, and the offline build opened from ``file://`` (USB sticks).
+console errors, Chinese search as a person types, pastes or dictates into the site's search box
+(``generator/search``), the print stylesheet, a phone-sized screen, and the offline build opened
+from ``file://`` (USB sticks). The public query set ``tests/search_queries.yml`` runs online and
+from ``file://``; set ``GONGYU_SEARCH_REPORT=/some/file.json`` to keep its figures.
 
 The browser is Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``scripts/setup.sh test``);
 Playwright's own browser downloads are never used. Set ``GONGYU_SCREENSHOTS=/some/folder`` to keep
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import threading
@@ -23,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
 from generator.build import build_site
 
@@ -50,9 +54,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = os.environ.get("GONGYU_SCREENSHOTS")
 
-# Material's Chinese texts in the result header while search is not ready or has no query yet.
-SEARCH_INITIALISING = "正在初始化搜索引擎"
-SEARCH_PLACEHOLDER = "键入以开始搜索"
 
 #: Pages visited by the loading tests: (public path, a piece of the page's own title).
 PAGES = [
@@ -214,13 +215,14 @@ def shoot(page: Any, name: str, *, full_page: bool = False) -> None:
 
 
 # -- search helpers ----------------------------------------------------------------------------
-def wait_until_search_ready(page: Any) -> None:
+def wait_for_results(page: Any, query: str) -> None:
+    """Until the result list shows ``query`` (search.js marks the list with the query it shows)."""
     page.wait_for_function(
-        """([initialising]) => {
-            const meta = document.querySelector(".md-search-result__meta");
-            return meta !== null && !meta.textContent.includes(initialising);
+        """(q) => {
+            const list = document.querySelector(".gy-search__results");
+            return list !== null && list.dataset.query === q.normalize("NFKC").toLowerCase().replace(/\\s+/g, " ").trim();
         }""",
-        arg=[SEARCH_INITIALISING],
+        arg=query,
         timeout=20_000,
     )
 
@@ -228,34 +230,23 @@ def wait_until_search_ready(page: Any) -> None:
 def type_query(page: Any, query: str) -> None:
     """Type like a person: one character at a time, then a key that ends the input.
 
-    Material reads the box on ``keyup``. Chinese is entered through an input method, which inserts
-    text and ends with a key press (space, a digit or Enter to pick the word); Playwright inserts
-    characters that are not on a US keyboard without key events, so a final End key stands in for
-    the input method's last key.
+    Chinese is entered through an input method; Playwright inserts characters that are not on a US
+    keyboard as text (an ``input`` event without key events), like a paste or dictation.
     """
-    wait_until_search_ready(page)
-    page.keyboard.type(query, delay=50)
-    page.keyboard.press("End")
-    assert page.input_value("input.md-search__input") == query
-    page.wait_for_function(
-        """([placeholder]) => {
-            const meta = document.querySelector(".md-search-result__meta");
-            return meta !== null && meta.textContent.trim() !== "" && !meta.textContent.includes(placeholder);
-        }""",
-        arg=[SEARCH_PLACEHOLDER],
-        timeout=20_000,
-    )
+    page.fill("#gy-search-q", "")
+    page.keyboard.type(query, delay=30)
+    assert page.input_value("#gy-search-q") == query
+    wait_for_results(page, query)
 
 
 def open_search_with_slash(page: Any) -> None:
     page.keyboard.press("/")
-    page.wait_for_function("() => document.activeElement?.matches('input.md-search__input')", timeout=5_000)
+    page.wait_for_function("() => document.activeElement?.id === 'gy-search-q'", timeout=5_000)
 
 
 def result_pages(page: Any, prefix: str) -> list[str]:
     """Public paths of the pages in the result list, best first (one entry per page)."""
-    hrefs = page.eval_on_selector_all(
-        "li.md-search-result__item", "items => items.map(li => li.querySelector('a')?.href ?? '')")
+    hrefs = page.eval_on_selector_all(".gy-search__results > li > a", "items => items.map(a => a.href)")
     paths = []
     for href in hrefs:
         url = href.split("#", 1)[0].split("?", 1)[0]
@@ -270,7 +261,9 @@ def test_page_loads_without_errors_or_other_hosts(tab: Visit, base_url: str, pat
     assert response is not None and response.status == 200
     tab.page.wait_for_load_state("networkidle")
     assert title in tab.page.inner_text("article h1")
-    assert any(url.endswith("search_index.json") for url in tab.requests), "search index was not fetched"
+    # The search code is on every page; its index is not fetched until the search box opens.
+    assert any(url.endswith("/assets/gongyu/search.js") for url in tab.requests)
+    assert not [url for url in tab.requests if "/search/" in url], "search index fetched before opening search"
     assert any(re.search(r"/assets/javascripts/bundle\.[0-9a-f]+\.min\.js$", url) for url in tab.requests)
     assert tab.problems() == []
     if path == "":
@@ -319,9 +312,9 @@ def test_lesson_reads_well_on_a_phone(browser: Any, base_url: str) -> None:
         assert size >= 16, f"body text is {size}px on a phone"
         shoot(page, "lesson-phone.png")
         shoot(page, "lesson-phone-full.png", full_page=True)
-        # On a phone the search box hides behind the magnifier in the header.
-        page.click("header label[for=__search]")
-        page.wait_for_function("() => document.activeElement?.matches('input.md-search__input')", timeout=5_000)
+        # On a phone the search button is a magnifier in the header; the dialog fills the screen.
+        page.click("header .gy-search-button")
+        page.wait_for_function("() => document.activeElement?.id === 'gy-search-q'", timeout=5_000)
         type_query(page, "防溺水")
         shoot(page, "search-phone.png")
         assert result_pages(page, base_url), "no search result on a phone"  # ranking: the tests above
@@ -336,11 +329,9 @@ def test_search_result_opens_the_page(tab: Visit, base_url: str) -> None:
     open_search_with_slash(page)
     type_query(page, "爷爷奶奶带孩子")
     shoot(page, "search-desktop.png")
-    page.click("li.md-search-result__item >> nth=0 >> a >> nth=0")
+    page.click(".gy-search__results > li >> nth=0 >> a >> nth=0")
     page.wait_for_load_state("load")
     assert urlsplit(page.url).path == "/parents/jz-grandparent-daily/"
-    # The result link highlights the searched words once the page's own search index is ready.
-    page.wait_for_selector("article mark", timeout=20_000)
     assert tab.problems() == []
 
 
@@ -369,7 +360,7 @@ def test_offline_pages_open_from_the_file_system(offline_tab: Visit, offline_sit
 def test_offline_search_works_from_the_file_system(offline_tab: Visit, offline_site: Path) -> None:
     page = offline_tab.page
     page.goto(offline_site.as_uri() + "/index.html", wait_until="load")
-    # Without its worker shim, Material's search cannot start from file:// at all.
+    # Classic scripts, not fetch() or workers: they load from file:// too.
     assert offline_tab.foreign == []
     open_search_with_slash(page)
     type_query(page, "防溺水")
@@ -377,3 +368,112 @@ def test_offline_search_works_from_the_file_system(offline_tab: Visit, offline_s
     assert {"lessons/aqj-fangnishui.html", "lessons/aqs-fangnishui.html", "parents/jz-summer-drowning.html"} & set(found[:3]), \
         found[:5]
     assert offline_tab.problems() == []
+
+
+# -- the public query set, online and from file:// ---------------------------------------------
+QUERY_SET = yaml.safe_load((REPO / "tests/search_queries.yml").read_text(encoding="utf-8"))["queries"]
+
+
+def _page_key(path: str) -> str:
+    """``parents/jz-bullied/`` and ``parents/jz-bullied.html`` → ``parents/jz-bullied``."""
+    path = path.rstrip("/")
+    return path[:-len(".html")] if path.endswith(".html") else path
+
+
+def run_query_set(page: Any, prefix: str) -> dict[str, Any]:
+    """Every public query typed into the box; top-1, top-3 and MRR, and the misses."""
+    top1 = top3 = 0
+    mrr = 0.0
+    misses = []
+    for item in QUERY_SET:
+        type_query(page, item["q"])
+        found = [_page_key(path) for path in result_pages(page, prefix)]
+        rank = next((i + 1 for i, key in enumerate(found) if key in item["expect"]), None)
+        top1 += rank == 1
+        top3 += rank is not None and rank <= 3
+        mrr += 1 / rank if rank else 0
+        if rank is None or rank > 3 or (item.get("first") and found[:1] != [item["first"]]):
+            misses.append({"q": item["q"], "rank": rank, "found": found[:5]})
+    n = len(QUERY_SET)
+    return {"queries": n, "top1": top1 / n, "top3": top3 / n, "mrr": mrr / n, "misses": misses}
+
+
+def _report(name: str, figures: dict[str, Any]) -> None:
+    print(f"\n{name}: top-1 {figures['top1']:.1%}  top-3 {figures['top3']:.1%}  MRR {figures['mrr']:.3f}")
+    target = os.environ.get("GONGYU_SEARCH_REPORT")
+    if target:
+        path = Path(target)
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        data[name] = figures
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_public_queries_online(tab: Visit, base_url: str) -> None:
+    assert len(QUERY_SET) >= 60
+    tab.page.goto(base_url, wait_until="load")
+    open_search_with_slash(tab.page)
+    figures = run_query_set(tab.page, base_url)
+    _report("online", figures)
+    assert figures["top3"] >= 0.95, figures["misses"]
+    assert not [m for m in figures["misses"] if m["q"] == "防溺水"], "防溺水 must find the parents' article first"
+    assert tab.problems() == []
+
+
+@pytest.mark.slow
+def test_public_queries_from_the_file_system(offline_tab: Visit, offline_site: Path) -> None:
+    page = offline_tab.page
+    page.goto(offline_site.as_uri() + "/index.html", wait_until="load")
+    open_search_with_slash(page)
+    figures = run_query_set(page, offline_site.as_uri() + "/")
+    _report("file://", figures)
+    assert figures["top3"] >= 0.95, figures["misses"]
+    assert offline_tab.problems() == []
+
+
+def test_search_dialog_is_accessible_and_starts_on_every_kind_of_input(tab: Visit, base_url: str) -> None:
+    page = tab.page
+    page.goto(base_url + "parents/", wait_until="load")
+    button = page.locator("header .gy-search-button")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement?.id === 'gy-search-q'", timeout=5_000)
+    assert page.get_attribute("dialog.gy-search", "aria-label") == "搜索本站"
+    assert page.evaluate("document.querySelector('dialog.gy-search').open")
+    assert page.inner_text("label[for=gy-search-q]")
+    # Pasted or dictated text: an input event with no key at all.
+    page.evaluate("""() => { const box = document.getElementById('gy-search-q');
+        box.value = '防溺水'; box.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'})); }""")
+    wait_for_results(page, "防溺水")
+    assert _page_key(result_pages(page, base_url)[0]) == "parents/jz-summer-drowning"
+    # The end of an input-method composition.
+    page.evaluate("""() => { const box = document.getElementById('gy-search-q');
+        box.value = '家访'; box.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: '家访'})); }""")
+    wait_for_results(page, "家访")
+    # Results: title, a one-line summary and badges; nothing struck through.
+    first = page.locator(".gy-search__results > li").first
+    assert first.locator(".gy-search__title").inner_text() and first.locator(".gy-search__summary").inner_text()
+    assert first.locator(".gy-search__badge").count() >= 1
+    assert page.evaluate("""() => [...document.querySelectorAll('.gy-search *')]
+        .every(e => !getComputedStyle(e).textDecorationLine.includes('line-through') && e.tagName !== 'S' && e.tagName !== 'DEL')""")
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.gy-search__title')).fontSize)")
+    assert size >= 18, f"result titles are {size}px"
+    # The chips filter by reader.
+    page.click(".gy-search__chips button[data-audience='教师']")
+    page.wait_for_function("() => document.querySelector(\".gy-search__chips button[data-audience='教师']\").getAttribute('aria-pressed') === 'true'")
+    page.wait_for_timeout(300)
+    assert all(path.startswith(("teachers/", "lessons/", "courses/", "forms/")) for path in result_pages(page, base_url))
+    page.click(".gy-search__chips button[data-audience='']")
+    # Nothing found: the nearest topics instead of an empty list.
+    type_query(page, "校园霸凌量子")
+    type_query(page, "量子力学")
+    assert "没有找到" in page.inner_text(".gy-search__status")
+    assert all("/topics/" in href for href in page.eval_on_selector_all(".gy-search__results a", "a => a.map(x => x.href)"))
+    # Hostile text is shown as text.
+    type_query(page, "<img src=x onerror=alert(1)>")
+    assert page.locator(".gy-search img").count() == 0
+    # Esc closes and gives the focus back to the button that opened the dialog.
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('dialog.gy-search').open", timeout=5_000)
+    assert page.evaluate("document.activeElement?.classList.contains('gy-search-button')")
+    assert tab.problems() == []

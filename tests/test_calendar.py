@@ -41,7 +41,7 @@ title: 测试控辍保学工作实施方案
 summary: 测试用的方案模板。
 legal_basis:
   - 《中华人民共和国义务教育法》
-  - 本省义务教育条例
+  - '{{条例:义务教育}}'
 background:
   - 让每一个孩子读完九年义务教育。
 goals:
@@ -67,7 +67,7 @@ organisation:
 sections:
   - title: 重点对象和重点时段
     paragraphs: [盯住人和时两个重点。]
-    items: [留守儿童。, 八年级及以上的学困生。]
+    items: [留守儿童。, {text: 八年级及以上的学困生。, stages: [初中]}]
     sections:
       - title: 两个重点时段
         items: [寒假和春节前后。, 暑假。]
@@ -126,7 +126,7 @@ SCHOOL_YAML = """\
 id: test-school
 name: 测试县测试镇测试小学
 type: 小学
-place: {province: 某省, county: 测试县, town: 测试镇}
+place: {province: 贵州省, county: 测试县, town: 测试镇}
 authority: 测试县教育局
 year: 2027-2028
 people:

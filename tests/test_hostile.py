@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -73,11 +74,17 @@ def _lesson(d: dict[str, Any]) -> None:
     d["key_points"][0] = hostile("要点")
 
 
+def plan_hostile(tag: str) -> str:
+    """Plan text has a closed placeholder syntax ({{数值:编号}}) that check refuses when unknown
+    (see test_plan_placeholders_are_refused_not_evaluated); single braces stay literal text."""
+    return hostile(tag).replace("{{ 7*7 }}", "{ 7*7 }")
+
+
 def _plan(d: dict[str, Any]) -> None:
-    d["sections"][0]["sections"][0]["paragraphs"][0] = hostile("段落")
-    d["events"][0]["title"] = hostile("事项")
-    d["duties"][0]["title"] = hostile("经常性工作")
-    d["summary"] = hostile("方案简介") + BREAKOUT
+    d["sections"][0]["sections"][0]["paragraphs"][0] = plan_hostile("段落")
+    d["events"][0]["title"] = plan_hostile("事项")
+    d["duties"][0]["title"] = plan_hostile("经常性工作")
+    d["summary"] = plan_hostile("方案简介") + BREAKOUT
 
 
 def _form(d: dict[str, Any]) -> None:
@@ -213,6 +220,17 @@ def test_templates_are_never_evaluated(site: Path) -> None:
         assert "正文算式49结束" not in text, path
 
 
+def test_plan_placeholders_are_refused_not_evaluated(tmp_path: Path) -> None:
+    from generator.corpus import load_corpus
+
+    root = copy_mini_project(tmp_path / "project")
+    _edit_yaml(root, PLAN, lambda d: d["sections"][0]["sections"][0]["paragraphs"].__setitem__(0, hostile("段落")))
+    with pytest.raises(GongyuError) as caught:
+        load_corpus(root)
+    text = caught.value.format()
+    assert "demo-plan.yml:" in text and "占位符{{ 7*7 }}中的“7*7”不是可用的名称" in text and "49" not in text
+
+
 def test_pipes_do_not_break_tables(site: Path) -> None:
     for name in ("lessons/demo-lesson/index.html", "plans/demo-plan/index.html", "forms/demo-form/index.html"):
         tables = audit(content_area((site / name).read_text(encoding="utf-8"))).tables
@@ -221,15 +239,28 @@ def test_pipes_do_not_break_tables(site: Path) -> None:
             # a "|" that became a cell separator would make one row wider than the others
             assert len(set(rows)) == 1, (name, rows)
     agenda = audit(content_area((site / "lessons/demo-lesson/index.html").read_text(encoding="utf-8"))).tables[0]
-    assert agenda == [3] * 6  # header, four steps, total
+    assert agenda == [2] * 6  # header, four steps, total (step and minutes share the first column)
 
 
-def test_search_index_holds_no_markup_from_content(site: Path) -> None:
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
-        for key in ("title", "text"):
-            found = audit(doc.get(key, ""))
-            assert found.scripts == [] and found.handlers == [] and found.js_urls == [], doc["location"]
+def test_search_index_is_data_only(site: Path) -> None:
+    """Each index file is one call with a JSON literal: text from content cannot break out into code.
+
+    (The browser code puts every indexed string into the page with ``textContent``, never as HTML;
+    tests/test_search_browser.py checks a hostile query there.)"""
+    from generator.search.query import read_script
+
+    files = sorted((site / "search").glob("*.js"))
+    assert files
+    seen = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert re.fullmatch(r'gongyuSearch\.add\("[a-z0-9]+",\{.*\}\);\n|gongyuSearch\.add\("d\d+",\[.*\]\);\n', text, re.S), path
+        data = read_script(path)
+        seen.append(json.dumps(data, ensure_ascii=False))
+    assert any("alert(1)" in text for text in seen)  # the payload is there, as a string
+    code = (site / "assets/gongyu/search.js").read_text(encoding="utf-8")
+    assert code.count("innerHTML") == 1 and "button.innerHTML = '<svg" in code  # a fixed icon only
+    assert "eval(" not in code and "new Function" not in code
 
 
 def test_whole_pages_hold_no_markup_from_content(site: Path) -> None:
@@ -239,8 +270,10 @@ def test_whole_pages_hold_no_markup_from_content(site: Path) -> None:
         found = audit(page)
         for attrs, text in found.scripts:
             assert "alert" not in text, name
-            # the theme's own scripts come from its assets folder; a page never loads one from elsewhere
-            assert not attrs.get("src") or "assets/javascripts/" in (attrs.get("src") or ""), name
+            # the theme's own scripts come from its assets folder, ours (gongyu.js) from assets/gongyu/;
+            # a page never loads one from elsewhere
+            src = attrs.get("src") or ""
+            assert not src or "assets/javascripts/" in src or re.search(r"(^|/)assets/gongyu/[\w.-]+\.js$", src), name
         assert found.handlers == [], name
         assert found.js_urls == [], name
         assert all(attrs <= {"name", "content", "charset", "http-equiv", "property"} for attrs in found.meta_attrs), name

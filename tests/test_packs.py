@@ -106,7 +106,8 @@ def test_docx_content_numbered_from_structure(tmp_path: Path, corpus: Corpus) ->
     h3 = [t for s, t in paragraphs if s == "Heading3"]
     assert h1[:4] == ["一、背景和依据", "二、工作目标", "三、工作原则", "四、组织机构和职责"]
     assert "五、重点对象和重点时段" in h1 and "六、实施步骤和时间安排" in h1
-    assert "（一）总体目标" in h2 and "（三）两个重点时段" in h2  # after the items （一）（二）
+    # after the item （一）: the junior-only item （二） is not in a 小学 pack
+    assert "（一）总体目标" in h2 and "（二）两个重点时段" in h2
     assert "3.第三层" in h3  # after the items 1. 2.
     assert "（1）第四层的一条。" in texts
     assert "（二）第二阶段：春节前后走访（2028年1月15日（星期六）至26日（星期三））" in h2
@@ -284,7 +285,7 @@ def _sheet(rows: int, bad: dict[int, tuple[str, object]]) -> bytes:
     headers = ["学校编号", "学校名称", "学校类型", "省", "县", "主管单位", "学年", "校长", "分管副校长", "教导处主任", "采用方案", "在校生人数"]
     sheet.append(headers)
     for index in range(rows):
-        values = [f"school-{index:03d}", f"测试县第{index}小学", "小学", "某省", "测试县", "测试县教育局", "2027-2028",
+        values = [f"school-{index:03d}", f"测试县第{index}小学", "小学", "贵州省", "测试县", "测试县教育局", "2027-2028",
                   "王校长", "李副校长", "刘主任", "test-plan", 300]
         row_number = index + 2
         if row_number in bad:
@@ -413,8 +414,10 @@ def test_timeline_svg_is_safe_and_deterministic(corpus: Corpus) -> None:
     assert "&lt;b&gt;危险 &amp; “标题”&lt;/b&gt;" in svg and "<b>" not in svg
     assert "href" not in svg and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
     texts = "".join(root.itertext())
-    assert "假前宣传和重点家访" in texts and "春节" in texts and "9月" in texts and "8月" in texts
-    assert root.get("viewBox").startswith("0 0 360 ")
+    assert "假前宣传和重点家访" in texts and "春节" in texts and "9月" in texts
+    months = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text and t.text.isdigit()]
+    assert months == ["10", "11", "12", "1", "2", "3", "4", "5", "6", "7", "8"]
+    assert root.get("viewBox").startswith("0 0 320 ")
 
 
 def test_real_example_profiles_build(tmp_path: Path) -> None:

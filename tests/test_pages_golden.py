@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.corpus import load_corpus
-from generator.render.pages import PageBuilder, section_number
+from generator.render.pages import PageBuilder, section_number, urgent_boxes
 
 from .conftest import MINI
 
@@ -25,6 +25,8 @@ CHECKED = [
     "courses/demo-course.md",
     "parents/demo-article.md",
     "stages/chuzhong.md",
+    "parents/index.md",
+    "topics/kongchuo-baoxue.md",
 ]
 
 
@@ -56,3 +58,11 @@ def test_official_numbering_follows_nesting() -> None:
     assert [section_number(1, 3), section_number(2, 3), section_number(3, 3), section_number(4, 3)] == \
         ["三、", "（三）", "3.", "（3）"]
     assert section_number(1, 12) == "十二、"
+
+
+def test_urgent_blockquote_becomes_a_warning() -> None:
+    body = "正文\n\n> **遇到这些情况，请立即行动**\n>\n> - 拨打 110\n\n> 普通引用\n"
+    assert urgent_boxes(body) == ("正文\n\n!!! warning \"遇到这些情况，请立即行动\"\n\n    - 拨打 110\n\n\n"
+                                  "> 普通引用\n")
+    fenced = "```\n> **请立即行动**\n```"
+    assert urgent_boxes(fenced) == fenced

@@ -156,3 +156,12 @@ def test_each_school_is_resolved_once_per_build(tmp_path: Path, monkeypatch: pyt
     assert code == 0, err
     schools = sorted(p.stem for p in (root / "plans" / "schools").glob("*.yml"))
     assert schools and sorted(calls) == schools
+
+
+def test_modules_hold_one_concept_each() -> None:
+    """No module over 400 lines, and the median at most 150: the tree reads as the pipeline."""
+    sizes = {path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+             for path in PACKAGE.rglob("*.py") if "bundled" not in path.parts}
+    assert {name: n for name, n in sizes.items() if n > 400} == {}
+    ordered = sorted(sizes.values())
+    assert ordered[len(ordered) // 2] <= 150

@@ -48,6 +48,10 @@ def test_properdocs_builds_the_bundled_site(tmp_path: Path) -> None:
                             capture_output=True, text=True, encoding="utf-8", timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert_site(site)
+    from generator.search.query import BuiltIndex
+
+    found = BuiltIndex(site / "search").search("孩子在学校被同学欺负怎么办")[:3]
+    assert any("bull" in uri or "qiling" in uri for uri in found), found
 
 
 def test_a_wheel_in_a_fresh_environment_builds_the_site_and_a_county_batch(tmp_path: Path) -> None:
@@ -75,6 +79,8 @@ def test_a_wheel_in_a_fresh_environment_builds_the_site_and_a_county_batch(tmp_p
                           encoding="utf-8", env=env, timeout=900)
     assert site.returncode == 0, site.stdout + site.stderr
     assert_site(project / "site")
+    assert (project / "site" / "assets" / "gongyu" / "search.js").is_file()
+    assert any((project / "site" / "search").glob("*.js"))
 
     # a county clerk's own folder: the sheet template builds as shipped, with the bundled templates
     county = tmp_path / "县教育局"

@@ -490,7 +490,7 @@ def test_cli_prints_a_plan_and_a_course(project: Path, tmp_path: Path) -> None:
 def test_cli_prints_a_form_for_a_school(project: Path, tmp_path: Path) -> None:
     school = {
         "id": "demo-school", "name": "演示县青山小学", "type": "小学",
-        "place": {"province": "某省", "county": "某县"}, "authority": "某县教育局", "year": "2026-2027",
+        "place": {"province": "贵州省", "county": "某县"}, "authority": "某县教育局", "year": "2026-2027",
         "plans": [{"plan": "demo-plan"}],
     }
     _dump(tmp_path / "school.yml", school)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import textwrap
@@ -70,7 +69,7 @@ def test_every_item_has_a_page(built: Path) -> None:
 
 def test_lesson_page_shows_agenda_with_minutes(built: Path) -> None:
     html = (built / "site/lessons/demo-lesson/index.html").read_text(encoding="utf-8")
-    assert "<th>分钟</th>" in html and "<td>25</td>" in html
+    assert "<th>环节</th>" in html and "<td>讲授<br>25 分钟</td>" in html and "60 分钟" in html
     assert "亲子作业" in html and "讨论" in html
 
 
@@ -78,16 +77,25 @@ def test_plan_page_shows_rules_in_words(built: Path) -> None:
     html = (built / "site/plans/demo-plan/index.html").read_text(encoding="utf-8")
     assert "每年1月和7月的20日至月底" in html
     assert "每学期开学第一周" in html
-    assert "小学辍学率低于0.18%" in html
+    assert "<td>小学辍学率</td>" in html and "<strong>低于0.18%</strong>" in html  # the metric once
 
 
 def test_search_index_holds_segmented_chinese(built: Path) -> None:
-    index = json.loads((built / "site/search/search_index.json").read_text(encoding="utf-8"))
-    texts = {doc["location"]: doc["text"] for doc in index["docs"]}
-    article = next(text for location, text in texts.items() if location.startswith("parents/demo-article/#"))
-    words = [w for w in re.split(r"[\s\u200b]+", re.sub(r"<[^>]+>", " ", article)) if w]
-    assert "孩子" in words and "不想" in words and "上学" in words
-    assert "控辍保学" in " ".join(texts.values()).replace("\u200b", " ").split()
+    from generator.search.query import BuiltIndex
+
+    site = built / "site"
+    assert not (site / "search/search_index.json").exists()  # Material's search is gone
+    index = BuiltIndex(site / "search")
+    # Words (jieba, with the field's own words) and character pairs are both terms.
+    shard = index.load(index.shard_of("控辍保学"))
+    assert shard["控辍保学"][0] > 0 and len(shard["控辍保学"]) > 1  # a vocabulary word with postings
+    assert index.load(index.shard_of("上学")).get("上学")
+    assert index.search("孩子不想上学")[0] == "parents/demo-article/"
+    # Every page loads the search script with a relative address; no page loads the index.
+    html = (site / "parents/demo-article/index.html").read_text(encoding="utf-8")
+    assert '<script src="../../assets/gongyu/search.js" defer></script>' in html
+    assert "search/m.js" not in html and (site / "assets/gongyu/search.js").is_file()
+    assert '<script src="./assets/gongyu/search.js" defer></script>' in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_no_request_to_another_host(built: Path) -> None:
@@ -211,3 +219,22 @@ def test_committed_schemas_are_current() -> None:
     for name, model in SCHEMAS.items():
         path = REPO / "schemas" / f"{name}.schema.json"
         assert path.read_text(encoding="utf-8") == schema_text(model), f"请运行 gongyu schema 更新 {path.name}"
+
+
+def test_properdocs_build_has_working_search(tmp_path: Path) -> None:
+    """``properdocs build`` (the MkDocs 1.x fork) runs the gongyu plugin and its search like MkDocs."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("properdocs", reason="properdocs is not installed (pip install -e '.[test]')")
+    from generator.search.query import BuiltIndex
+
+    from .conftest import copy_mini_project
+
+    root = copy_mini_project(tmp_path / "project")
+    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "-q", "-d", str(tmp_path / "site")], cwd=root,
+                            capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = tmp_path / "site"
+    assert (site / "assets/gongyu/search.js").is_file()
+    assert BuiltIndex(site / "search").search("孩子不想上学")[0] == "parents/demo-article/"

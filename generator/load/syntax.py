@@ -95,6 +95,10 @@ _YAML_MESSAGES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: A value that starts with ``{{`` without quotes (``- {{时间:x}}……`` or ``note: {{数值:x}}……``).
+_UNQUOTED_PLACEHOLDER = re.compile(r"(?:^\s*-\s+|:\s+)(\{\{)")
+
+
 def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, shown: str, line_offset: int) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     context = str(exc.context or "")
@@ -118,6 +122,11 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, shown: str, line_o
     column = (mark.column + 1) if mark else 1
     lines = _yaml_lines(text)
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    brace = _UNQUOTED_PLACEHOLDER.search(source_line)
+    if brace:  # a plan sentence starting with a placeholder: YAML reads "{" as the start of a mapping
+        message = "以“{{”开头的文字要用引号括起来"
+        hint = "YAML 把开头的“{”当作键值对；请把整句用半角单引号括起来，例如 - '{{时间:编号}}更新台账。'"
+        column = brace.start(1) + 1
     if "unknown escape character" in problem and source_line[column - 2:column - 1] == "\\":
         column -= 1  # PyYAML points after the backslash; the backslash is what to fix
     # full-width punctuation after the error cannot have caused it (Chinese text is full of "，")

@@ -2,16 +2,13 @@
 
 Hooks, in MkDocs's order: ``on_config`` loads and checks the whole corpus and makes sure Chinese
 search segmentation really works; ``on_files`` renders printables and packs (cached) and adds every
-generated page as a ``File.generated``; ``on_page_content`` sanitises HTML; ``on_post_build``
-verifies the search index holds segmented Chinese.
+generated page as a ``File.generated``; ``on_page_content`` sanitises HTML; ``on_post_page`` hands
+each page to the site search (``generator/search``), whose index ``on_post_build`` writes.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +18,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .. import urls
 from ..errors import GongyuError
+from ..search import SiteSearch
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
 
@@ -37,47 +36,9 @@ log = logging.getLogger("mkdocs.plugins.gongyu")
 
 CSS_URI = "assets/gongyu/gongyu.css"
 _CSS = Path(__file__).with_name("gongyu.css")
-#: Material's offline build loads this WebWorker shim from unpkg.com unless a local copy is listed
-#: first; from file:// without it, search never starts (and in mainland China the page stalls).
-SHIM_URI = "assets/gongyu/iframe-worker-shim.js"
-_SHIM = Path(__file__).with_name("iframe-worker-shim.js")
-
-#: Fixes to the query segmenter of Material's search worker (material 9.x, minified). Each pattern
-#: must match exactly once; a Material update that changes the code fails the build loudly.
-_WORKER_FIXES: list[tuple[str, re.Pattern[str], Any]] = [
-    # segment(): the inner loop never tries the substring that ends at the end of the query, so
-    # the last word of every Chinese query is cut to its first character (防溺水 → 防, 家访 → 家).
-    ("last word", re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in "),
-     lambda m: m.group(0).replace(f";{m.group(1)}<", f";{m.group(1)}<=")),
-    # segment(): a one-character word at the very end of the query is dropped.
-    ("last character", re.compile(r"(\w+)\[(\w+)\]&&\2<(\w+)\.length-1&&"), r"\1[\2]&&\2<\3.length&&"),
-    # search(): segments are joined with "* " and transform() adds another "*", so words that
-    # were found are listed as missing ("缺少：爷爷奶奶").
-    ("double wildcard", re.compile(r'(\[\.\.\.\w+\(\w+,this\.index\.invertedIndex\)\])\.join\("\* "\)'),
-     r'\1.join(" ")'),
-]
-
-_WORKER_MARK = "\n/* gongyu: Chinese query segmentation corrected */\n"
-
-
-def patch_search_worker(site_dir: Path) -> None:
-    """Correct Material's Chinese query segmentation in the built search worker."""
-    for worker in sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js")):
-        code = worker.read_text(encoding="utf-8")
-        if _WORKER_MARK in code:  # ``mkdocs serve`` may keep the already corrected copy
-            continue
-        for name, pattern, replacement in _WORKER_FIXES:
-            code, count = pattern.subn(replacement, code)
-            if count != 1:
-                raise PluginError(f"无法修正 Material 搜索程序（{name}）：Material 的版本可能变了，请更新 gongyu 插件中的 _WORKER_FIXES")
-        worker.write_text(code + _WORKER_MARK, encoding="utf-8")
-
-
-def _offline_enabled(config: MkDocsConfig) -> bool:
-    plugin = config.plugins.get("offline") or config.plugins.get("material/offline")
-    return bool(plugin is not None and plugin.config.enabled)
-
-
+#: Plain-JavaScript helpers (focusable wide tables, dialog names, the 大字 mode toggle).
+JS_URI = "assets/gongyu/gongyu.js"
+_JS = Path(__file__).with_name("gongyu.js")
 #: The small navigation every page repeats; everything else is reached through these index pages.
 DEFAULT_NAV: list[Any] = [
     {"首页": "index.md"},
@@ -95,44 +56,6 @@ DEFAULT_NAV: list[Any] = [
 ]
 
 
-_USER_WORDS = Path(__file__).with_name("jieba_user.txt")
-_user_words_loaded = False
-
-
-def _load_user_words(jieba_module: Any) -> None:
-    """Teach jieba the field's own words (控辍保学, 代理家长 …) so they are indexed whole."""
-    global _user_words_loaded
-    if not _user_words_loaded:
-        jieba_module.load_userdict(str(_USER_WORDS))
-        _user_words_loaded = True
-
-
-def check_jieba(config: MkDocsConfig) -> None:
-    """Fail the build when Chinese segmentation would silently be skipped by the search plugin."""
-    if "search" not in config.plugins and "material/search" not in config.plugins:
-        return
-    try:
-        import jieba  # noqa: F401
-        import jieba as _jieba
-
-        _jieba.setLogLevel(logging.WARNING)
-        _load_user_words(_jieba)
-        words = _jieba.lcut("家校合作共同育人")
-    except Exception as exc:  # noqa: BLE001 - any failure means unsegmented search
-        raise PluginError(
-            f"中文分词组件 jieba 无法使用（{type(exc).__name__}: {exc}），网站搜索将无法按词查找中文。"
-            "请运行：pip install jieba 'setuptools<80'（jieba 需要 setuptools 提供的 pkg_resources）"
-        ) from None
-    if len(words) < 2:
-        raise PluginError("中文分词组件 jieba 没有正确切分中文，请重新安装 jieba")
-    try:
-        from material.plugins.search import plugin as material_search
-    except ImportError:
-        return
-    if getattr(material_search, "jieba", None) is None:
-        raise PluginError(
-            "Material 的搜索插件没有加载 jieba，中文将不会被分词。请在同一个 Python 环境中安装 jieba 和 'setuptools<80'"
-        )
 
 
 class GongyuPlugin(BasePlugin[GongyuConfig]):
@@ -142,6 +65,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.corpus = None
         self.root: Path | None = None
         self.generated: dict[str, str] = {}
+        self.search: SiteSearch | None = None
         self.options = BuildOptions()
         #: The located problems that stopped the build; ``gongyu build`` reports them as they are.
         self.failure: GongyuError | None = None
@@ -154,7 +78,6 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self.failure = error
 
     # -- configuration --------------------------------------------------------------------------
-    @event_priority(50)  # before Material's offline plugin, which adds the unpkg.com shim otherwise
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
@@ -167,12 +90,14 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self.corpus = self.options.take_corpus() or load_corpus(self.root)
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
-        check_jieba(config)
+        try:
+            self.search = SiteSearch(self.corpus)  # fails early when jieba cannot segment Chinese
+        except GongyuError as exc:
+            raise GongyuPluginError(exc) from None
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
-        if _offline_enabled(config):
-            polyfills = [url for url in config.extra.get("polyfills", []) if "iframe-worker" not in url]
-            config.extra["polyfills"] = [*polyfills, SHIM_URI]
+        if JS_URI not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS_URI)
         if not config.nav:
             config.nav = DEFAULT_NAV
         theme = config.theme
@@ -226,12 +151,11 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         for uri, text in sorted(pages.items()):
             self._add(files, File.generated(config, uri, content=text))
         for plan_id, svg in sorted(timelines.items()):
-            self._add(files, File.generated(config, f"plans/{plan_id}/timeline.svg", content=svg))
+            self._add(files, File.generated(config, urls.timeline(plan_id), content=svg))
         for item in sorted(downloads):
             self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
         self._add(files, File.generated(config, CSS_URI, abs_src_path=str(_CSS)))
-        if _offline_enabled(config):
-            self._add(files, File.generated(config, SHIM_URI, abs_src_path=str(_SHIM)))
+        self._add(files, File.generated(config, JS_URI, abs_src_path=str(_JS)))
         return files
 
     @staticmethod
@@ -260,18 +184,13 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
                 server.watch(str(folder))
         return server
 
-    @event_priority(-100)  # after the search plugin has written its index, wherever we are listed
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled or self.search is None:
+            return None
+        return self.search.add_page(output, src_uri=page.file.src_uri, url=page.url, page_meta=page.meta)
+
+    @event_priority(-100)  # last: the site is complete when the search index is written
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled:
+        if not self.config.enabled or self.search is None:
             return
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if not index.is_file():
-            return
-        patch_search_worker(Path(config.site_dir))
-        data = json.loads(index.read_text(encoding="utf-8"))
-        # Material writes every Chinese character and U+200B as a six-byte \uXXXX escape: UTF-8
-        # halves the file (and the offline plugin, which runs after us, inlines this version).
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        chinese = [doc for doc in data.get("docs", []) if any("\u4e00" <= ch <= "\u9fff" for ch in doc.get("text", ""))]
-        if chinese and not any("\u200b" in doc["text"] for doc in chinese):
-            raise PluginError("搜索索引中的中文没有分词（缺少 jieba 分词结果），中文搜索将失效；请检查 jieba 是否安装正确")
+        self.search.write(Path(config.site_dir))  # the index of our own search (generator/search)

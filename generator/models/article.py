@@ -20,6 +20,9 @@ class ArticleMeta(Strict):
     summary: Text = Field(max_length=300, description="一两句话的要点，显示在列表和搜索结果中")
     updated: dt.date = Field(description="最近修订日期，例如 2026-09-01")
     related: list[Id] = Field(default_factory=list, description="相关文章、课程或方案的编号")
+    questions: list[Label] = Field(
+        default_factory=list, max_length=12,
+        description="这篇文章回答的问题，用读者自己的话写，例如 孩子在学校被同学欺负怎么办（网站搜索会优先找到）")
 
 
 class Article(Strict):

@@ -6,9 +6,9 @@ title or item in a template carries its own number.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator
 
 from .common import Id, Label, PlanKind, Strict, Text
 from .daterule import DateRule
@@ -19,6 +19,8 @@ Comparison = Literal["<", "<=", ">", ">=", "="]
 Basis = Literal["政策", "来源文件", "学校自定"]
 SCHOOL_DEFAULT: Basis = "学校自定"
 _BASIS_HELP = "数值或频次的来源：政策（现行法规和文件的要求）、来源文件（所参照的地方方案的要求）、学校自定（编者拟定的默认值，学校可改）"
+SchoolStage = Literal["幼儿园", "小学", "初中", "高中"]
+_STAGES_HELP = "只适用于这些学段的学校（不写表示都适用），例如 [初中]；九年一贯制学校两个学段都有"
 _COMPARISON_WORDS = {"<": "低于", "<=": "不高于", ">": "高于", ">=": "不低于", "=": "达到"}
 
 
@@ -32,7 +34,7 @@ class Target(Strict):
     unit: Label = Field(description="单位，例如 %、人、幅、次")
     note: Text | None = Field(default=None, description="说明")
     basis: Basis | None = Field(default=None, description=_BASIS_HELP)
-    school_stages: list[Literal["幼儿园", "小学", "初中", "高中"]] = Field(
+    school_stages: list[SchoolStage] = Field(
         default_factory=list, description="只适用于这些学段的学校（不写表示都适用），例如小学辍学率只写 [小学]"
     )
 
@@ -51,6 +53,40 @@ class Target(Strict):
         return self.basis == SCHOOL_DEFAULT
 
 
+class StagedText(Strict):
+    """A sentence or item that only applies to schools teaching some stages (e.g. 初中)."""
+
+    text: Text = Field(description="文字")
+    stages: list[SchoolStage] = Field(min_length=1, description=_STAGES_HELP)
+
+
+def _entry_tag(value: object) -> str:
+    return "staged" if isinstance(value, (dict, StagedText)) else "text"
+
+
+#: A paragraph or item: plain text, or ``{text: …, stages: [初中]}`` when it applies to some stages only.
+Entry = Annotated[
+    Union[Annotated[Text, Tag("text")], Annotated[StagedText, Tag("staged")]],
+    Discriminator(_entry_tag),
+]
+
+
+def entry_text(entry: str | StagedText) -> str:
+    """The words of a paragraph or item, plain or staged."""
+    return entry.text if isinstance(entry, StagedText) else entry
+
+
+def entry_stages(entry: object) -> list[str]:
+    """The stages an entry (text, section, event …) is limited to; empty means every stage."""
+    return list(getattr(entry, "stages", None) or [])
+
+
+def applies(entry: object, stages: set[str] | frozenset[str]) -> bool:
+    """Whether a school teaching ``stages`` gets ``entry``."""
+    limited = entry_stages(entry)
+    return not limited or bool(set(limited) & set(stages))
+
+
 class Role(Strict):
     """A role in a leading group; ``holder`` names the post that usually fills it."""
 
@@ -64,7 +100,8 @@ class UnitDuty(Strict):
     """What one unit (处室, 班主任, 家长委员会 …) is responsible for."""
 
     unit: Label = Field(description="部门或岗位，例如 德育处、班主任")
-    duties: list[Text] = Field(min_length=1, description="职责")
+    duties: list[Entry] = Field(min_length=1, description="职责")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
 
 class Organisation(Strict):
@@ -81,9 +118,10 @@ class Section(Strict):
     """A titled part of the plan; paragraphs, numbered items and sub-sections nest to any depth."""
 
     title: Label = Field(description="小标题（不要写编号，编号自动生成）")
-    paragraphs: list[Text] = Field(default_factory=list, description="段落")
-    items: list[Text] = Field(default_factory=list, description="分条列出的内容（自动编号）")
+    paragraphs: list[Entry] = Field(default_factory=list, description="段落")
+    items: list[Entry] = Field(default_factory=list, description="分条列出的内容（自动编号）")
     sections: list[Section] = Field(default_factory=list, description="下一级小节")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
     @field_validator("title")
     @classmethod
@@ -101,6 +139,7 @@ class Event(Strict):
     details: Text | None = Field(default=None, description="具体要求")
     deadline: bool = Field(default=False, description="是否为截止日期（上报、提交）")
     form: Id | None = Field(default=None, description="用到的表格编号")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
     shift: Literal["顺延", "提前", "不调整"] | None = Field(
         default=None,
         description="日期遇到周末、节假日或假期时怎样调整：顺延（到下一个上课日，默认）、提前（截止日期默认）、不调整",
@@ -113,8 +152,9 @@ class Phase(Strict):
     id: Id = Field(description="阶段编号")
     name: Label = Field(description="阶段名称，例如 宣传发动（不写“第一阶段”，序号自动生成）")
     when: DateRule = Field(description="阶段时间")
-    tasks: list[Text] = Field(default_factory=list, description="这一阶段的工作")
+    tasks: list[Entry] = Field(default_factory=list, description="这一阶段的工作")
     events: list[Event] = Field(default_factory=list, description="这一阶段的具体事项")
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
 
 class Duty(Strict):
@@ -127,6 +167,7 @@ class Duty(Strict):
     details: Text | None = None
     form: Id | None = Field(default=None, description="记录用的表格编号")
     basis: Basis | None = Field(default=None, description=_BASIS_HELP)
+    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
     @property
     def school_default(self) -> bool:
@@ -143,18 +184,18 @@ class PlanTemplate(Strict):
     title: Label = Field(description="文件标题（学校名称会自动加在前面）")
     summary: Text = Field(description="一段话的简介，显示在网站上")
     legal_basis: list[Label] = Field(default_factory=list, description="依据的法律和文件（书名号写全）")
-    background: list[Text] = Field(default_factory=list, description="背景与意义（段落）")
-    goals: list[Text] = Field(default_factory=list, description="工作目标")
+    background: list[Entry] = Field(default_factory=list, description="背景与意义（段落）")
+    goals: list[Entry] = Field(default_factory=list, description="工作目标")
     targets: list[Target] = Field(default_factory=list, description="量化指标")
-    principles: list[Text] = Field(default_factory=list, description="工作原则")
+    principles: list[Entry] = Field(default_factory=list, description="工作原则")
     organisation: Organisation | None = Field(default=None, description="组织机构")
     sections: list[Section] = Field(default_factory=list, description="工作内容与措施")
     phases: list[Phase] = Field(default_factory=list, description="实施步骤与时间安排")
     events: list[Event] = Field(default_factory=list, description="不属于某一阶段的具体事项")
     duties: list[Duty] = Field(default_factory=list, description="经常性工作")
-    requirements: list[Text] = Field(default_factory=list, description="工作要求")
-    outcomes: list[Text] = Field(default_factory=list, description="预期效果")
-    safeguards: list[Text] = Field(default_factory=list, description="保障措施")
+    requirements: list[Entry] = Field(default_factory=list, description="工作要求")
+    outcomes: list[Entry] = Field(default_factory=list, description="预期效果")
+    safeguards: list[Entry] = Field(default_factory=list, description="保障措施")
     forms: list[Id] = Field(default_factory=list, description="方案用到的表格编号")
     related: list[Id] = Field(default_factory=list, description="相关文章、课程或方案")
 

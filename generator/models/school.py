@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .common import Id, Label, Strict, Text
 from .daterule import DateRule
@@ -33,8 +33,38 @@ _TYPE_STAGES: dict[str, tuple[str, ...]] = {
 _YEAR_RE = re.compile(r"^([0-9]{4})-([0-9]{4})$")
 
 
+def _check_province(value: str) -> str:
+    from ..province import normalise, suggestion
+
+    full = normalise(value)
+    if full is None:
+        raise ValueError(f"“{value}”不是省（自治区、直辖市）的名称。{suggestion(value)}")
+    return full
+
+
+def _check_regulation(value: str) -> str:
+    """A county's own regulation or document: one title in book-title marks, e.g. 《某某县……办法》."""
+    if not (value.startswith("《") and "》" in value) or value.count("《") != 1:
+        raise ValueError(f"“{value}”应是一份文件的名称，用书名号写全，例如《某某县控辍保学工作实施办法》；"
+                         "多份文件请分成多行")
+    if "{{" in value or "}}" in value:
+        raise ValueError("文件名称中不能有“{{”或“}}”")
+    return value
+
+
+def _check_basis_line(value: str) -> str:
+    if "{{" in value or "}}" in value:
+        raise ValueError("依据中不能有“{{”或“}}”")
+    return value
+
+
+Regulation = Annotated[Label, AfterValidator(_check_regulation)]
+BasisLine = Annotated[Label, AfterValidator(_check_basis_line)]
+
+
 class Place(Strict):
-    province: Label = Field(description="省（自治区、直辖市）")
+    province: Annotated[Label, AfterValidator(_check_province)] = Field(
+        description="省（自治区、直辖市）的全称，例如 贵州省、广西壮族自治区、重庆市")
     city: Label | None = Field(default=None, description="市（州）")
     county: Label = Field(description="县（市、区）")
     town: Label | None = Field(default=None, description="乡镇（街道）")
@@ -105,6 +135,8 @@ class Adoption(Strict):
     targets: dict[Id, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(default_factory=dict, description="改写的指标：指标编号 → 数值")
     events: dict[Id, DateRule] = Field(default_factory=dict, description="改写的日期：事项或阶段编号 → 日期规则")
     skip: list[Id] = Field(default_factory=list, description="本校不做的事项或阶段编号")
+    legal_basis: list[BasisLine] = Field(
+        default_factory=list, description="本方案另加的依据（县里的文件、上级通知），写在“主要依据”的最后")
 
 
 class School(Strict):
@@ -119,6 +151,9 @@ class School(Strict):
     calendar: CalendarDates = Field(default_factory=CalendarDates, description="校历（可省略，按常规估算）")
     people: dict[Label, Label] = Field(default_factory=dict, description="岗位 → 姓名，例如 校长: 王明")
     departments: list[Label] = Field(default_factory=list, description="本校的处室，例如 德育处、教导处")
+    regulations: list[Regulation] = Field(
+        default_factory=list,
+        description="本地（县、市）的法规和文件，书名号写全，会加在每份方案“主要依据”的最后，例如《某某县控辍保学工作实施办法》")
     phone: Label | None = Field(default=None, description="学校对外电话（是否公开由学校决定）")
     students: Students | None = None
     plans: list[Adoption] = Field(min_length=1, description="采用的方案")

@@ -78,7 +78,7 @@ def _slim(corpus: Corpus) -> Corpus:
     """The part of the corpus packs need (plans, forms, their sources), cheap to send to workers."""
     from ..corpus import Corpus
 
-    return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms),
+    return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms), regulations=corpus.regulations,
                   sources={k: v for k, v in corpus.sources.items() if k in corpus.plans or k in corpus.forms},
                   kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
 

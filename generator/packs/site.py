@@ -38,7 +38,8 @@ def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
             return zip_files(content.files, school.id)
 
         try:
-            path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json], make)
+            path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json,
+                                      corpus.regulations.digest()], make)
         except GongyuError as exc:
             problems.extend(exc.problems)
             continue

@@ -2,10 +2,12 @@
 
 Months run September → August along the axis under bands for the terms and vacations; each
 phase is a bar with its name, each event a marker on its phase's bar (events outside a phase on
-an extra row); a dashed line marks the Spring Festival. The drawing is sized for a phone (a
-360-unit-wide ``viewBox`` scaled to the page width, text at 11–12 units), has no external
-references (no web fonts, no images, no scripts) and escapes every text. The same plan and year
-always give the same SVG.
+an extra row); a dashed line marks the Spring Festival. The drawing is sized for a phone: a
+320-unit-wide ``viewBox`` is scaled to the page width (328 px on a 360 px phone), and every text
+is 12 units, so no label is smaller than 12 px there; labels sit in rows of their own, carry a
+white halo where the Spring Festival line crosses them, and long captions wrap. It has no
+external references (no web fonts, no images, no scripts) and escapes every text. The same plan
+and year always give the same SVG.
 
 Dates are those of a default school year (the one in progress at build time, from
 ``SOURCE_DATE_EPOCH`` when set), with the usual term dates of :class:`SchoolYear`; the caption
@@ -19,16 +21,21 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from ..calendar import ResolvedItem, SchoolYear, format_span, resolve_plan
+from ..wording import Wording, localise_plan
 
 if TYPE_CHECKING:
     from ..models.plan import PlanTemplate
 
-WIDTH = 360
+WIDTH = 320
 PAD = 8
 _AXIS = WIDTH - 2 * PAD
 _COLORS = ("#2f6f9f", "#b5473a", "#3f7f35", "#7a5a9c", "#b7791f", "#2e7d7a")
 _FONT = "system-ui, -apple-system, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
-_ROW = 34
+_ROW = 36
+#: Every text is this size (in viewBox units, about 1 px on a phone).
+FONT_SIZE = 12
+#: A white outline under label text, so lines crossing a label never cut through it.
+_HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
 
 
 def default_first_year() -> int:
@@ -53,8 +60,21 @@ def _short(start: dt.date, end: dt.date) -> str:
 
 
 def text_width(text: str, size: float) -> float:
-    """Estimated width of ``text`` at ``size``: CJK characters one em, ASCII about half."""
-    return sum(0.56 if ord(ch) < 0x2E80 else 1.0 for ch in text) * size
+    """Estimated width of ``text`` at ``size``: Latin letters and digits about 0.62 em, everything
+    else (CJK, full-width and general punctuation such as — and （）) one em; generous, so a label
+    that fits here fits in the fonts phones have."""
+    return sum(0.62 if ord(ch) < 0x2000 else 1.0 for ch in text) * size
+
+
+def wrap(text: str, size: float, width: float) -> list[str]:
+    """``text`` cut into lines no wider than ``width`` at ``size`` (by characters, as Chinese wraps)."""
+    lines, line = [], ""
+    for ch in text:
+        if line and text_width(line + ch, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line else lines
 
 
 def _fit_x(first: float, width: float) -> float:
@@ -65,7 +85,7 @@ def _fit_x(first: float, width: float) -> float:
 def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
     """The SVG of ``plan``'s phases and events in ``year`` (default: see :func:`default_first_year`)."""
     year = year or SchoolYear.default(default_first_year())
-    resolved = resolve_plan(plan, year)
+    resolved = localise_plan(resolve_plan(plan, year), Wording())
     start = year.first_day
     end = year.last_day
     span = (end - start).days + 1
@@ -82,25 +102,27 @@ def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
     for label, b_start, b_end, fill in sorted(bands, key=lambda b: b[1]):
         x0, x1 = x(b_start), x(b_end + dt.timedelta(days=1))
         parts.append(f'<rect x="{_num(x0)}" y="4" width="{_num(max(x1 - x0, 1))}" height="18" fill="{fill}"/>')
-        if x1 - x0 >= len(label) * 11 + 4:
-            parts.append(f'<text x="{_num((x0 + x1) / 2)}" y="17" font-size="11" text-anchor="middle" fill="#333">'
-                         f"{escape(label)}</text>")
+        if x1 - x0 >= text_width(label, FONT_SIZE) + 4:
+            parts.append(f'<text x="{_num((x0 + x1) / 2)}" y="17.5" font-size="{FONT_SIZE}" text-anchor="middle" '
+                         f'fill="#333">{escape(label)}</text>')
     # months
     month = dt.date(start.year, start.month, 1)
     while month <= end:
         nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
         x0, x1 = x(max(month, start)), x(min(nxt, end + dt.timedelta(days=1)))
         parts.append(f'<line x1="{_num(x0)}" y1="24" x2="{_num(x0)}" y2="40" stroke="#999" stroke-width="0.6"/>')
-        parts.append(f'<text x="{_num((x0 + x1) / 2)}" y="36" font-size="10" text-anchor="middle" fill="#444">'
-                     f"{month.month}月</text>")
+        # "9月" once, then numbers: "10月" at 12 units is wider than a month of the axis
+        label = f"{month.month}月" if month == dt.date(start.year, start.month, 1) else str(month.month)
+        parts.append(f'<text x="{_num((x0 + x1) / 2)}" y="37" font-size="{FONT_SIZE}" text-anchor="middle" '
+                     f'fill="#333">{label}</text>')
         month = nxt
-    top = 46
+    top = 48
     rows: list[tuple[ResolvedItem | None, list[ResolvedItem]]] = [(p, resolved.phase_events(p.id)) for p in resolved.phases]
     loose = resolved.loose_events()
     if loose:
         rows.append((None, loose))
     if not rows:
-        parts.append(f'<text x="{WIDTH / 2}" y="{top + 16}" font-size="12" text-anchor="middle" fill="#555">'
+        parts.append(f'<text x="{WIDTH / 2}" y="{top + 16}" font-size="{FONT_SIZE}" text-anchor="middle" fill="#555">'
                      "本方案没有按日期安排的阶段和事项</text>")
         top += _ROW
     for index, (phase, events) in enumerate(rows):
@@ -110,17 +132,20 @@ def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
             occ = phase.occurrences
             dates = "、".join(_short(o.start, o.end) for o in occ)
             label = f"{phase.title}（{dates}）"
-            if text_width(label, 12) > _AXIS:
+            if text_width(label, FONT_SIZE) > _AXIS:
                 label = phase.title
-            tx = _fit_x(x(occ[0].start), text_width(label, 12))
-            parts.append(f'<text x="{_num(tx)}" y="{y + 12}" font-size="12" fill="#222">{escape(label)}</text>')
+            if text_width(label, FONT_SIZE) > _AXIS:
+                label = wrap(label, FONT_SIZE, _AXIS - text_width("…", FONT_SIZE))[0] + "…"
+            tx = _fit_x(x(occ[0].start), text_width(label, FONT_SIZE))
+            parts.append(f'<text x="{_num(tx)}" y="{y + 12}" font-size="{FONT_SIZE}" fill="#222" {_HALO}>'
+                         f"{escape(label)}</text>")
             for o in occ:
                 x0, x1 = x(o.start), x(o.end + dt.timedelta(days=1))
                 tip = escape(f"{phase.title}：{format_span(o.start, o.end)}")
                 parts.append(f'<rect x="{_num(x0)}" y="{y + 17}" width="{_num(max(x1 - x0, 3))}" height="10" rx="2" '
                              f'fill="{color}"><title>{tip}</title></rect>')
         else:
-            parts.append(f'<text x="{PAD}" y="{y + 12}" font-size="12" fill="#222">其他事项</text>')
+            parts.append(f'<text x="{PAD}" y="{y + 12}" font-size="{FONT_SIZE}" fill="#222" {_HALO}>其他事项</text>')
             parts.append(f'<line x1="{PAD}" y1="{y + 22}" x2="{WIDTH - PAD}" y2="{y + 22}" stroke="#bbb" stroke-width="1"/>')
         for event in events:
             for o in event.occurrences:
@@ -129,20 +154,23 @@ def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
                              f'stroke-width="1.6"><title>{tip}</title></circle>')
     bottom = top + max(len(rows), 1) * _ROW
     festival = x(year.spring_festival)
-    parts.append(f'<line x1="{_num(festival)}" y1="4" x2="{_num(festival)}" y2="{bottom}" stroke="#c0392b" '
+    # the line starts under the band row: the term labels are centred in their bands
+    parts.append(f'<line x1="{_num(festival)}" y1="24" x2="{_num(festival)}" y2="{bottom}" stroke="#c0392b" '
                  'stroke-width="1" stroke-dasharray="3 2"/>')
-    parts.append(f'<text x="{_num(festival + 2)}" y="{bottom + 11}" font-size="10" fill="#c0392b">春节</text>')
+    fx = _fit_x(festival - text_width("春节", FONT_SIZE) / 2, text_width("春节", FONT_SIZE))
+    parts.append(f'<text x="{_num(fx)}" y="{bottom + 13}" font-size="{FONT_SIZE}" fill="#b03020">春节</text>')
     captions = (f"按{year.label}的常规校历示意，学校的实际日期以本校校历为准。",
                 f"秋季学期{_short(year.autumn_start, year.autumn_end)}，春季学期{_short(year.spring_start, year.spring_end)}，"
                 f"春节{_short(year.spring_festival, year.spring_festival)}。")
-    for line_index, caption in enumerate(captions):
-        parts.append(f'<text x="{PAD}" y="{bottom + 26 + 13 * line_index}" font-size="10" fill="#555">'
+    caption_lines = [line for caption in captions for line in wrap(caption, FONT_SIZE, _AXIS)]
+    for line_index, caption in enumerate(caption_lines):
+        parts.append(f'<text x="{PAD}" y="{bottom + 32 + 16 * line_index}" font-size="{FONT_SIZE}" fill="#444">'
                      f"{escape(caption)}</text>")
-    legend_y = bottom + 58
-    parts.append(f'<rect x="{PAD}" y="{legend_y - 8}" width="14" height="8" rx="2" fill="{_COLORS[0]}"/>'
-                 f'<text x="{PAD + 18}" y="{legend_y}" font-size="10" fill="#444">阶段</text>'
-                 f'<circle cx="{PAD + 56}" cy="{legend_y - 4}" r="3.5" fill="#fff" stroke="{_COLORS[0]}" stroke-width="1.6"/>'
-                 f'<text x="{PAD + 64}" y="{legend_y}" font-size="10" fill="#444">具体事项（点按可看日期）</text>')
+    legend_y = bottom + 32 + 16 * len(caption_lines) + 6
+    parts.append(f'<rect x="{PAD}" y="{legend_y - 9}" width="14" height="9" rx="2" fill="{_COLORS[0]}"/>'
+                 f'<text x="{PAD + 18}" y="{legend_y}" font-size="{FONT_SIZE}" fill="#333">阶段</text>'
+                 f'<circle cx="{PAD + 62}" cy="{legend_y - 4}" r="3.5" fill="#fff" stroke="{_COLORS[0]}" stroke-width="1.6"/>'
+                 f'<text x="{PAD + 70}" y="{legend_y}" font-size="{FONT_SIZE}" fill="#333">具体事项（点按可看日期）</text>')
     height = legend_y + 8
     title = f"{plan.title}：实施步骤时间示意图"
     desc = "；".join(f"{p.title}，{_short(p.occurrences[0].start, p.occurrences[-1].end)}"
@@ -158,4 +186,4 @@ def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
     )
 
 
-__all__ = ["default_first_year", "timeline_svg"]
+__all__ = ["FONT_SIZE", "default_first_year", "text_width", "timeline_svg", "wrap"]

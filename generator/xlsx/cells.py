@@ -71,6 +71,21 @@ def cell_year(value: Any) -> str:
     return f"{first}-{second}"
 
 
+def split_titles(text: str) -> list[str]:
+    """《甲》、《乙》 or one title per line → [《甲》, 《乙》]; a 、 inside 《》 stays in its title."""
+    parts: list[str] = []
+    current, depth = "", 0
+    for ch in text:
+        depth += (ch == "《") - (ch == "》")
+        if depth <= 0 and ch in "、；;\n\r":
+            parts.append(current)
+            current, depth = "", 0
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
+
 def cell_people(value: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     for part in re.split(r"[;；\n]+", cell_text(value)):

@@ -13,7 +13,7 @@ from ..models.school import SCHOOL_TYPES
 SHEET_NAME = "学校名单"
 HELP_SHEET_NAME = "填写说明"
 
-CellKind = Literal["text", "date", "int", "year", "list", "plans", "people", "post"]
+CellKind = Literal["text", "date", "int", "year", "list", "plans", "people", "post", "titles"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("学校名称", ("name",), "text", True, "学校全称，会写在每份方案的标题前面", "青山县石桥镇青山小学"),
     Column("学校类型", ("type",), "text", True,
            "、".join(SCHOOL_TYPES) + "，选其一", "小学"),
-    Column("省", ("place", "province"), "text", True, "省（自治区、直辖市）", "某省"),
+    Column("省", ("place", "province"), "text", True, "省（自治区、直辖市）的全称，例如 贵州省、广西壮族自治区、重庆市；"
+           "方案会引用该省的地方性法规", "贵州省"),
     Column("市", ("place", "city"), "text", False, "市（州），可不填", ""),
     Column("县", ("place", "county"), "text", True, "县（市、区）", "青山县"),
     Column("乡镇", ("place", "town"), "text", False, "乡镇（街道），可不填", "石桥镇"),
@@ -60,6 +61,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("其他人员", ("people",), "people", False,
            "其他岗位和姓名，写成“岗位：姓名”，多个用分号隔开，例如 小学部主任：蒋淑芬；初中部主任：韩国栋", ""),
     Column("处室", ("departments",), "list", False, "本校设有的处室，用逗号或顿号隔开", "德育处、教导处、总务处"),
+    Column("本地文件", ("regulations",), "titles", False,
+           "本县（市）的法规和文件，书名号写全，多份用顿号或换行隔开，会写进每份方案的“主要依据”；没有就不填", ""),
     Column("学校电话", ("phone",), "text", False, "对外公开的电话，可不填", ""),
     Column("采用方案", ("plans",), "plans", True, "方案编号或方案名称，多个用逗号隔开（见“填写说明”表中的方案列表）",
            "kongchuo-baoxue, liushou-guanai, qiling-zhili, jiazhang-xuexiao, anquan-jiaoyu"),

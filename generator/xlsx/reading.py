@@ -8,7 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
-from .cells import cell_date, cell_int, cell_people, cell_plain, cell_plans, cell_text, cell_year, set_path
+from .cells import (
+    cell_date,
+    cell_int,
+    cell_people,
+    cell_plain,
+    cell_plans,
+    cell_text,
+    cell_year,
+    set_path,
+    split_titles,
+)
 from .columns import BY_HEADER, COLUMNS, OTHER_PEOPLE, SHEET_NAME, SPLIT, Column, SheetDoc, SheetProblem
 
 #: Headers as typed with full-width letters or brackets, to the header they mean.
@@ -154,6 +164,11 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
                 set_path(data, column.path, cell_year(value))
             elif column.kind == "list":
                 set_path(data, column.path, [p for p in SPLIT.split(text) if p])
+            elif column.kind == "titles":
+                found = split_titles(text)
+                set_path(data, column.path, found)
+                for i in range(len(found)):
+                    doc.marks[(*column.path, i)] = (row_number, index)
             elif column.kind == "plans":
                 ids = cell_plans(value, titles)
                 data["plans"] = [{"plan": plan_id} for plan_id in ids]

@@ -1,0 +1,70 @@
+"""The site's own search: a Chinese-aware index built here, and a small script of ours that reads it.
+
+The MkDocs plugin calls three things: ``SiteSearch(corpus)`` once per build, ``add_page`` for every
+rendered page (it records the text and adds one ``<script defer>`` to the page) and ``write`` after
+the build (the index shards and the script go to ``search/`` and ``assets/gongyu/``).
+Nothing is downloaded for search until a reader opens the search box.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from ..errors import GongyuError
+from .analyze import _jieba
+from .build import IndexedPage, build_index, write_index
+from .extract import page_sections
+from .meta import PageMeta, corpus_meta, topic_pages
+
+ASSETS = Path(__file__).parent / "assets"
+SCRIPT_URI = "assets/gongyu/search.js"
+
+__all__ = ["SCRIPT_URI", "SiteSearch", "script_text"]
+
+
+def script_text() -> str:
+    """The one script every page loads: the analyzer, the search code and its stylesheet, inside one
+    function (one small request per page; only ``window.gongyuSearch`` is global)."""
+    css = (ASSETS / "search.css").read_text(encoding="utf-8")
+    code = "".join((ASSETS / name).read_text(encoding="utf-8") for name in ("analyzer.js", "search.js"))
+    code = code.replace('"__GONGYU_SEARCH_CSS__"', json.dumps(css, ensure_ascii=False), 1)
+    return '(function () {\n"use strict";\n' + code + "})();\n"
+
+
+class SiteSearch:
+    """Collects the pages of one build and writes their index."""
+
+    def __init__(self, corpus: Any = None) -> None:
+        try:
+            _jieba()
+        except RuntimeError as exc:
+            raise GongyuError(str(exc)) from None
+        self.meta = corpus_meta(corpus) if corpus is not None else {}
+        self.topic_names = topic_pages(corpus) if corpus is not None else {}
+        self.pages: dict[str, IndexedPage] = {}
+        self.topics: dict[str, str] = {}
+
+    def add_page(self, html: str, *, src_uri: str, url: str, page_meta: dict[str, Any]) -> str:
+        """Record a rendered page and return its HTML with the search script added."""
+        if src_uri in self.topic_names:
+            self.topics[self.topic_names[src_uri]] = url
+        search = page_meta.get("search")
+        if not (isinstance(search, dict) and search.get("exclude")):
+            title, sections = page_sections(html)
+            meta = self.meta.get(src_uri) or PageMeta(summary=str(page_meta.get("description") or ""))
+            if title:
+                self.pages[url] = IndexedPage(url=url, title=title, meta=meta, sections=sections)
+        folder = url if url.endswith("/") else posixpath.dirname(url)
+        base = "/".join(".." for part in folder.split("/") if part) or "."
+        tag = f'<script src="{posixpath.join(base, SCRIPT_URI)}" defer></script>'
+        return html.replace("</head>", tag + "</head>", 1) if "</head>" in html else html
+
+    def write(self, site_dir: Path) -> None:
+        topics = [[name, url] for name, url in sorted(self.topics.items())]
+        write_index(site_dir, build_index(list(self.pages.values()), topics))
+        target = site_dir / SCRIPT_URI
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(script_text(), encoding="utf-8")
