@@ -125,7 +125,7 @@ def test_missing_people_are_asked_for_in_their_cells(tmp_path: Path, real: Corpu
 
     # a sheet without the post's own column: the hint names the 其他人员 column, or adding a column
     headers = ["学校编号", "学校名称", "学校类型", "省", "县", "主管单位", "学年", "校长", "其他人员", "采用方案"]
-    row = ["a-school", "某县某小学", "小学", "某省", "某县", "某县教育局", "2026-2027", "王某", "", "kongchuo-baoxue"]
+    row = ["a-school", "某县某小学", "小学", "贵州省", "某县", "某县教育局", "2026-2027", "王某", "", "kongchuo-baoxue"]
     paths = []
     for name, drop in (("有其他人员.xlsx", None), ("无其他人员.xlsx", "其他人员")):
         book = Workbook()
