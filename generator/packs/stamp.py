@@ -43,9 +43,18 @@ _blanks: dict[str, Blank | None] = {}
 _lock = threading.Lock()
 
 
+_keys: dict[int, tuple[Form, str, str]] = {}
+
+
 def _key(form: Form, engine: Any) -> str:
+    """The form's content and the engine's fonts, hashed (remembered per form object: packs reuse the corpus's)."""
+    known = _keys.get(id(form))
+    if known is not None and known[0] is form and known[1] == engine.fingerprint:
+        return known[2]
     text = json.dumps([form.model_dump(mode="json"), engine.fingerprint], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _keys[id(form)] = (form, engine.fingerprint, key)
+    return key
 
 
 def lay_out(form: Form) -> Blank | None:
