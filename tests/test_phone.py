@@ -196,11 +196,15 @@ def test_wide_tables_are_focusable_named_regions(phone: Any, base_url: str) -> N
     page.eval_on_selector_all(".md-typeset__scrollwrap", f"ws => ws[{index}].focus()")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert page.eval_on_selector_all(".md-typeset__scrollwrap", f"ws => ws[{index}].scrollLeft") > 0
+    # keyboard scrolling is animated: wait for it rather than read the position at once
+    page.wait_for_function(f"() => document.querySelectorAll('.md-typeset__scrollwrap')[{index}].scrollLeft > 0",
+                           timeout=5000)
 
 
 def test_every_dialog_has_a_name(phone: Any, base_url: str) -> None:
     page = go(phone, base_url)
+    page.click(".gy-search-button")  # the search dialog is made when it is first opened
+    page.wait_for_selector("dialog[open]")
     names = page.eval_on_selector_all("[role=dialog], dialog", """ds => ds.map(d => d.getAttribute('aria-label')
         || (d.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id)?.innerText || '').join(''))""")
     assert names and all(name.strip() for name in names), names

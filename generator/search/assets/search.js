@@ -265,7 +265,7 @@ function mount() {
   style.textContent = CSS;
   document.head.appendChild(style);
   var header = document.querySelector(".md-header__inner") || document.body;
-  var button = el("button", { type: "button", "class": "gy-search-button md-header__button", "aria-haspopup": "dialog" });
+  var button = el("button", { type: "button", "class": "gy-search-button md-header__button", "aria-haspopup": "dialog", "aria-label": "搜索" });
   button.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" width="24" height="24"><path fill="currentColor" '
     + 'd="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 '
     + '9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>'
