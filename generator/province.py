@@ -88,3 +88,11 @@ def self_reference(name: str | None) -> str:
 
 
 __all__ = ["NEUTRAL_SELF", "PROVINCES", "normalise", "self_reference", "suggestion"]
+
+
+def checked(value: str) -> str:
+    """A pydantic validator: the province's full name for ``value`` (广西 → 广西壮族自治区), else a Chinese error."""
+    full = normalise(value)
+    if full is None:
+        raise ValueError(f"“{value}”不是省（自治区、直辖市）的名称。{suggestion(value)}")
+    return full

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from .province import checked as checked_province
 from .errors import GongyuError, Problem
 from .models.common import Label, Strict, Text
 
@@ -31,15 +32,6 @@ TOPICS: dict[str, str] = {
 Topic = Literal["义务教育", "未成年人保护", "预防未成年人犯罪", "家庭教育", "学生人身伤害事故"]
 
 
-def _province(value: str) -> str:
-    from .province import normalise, suggestion
-
-    full = normalise(value)
-    if full is None:
-        raise ValueError(f"“{value}”不是省（自治区、直辖市）的名称。{suggestion(value)}")
-    return full
-
-
 def _title(value: str) -> str:
     if not (value.startswith("《") and value.endswith("》")) or value.count("《") != 1:
         raise ValueError(f"“{value}”应是一部法规的全称，用书名号括起来，例如《贵州省义务教育条例》")
@@ -50,7 +42,7 @@ class Regulation(Strict):
     """One provincial regulation, verified to exist."""
 
     title: Annotated[Label, AfterValidator(_title)] = Field(description="法规全称（带书名号），一字不差")
-    province: Annotated[Label, AfterValidator(_province)] = Field(description="制定的省（自治区、直辖市）全称")
+    province: Annotated[Label, AfterValidator(checked_province)] = Field(description="制定的省（自治区、直辖市）全称")
     topic: Topic = Field(description="主题：义务教育、未成年人保护、预防未成年人犯罪、家庭教育、学生人身伤害事故")
     source: Text = Field(description="在哪里核实过它确实存在（文件、网址或资料名称）")
 

@@ -11,6 +11,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from ..province import checked as checked_province
 from .common import Id, Label, Strict, Text
 from .daterule import DateRule
 
@@ -31,15 +32,6 @@ _TYPE_STAGES: dict[str, tuple[str, ...]] = {
     "教育管理中心": ("小学", "初中"),
 }
 _YEAR_RE = re.compile(r"^([0-9]{4})-([0-9]{4})$")
-
-
-def _check_province(value: str) -> str:
-    from ..province import normalise, suggestion
-
-    full = normalise(value)
-    if full is None:
-        raise ValueError(f"“{value}”不是省（自治区、直辖市）的名称。{suggestion(value)}")
-    return full
 
 
 def _check_regulation(value: str) -> str:
@@ -63,7 +55,7 @@ BasisLine = Annotated[Label, AfterValidator(_check_basis_line)]
 
 
 class Place(Strict):
-    province: Annotated[Label, AfterValidator(_check_province)] = Field(
+    province: Annotated[Label, AfterValidator(checked_province)] = Field(
         description="省（自治区、直辖市）的全称，例如 贵州省、广西壮族自治区、重庆市")
     city: Label | None = Field(default=None, description="市（州）")
     county: Label = Field(description="县（市、区）")
