@@ -165,3 +165,37 @@ def test_modules_hold_one_concept_each() -> None:
     assert {name: n for name, n in sizes.items() if n > 400} == {}
     ordered = sorted(sizes.values())
     assert ordered[len(ordered) // 2] <= 150
+
+
+def _plugins_block(text: str) -> str:
+    start = text.index("plugins:\n")
+    end = text.index("\n\n", start)
+    return text[start:end]
+
+
+def test_the_plugin_is_order_proof_and_refuses_a_second_search(tmp_path: Path) -> None:
+    root = copy_mini_project(tmp_path / "p")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    block = _plugins_block(text)
+    assert "  - tags\n  - gongyu" in block
+    config.write_text(text.replace(block, block.replace("  - tags\n  - gongyu", "  - gongyu\n  - tags")),
+                      encoding="utf-8")
+    code, _, err = invoke(root, "build", "--no-pdf")
+    assert code == 0, err
+    assert (root / "site" / "search" / "m.js").is_file() and (root / "site" / "assets/gongyu/search.js").is_file()
+    config.write_text(text.replace(block, block + "\n  - search"), encoding="utf-8")
+    code, _, err = invoke(root, "build", "--no-pdf")
+    assert code == 1 and err.startswith("mkdocs.yml: plugins 中的 search 插件与 gongyu 自带的中文搜索重复"), err
+
+
+def test_our_modules_take_options_as_arguments_not_environment_variables() -> None:
+    """Only the build date (the reproducible-builds convention MkDocs shares) and the user's own font
+    folder (``GONGYU_FONT_DIR``, plus Windows's font folders) are read from the environment."""
+    allowed = {"clock.py", "fonts.py"}
+    readers = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if ("os.environ" in text or "getenv(" in text) and path.name not in allowed:
+            readers.append(path.relative_to(PACKAGE).as_posix())
+    assert readers == []

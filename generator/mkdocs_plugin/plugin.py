@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .. import urls
-from ..errors import GongyuError
+from ..errors import GongyuError, Problem
 from ..search import SiteSearch
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
@@ -86,6 +86,11 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         from ..corpus import load_corpus
 
         self.options = options_for(self.root, pdf=self.config.pdf)
+        if "search" in config.plugins or "material/search" in config.plugins:
+            # two search boxes, and Material's index of every page on every page load
+            raise GongyuPluginError(GongyuError(Problem(
+                "mkdocs.yml", 0, 0, "plugins 中的 search 插件与 gongyu 自带的中文搜索重复",
+                "请从 mkdocs.yml 的 plugins 中删去 search；gongyu 插件会生成本站的搜索")))
         try:
             self.corpus = self.options.take_corpus() or load_corpus(self.root)
         except GongyuError as exc:

@@ -65,6 +65,8 @@ class SiteSearch:
     def write(self, site_dir: Path) -> None:
         topics = [[name, url] for name, url in sorted(self.topics.items())]
         write_index(site_dir, build_index(list(self.pages.values()), topics))
+        if self.pages and not (site_dir / "search" / "m.js").is_file():
+            raise GongyuError("网站搜索的索引没有生成（缺少 search/m.js），搜索将无法使用；请加上 --debug 重新运行，并把输出发给维护人员")
         target = site_dir / SCRIPT_URI
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(script_text(), encoding="utf-8")
