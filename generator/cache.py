@@ -2,7 +2,7 @@
 
 An object's name is the SHA-256 of its inputs plus a *code fingerprint*: every ``*.py`` and ``*.typ``
 file of the package, the versions of the libraries that write the bytes (typst, python-docx,
-icalendar, openpyxl), the font files the PDF engine uses, and the build date. Change any of them
+openpyxl, segno), the font files the PDF engine uses, and the build date. Change any of them
 and every object is made again, so a download can never be older than the code that should have
 made it.
 
@@ -25,7 +25,7 @@ from .atomic import write_bytes
 
 PACKAGE = Path(__file__).parent
 #: Libraries whose version changes the bytes we write.
-_LIBRARIES = ("typst", "python-docx", "icalendar", "openpyxl", "segno")
+_LIBRARIES = ("typst", "python-docx", "openpyxl", "segno")
 MANIFEST = "manifest.json"
 #: Layouts of earlier gongyu versions inside the cache folder, removed on the next build.
 _LEGACY = ("packs", "plans", "print", "printables")
