@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -50,8 +51,32 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(site: Path, port: int) -> http.server.ThreadingHTTPServer:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
+_TEXT = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
+         ".svg": "image/svg+xml", ".xml": "application/xml"}
+
+
+class _Gzip(_Quiet):
+    """Text files gzip-compressed, as any static host (nginx with gzip_types, a CDN) serves them."""
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        kind = _TEXT.get(path.suffix)
+        if kind is None or not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(site: Path, port: int, *, compress: bool = True) -> http.server.ThreadingHTTPServer:
+    handler = _Gzip if compress else _Quiet
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -108,6 +133,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8721)
     parser.add_argument("--lighthouse", default=os.environ.get("LIGHTHOUSE") or shutil.which("lighthouse"))
     parser.add_argument("--no-axe", action="store_true")
+    parser.add_argument("--no-gzip", action="store_true", help="serve files uncompressed (default: gzip, as a real host)")
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--pages", nargs="*", help="only these page names (home, article, lesson, plan, form)")
     args = parser.parse_args()
@@ -120,7 +146,7 @@ def main() -> int:
         tmp = tempfile.TemporaryDirectory()
         site = Path(tmp.name) / "site"
         build_site(REPO, site_dir=site)
-    server = serve(site, args.port)
+    server = serve(site, args.port, compress=not args.no_gzip)
     base = f"http://127.0.0.1:{args.port}/"
     try:
         if not args.no_axe:
