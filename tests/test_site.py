@@ -143,7 +143,6 @@ def test_plugin_works_from_a_fresh_mkdocs_yml(tmp_path: Path, built: Path) -> No
         site_name: 测试
         theme: {{name: material, language: zh}}
         plugins:
-          - search
           - gongyu:
               root: {built.as_posix()}
               pdf: false
