@@ -2,9 +2,9 @@
 
 An object's name is the SHA-256 of its inputs plus a *code fingerprint*: every ``*.py`` and ``*.typ``
 file of the package, the versions of the libraries that write the bytes (typst, python-docx,
-openpyxl, segno), the font files the PDF engine uses, and the build date. Change any of them
-and every object is made again, so a download can never be older than the code that should have
-made it.
+openpyxl, segno, and holidays, whose schedules move a pack's dates), the font files the PDF engine
+uses, and the build date. Change any of them and every object is made again, so a download can
+never be older than the code that should have made it.
 
 A build marks each object it uses; :meth:`Cache.finish` writes ``manifest.json`` (what the build
 used) and removes every object the build did not use, so the cache never grows without bound.
@@ -24,8 +24,8 @@ from typing import Any
 from .atomic import write_bytes
 
 PACKAGE = Path(__file__).parent
-#: Libraries whose version changes the bytes we write.
-_LIBRARIES = ("typst", "python-docx", "openpyxl", "segno")
+#: Libraries whose version changes the bytes we write (``holidays`` moves every date of a pack).
+_LIBRARIES = ("typst", "python-docx", "openpyxl", "segno", "holidays")
 MANIFEST = "manifest.json"
 #: Layouts of earlier gongyu versions inside the cache folder, removed on the next build.
 _LEGACY = ("packs", "plans", "print", "printables")

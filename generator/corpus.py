@@ -344,17 +344,6 @@ def _check_references(corpus: Corpus, problems: ProblemList) -> None:
                 ref(doc, ("duties", d_index, "form"), duty.form, ("form",), "表格")
 
 
-def check_school(school: School, doc: SourceDoc, corpus: Corpus, *, draft: bool = False) -> list[Problem]:
-    """Every problem ``school build`` would meet for this profile (see :func:`generator.resolve.resolve_school`)."""
-    from .resolve import resolve_school
-
-    try:
-        resolve_school(school, corpus, doc=doc, draft=draft)
-    except GongyuError as exc:
-        return list(exc.problems)
-    return []
-
-
 def load_school(path: Path, corpus: Corpus) -> School:
     """Load one school profile and check it against ``corpus``; it is also added to ``corpus.schools``."""
     from .resolve import resolve_school
