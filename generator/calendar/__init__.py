@@ -18,12 +18,10 @@ from ..models.daterule import ANCHORS
 from ..numbering import chinese_number
 from .adoption import SHIFTS, ResolvedItem, ResolvedPlan, all_occurrences, resolve_plan, settle_occurrences
 from .dates import (
-    DEFAULT_INSTANT,
     ONE_DAY,
     WEEKDAY_NAMES,
     CalendarError,
     Occurrence,
-    build_instant,
     format_date,
     format_occurrences,
     format_span,
@@ -36,7 +34,6 @@ from .schoolyear import SchoolYear, Term, Week, spring_festival
 
 __all__ = [
     "ANCHORS",
-    "DEFAULT_INSTANT",
     "ONE_DAY",
     "SHIFTS",
     "WEEKDAY_NAMES",
@@ -50,7 +47,6 @@ __all__ = [
     "Term",
     "Week",
     "all_occurrences",
-    "build_instant",
     "chinese_number",
     "describe_rule",
     "describe_when",

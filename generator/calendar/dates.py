@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..clock import PINNED as DEFAULT_INSTANT  # noqa: F401  (re-exported)
-from ..clock import build_instant  # noqa: F401  (re-exported: renderers import it from the calendar)
 from ..errors import GongyuError, Problem
 
 if TYPE_CHECKING:

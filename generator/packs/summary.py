@@ -68,7 +68,7 @@ def summary_bytes(outcomes: list[Outcome]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from ..calendar import build_instant
+    from ..clock import build_instant
     from ..xlsx.template import pin_dates
 
     ordered = sorted(outcomes, key=lambda o: natural_key(o.origin))

@@ -25,7 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..calendar import ONE_DAY, Occurrence, ResolvedItem, ResolvedPlan, SchoolYear, build_instant, format_span
+from ..calendar import ONE_DAY, Occurrence, ResolvedItem, ResolvedPlan, SchoolYear, format_span
+from ..clock import build_instant
 
 PRODID = "-//gongyu//共育 学校方案包//ZH"
 #: At most this many events start on one day.

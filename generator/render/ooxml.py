@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..calendar import build_instant
+from ..clock import build_instant
 from .gbt_document import GbtDocument
 from .ooxml_style import _W, BODY_PT, _setup_footers, base_styles, setup_page
 

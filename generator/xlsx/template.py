@@ -19,7 +19,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..calendar import build_instant
+    from ..clock import build_instant
 
     book = Workbook()
     sheet = book.active
@@ -115,7 +115,7 @@ def pin_dates(data: bytes) -> bytes:
     """openpyxl stamps the save time into ``docProps/core.xml``; pin it so the file is reproducible."""
     import zipfile
 
-    from ..calendar import build_instant
+    from ..clock import build_instant
     from ..render.docx_gbt import write_zip
 
     when = build_instant().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
