@@ -242,8 +242,9 @@ def test_stamped_forms_look_like_forms_rendered_for_the_school(tmp_path: Path, r
             b = Image.open(str(page).replace("-stamped-", "-direct-")).convert("L").filter(ImageFilter.GaussianBlur(1.5))
             assert a.size == b.size
             diff = ImageChops.difference(a, b)
-            # rules rasterise a hair differently inside an embedded page; a shift of 0.75 mm gives > 140
-            assert diff.getextrema()[1] < 70 and ImageStat.Stat(diff).mean[0] < 2.5, page.name
+            # the blank's own drawing is kept as it is, so only the name could differ: a shift of
+            # 0.6 mm gave 98 (glyph tops clipped by the drawing's box); a missing name > 200
+            assert diff.getextrema()[1] < 40 and ImageStat.Stat(diff).mean[0] < 0.5, page.name
 
 
 def test_a_name_too_long_for_one_line_is_rendered_directly(real: Corpus) -> None:

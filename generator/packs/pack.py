@@ -55,7 +55,7 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
     from ..render.ics import calendar_ics
     from ..render.plan_pdf import render_pdf
     from ..render.xingshili import build_xingshili, xingshili_docx, xingshili_pdf
-    from .stamp import stamped_form
+    from .stamp import stamped_forms
 
     school, year, plans = resolved.school, resolved.year, resolved.plans
     files: dict[str, bytes] = {}
@@ -69,8 +69,10 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
         files[f"{XINGSHILI_NAME}.pdf"] = xingshili_pdf(sheet)
     files[CALENDAR_NAME] = calendar_ics(school.id, school.name, year, plans)
     form_ids = resolved.form_ids(corpus) if pdf and forms else []
-    for form_id in form_ids:  # laid out once per process, the school's name stamped on (see stamp.py)
-        files[f"{FORMS_DIR}/{form_id}.pdf"] = stamped_form(corpus.forms[form_id], school.name)
+    # laid out once per process, the school's name stamped on (see stamp.py)
+    stamped = stamped_forms([corpus.forms[form_id] for form_id in form_ids], school.name)
+    for form_id, form_pdf in zip(form_ids, stamped):
+        files[f"{FORMS_DIR}/{form_id}.pdf"] = form_pdf
     blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
     files[README_NAME] = readme(school, year, plans, corpus, form_ids, pdf=pdf, draft=blanks)
     return PackContent(school, year, plans, files)

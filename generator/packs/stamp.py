@@ -1,14 +1,16 @@
 """Blank forms for many schools: each form laid out once per process, each school's name stamped on.
 
-A pack heads every blank form with its school's name; laying out 13 forms again for every school
+A pack heads every blank form with its school's name; laying out 16 forms again for every school
 took most of a warm pack's time. Here a form is laid out once (by ``form.typ``, exactly as
-:func:`generator.printables.render_form` would, with the name drawn invisibly and its place
-reported), and each school's PDF is that layout placed page by page with the name set on top
-(``stamp.typ``): a few milliseconds instead of tens.
+:func:`generator.printables.render_form` would, with the name laid out invisibly and its place
+reported). For each school, its name alone is laid out once (``school_name.typ``, one page per
+width of name line) and drawn onto every blank at that place by an incremental PDF update
+(:mod:`generator.render.pdf_update`): well under a millisecond a form, and only one Typst
+compilation per school, so the plans' layout stays in Typst's memo from one school to the next.
 
 The result looks the same as a form rendered for the school directly (a test compares the two
-rasterised). Where stamping cannot give that — the template reports no place for the name, or the
-name is too long for one line — the form is rendered directly.
+rasterised). Where stamping cannot give that (the template reports no place for the name, the
+name is too long for one line, or the PDF is not laid out as expected) the form is rendered directly.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..models.form import Form
+    from ..render.pdf_update import Drawing
 
 #: The name laid out (invisibly) in the blank: any one-line name takes the same room.
 PLACEHOLDER = "某某县某某镇某某学校"
@@ -31,11 +35,9 @@ NAME_PT = 13.0
 
 @dataclass(frozen=True)
 class Blank:
-    """A form laid out once: its PDF, page count, orientation and where the school's name goes."""
+    """A form laid out once: its PDF and where the school's name goes (page, x, y, width in points)."""
 
     pdf: bytes
-    pages: int
-    flipped: bool
     slot: dict[str, Any]
 
 
@@ -71,7 +73,7 @@ def lay_out(form: Form) -> Blank | None:
         if compiled.pdf == chosen:
             if len(slots) != 1:
                 return None
-            return Blank(pdf=chosen, pages=compiled.pages, flipped=bool(data.get("flipped")), slot=dict(slots[0]))
+            return Blank(pdf=chosen, slot=dict(slots[0]))
     return None
 
 
@@ -91,14 +93,56 @@ def blank_for(form: Form) -> Blank | None:
         return _blanks[key]
 
 
-def stamped_form(form: Form, school_name: str) -> bytes:
-    """``form`` headed with ``school_name``, as :func:`generator.printables.render_form` draws it."""
-    from ..printables import render_form
+_names: dict[tuple[str, tuple[float, ...], str], dict[float, Drawing]] = {}
+
+
+def name_drawings(school_name: str, widths: Sequence[float]) -> dict[float, Drawing]:
+    """The school's name laid out once per line width (the last few schools' are remembered)."""
+    from ..render.pdf_update import drawings
     from ..render.typst_engine import get_engine
 
-    blank = blank_for(form)
-    if blank is None or not school_name or not _fits(school_name, blank.slot):
-        return render_form(form, school_name=school_name)
-    data = {"doc_title": f"{school_name}{form.title}", "school": school_name, "pages": blank.pages,
-            "flipped": blank.flipped, "slot": blank.slot}
-    return get_engine().stamp(blank.pdf, data)
+    engine = get_engine()
+    key = (school_name, tuple(sorted(set(widths))), engine.fingerprint)
+    with _lock:
+        known = _names.get(key)
+    if known is None:
+        pdf = engine.compile_pdf("school_name", {"school": school_name, "widths": list(key[1]),
+                                                 "fonts": engine.families}, tags=False)
+        known = dict(zip(key[1], drawings(pdf)))
+        with _lock:
+            if len(_names) >= 8:
+                _names.pop(next(iter(_names)))
+            _names[key] = known
+    return known
+
+
+def stamped_forms(forms: Sequence[Form], school_name: str) -> list[bytes]:
+    """Each of ``forms`` headed with ``school_name``, as :func:`generator.printables.render_form` draws it."""
+    from ..printables import render_form
+    from ..render.pdf_update import UnsupportedPdf, stamp
+
+    blanks = [blank_for(form) for form in forms]
+    usable = [b is not None and bool(school_name) and _fits(school_name, b.slot) for b in blanks]
+    widths = [b.slot["width"] for b, ok in zip(blanks, usable) if ok and b is not None]
+    try:
+        names = name_drawings(school_name, widths) if widths else {}
+    except UnsupportedPdf:
+        names = {}
+    result = []
+    for form, blank, ok in zip(forms, blanks, usable):
+        drawing = names.get(blank.slot["width"]) if ok and blank is not None else None
+        if drawing is not None and blank is not None:
+            slot = blank.slot
+            try:
+                result.append(stamp(blank.pdf, drawing, page=int(slot["page"]), x=float(slot["x"]),
+                                    top=float(slot["y"]), title=f"{school_name}{form.title}"))
+                continue
+            except UnsupportedPdf:
+                pass
+        result.append(render_form(form, school_name=school_name))
+    return result
+
+
+def stamped_form(form: Form, school_name: str) -> bytes:
+    """``form`` headed with ``school_name`` (see :func:`stamped_forms`)."""
+    return stamped_forms([form], school_name)[0]

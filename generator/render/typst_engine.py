@@ -55,8 +55,6 @@ ENGINE_VERSION = f"typst-py {_typst_version()} / gongyu-layout {LAYOUT_REVISION}
 
 #: Files every template imports.
 _SHARED_TEMPLATES = ("lib.typ",)
-#: Templates compiled in the engine's scratch folder, next to the files they read.
-_SCRATCH_TEMPLATES = ("stamp.typ",)
 
 
 def templates_digest(template: str) -> str:
@@ -97,7 +95,6 @@ class TypstEngine:
                                       font_paths=list(fonts.folders))
         self._compilers: dict[str, Any] = {}
         self._lock = threading.Lock()
-        self._scratch_dir: Path | None = None
         #: Family names in our font folders, and the family of each font file (official-document fonts).
         self.installed_families = frozenset(self._font_book.families())
         self.family_of_file: dict[str, str] = {}
@@ -113,24 +110,10 @@ class TypstEngine:
         #: The official-document faces chosen for these fonts (see ``plan_pdf.gbt_fonts``).
         self.gbt_fonts: dict[str, Any] | None = None
 
-    def _scratch(self) -> Path:
-        """A private folder for files a template reads (blank forms to stamp), with the templates it needs."""
-        if self._scratch_dir is None:
-            import atexit
-            import shutil
-            import tempfile
-
-            folder = Path(tempfile.mkdtemp(prefix="gongyu-typst-"))
-            atexit.register(shutil.rmtree, folder, True)
-            for name in (*_SHARED_TEMPLATES, *_SCRATCH_TEMPLATES):
-                shutil.copyfile(TEMPLATES_DIR / name, folder / name)
-            self._scratch_dir = folder
-        return self._scratch_dir
-
     def _compiler(self, template: str) -> Any:
         compiler = self._compilers.get(template)
         if compiler is None:
-            root = self._scratch() if f"{template}.typ" in _SCRATCH_TEMPLATES else TEMPLATES_DIR
+            root = TEMPLATES_DIR
             path = root / f"{template}.typ"
             if not path.is_file():
                 raise GongyuError(f"找不到排版模板 {path}；安装可能不完整，请重新安装 gongyu")
@@ -157,22 +140,16 @@ class TypstEngine:
         info = json.loads(pages)
         return Compiled(pdf=pdf, pages=int(info["pages"]), end_mm=float(info["end_mm"])), list(json.loads(found))
 
-    def stamp(self, blank: bytes, data: Mapping[str, Any]) -> bytes:
-        """``stamp.typ``: the pages of the PDF ``blank`` with ``data.school`` set at ``data.slot``."""
-        name = f"blank-{hashlib.sha256(blank).hexdigest()[:24]}.pdf"
-        path = self._scratch() / name
-        if not path.is_file():
-            path.write_bytes(blank)
-        pdf, _ = self._run("stamp", {**data, "blank": name, "fonts": self.families}, label=None)
-        return pdf
+    def compile_pdf(self, template: str, data: Mapping[str, Any], *, tags: bool = True) -> bytes:
+        """Render ``template`` with ``data`` as it is (the official-document templates pick their own fonts).
 
-    def compile_pdf(self, template: str, data: Mapping[str, Any]) -> bytes:
-        """Render ``template`` with ``data`` as it is (the official-document templates pick their own fonts)."""
-        pdf, _ = self._run(template, data, label=None)
+        ``tags=False`` leaves out the accessibility tags (for drawings copied into other PDFs).
+        """
+        pdf, _ = self._run(template, data, label=None, tags=tags)
         return pdf
 
     def _run(self, template: str, data: Mapping[str, Any], *, label: str | None,
-             also: str | None = None) -> tuple[bytes, Any]:
+             also: str | None = None, tags: bool = True) -> tuple[bytes, Any]:
         from ..clock import build_instant
 
         inputs = {"data": to_json(data)}
@@ -181,7 +158,7 @@ class TypstEngine:
         with self._lock:
             compiler = self._compiler(template)
             try:
-                pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=timestamp)
+                pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=timestamp, pdf_tags=tags)
                 if label is not None:
                     pages = compiler.query(label, field="value", one=True)
                 if also is not None:
