@@ -87,3 +87,15 @@ def test_pdf_marks_school_defaults() -> None:
     chosen = next(t for t in plan.targets if t.school_default)
     assert chosen.describe() + "（学校自定" in flat
 
+
+
+def test_plan_documents_carry_no_notes_meant_for_template_editors() -> None:
+    """A principal sends the Word file as it comes out: no word about the source plan or its editors."""
+    editorial = ("来源方案", "来源文件", "编者", "本模板")
+    for plan in corpus().plans.values():
+        text = _docx_text(render_docx(template_document(plan, corpus())))
+        found = [word for word in editorial if word in text]
+        assert not found, (plan.id, found)
+    for form in corpus().forms.values():
+        words = form.model_dump_json()
+        assert not [word for word in ("来源方案", "编者") if word in words], form.id
