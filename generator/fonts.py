@@ -30,7 +30,8 @@ _CANDIDATES: dict[str, tuple[str, ...]] = {
     # 楷体, 仿宋 and 小标宋: optional; official documents fall back to free faces when absent
     "kai": ("KaiTi_GB2312.ttf", "楷体_GB2312.ttf", "simkai.ttf", "STKAITI.TTF", "STKaiti.ttf", "Kaiti.ttc",
             "LXGWWenKai-Regular.ttf", "LXGWWenKaiGB-Regular.ttf", "ukai.ttc"),
-    "fangsong": ("FangSong_GB2312.ttf", "仿宋_GB2312.ttf", "simfang.ttf", "STFANGSO.TTF", "STFangsong.ttf"),
+    "fangsong": ("FangSong_GB2312.ttf", "仿宋_GB2312.ttf", "simfang.ttf", "STFANGSO.TTF", "STFangsong.ttf",
+                 "FandolFang-Regular.otf"),
     "xiaobiaosong": ("FZXBSJW.TTF", "方正小标宋简体.ttf", "FZXiaoBiaoSong-B05S.ttf"),
 }
 
@@ -61,6 +62,7 @@ _FAMILIES = {
     "仿宋_GB2312": "FangSong_GB2312",
     "STFANGSO": "STFangsong",
     "STFangsong": "STFangsong",
+    "FandolFang": "FandolFang R",
     "FZXBSJW": "FZXiaoBiaoSong-B05S",
     "方正小标宋简体": "FZXiaoBiaoSong-B05S",
     "FZXiaoBiaoSong": "FZXiaoBiaoSong-B05S",

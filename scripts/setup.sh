@@ -11,7 +11,8 @@ case "$mode" in site|test) ;; *) echo "用法 usage: bash scripts/setup.sh site|
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # --- system packages --------------------------------------------------------------------------
-apt_pkgs=(fonts-noto-cjk fonts-arphic-ukai poppler-utils python3-venv)
+# fonts-lxgw-wenkai: a free 楷体 for the official documents' level-2 headings (AR PL UKai is the fallback)
+apt_pkgs=(fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils python3-venv)
 if [ "$mode" = test ]; then
   apt_pkgs+=(chromium libreoffice-writer-nogui nodejs)  # nodejs: runs the search analyzer of the browser in tests
 fi
@@ -30,6 +31,24 @@ if command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # A free 仿宋 for the official documents' body text: FandolFang (GPL with the font exception) ships
+  # only inside texlive-lang-chinese, whose dependencies are ~300 MB of TeX; take the one font file
+  # out of the package instead of installing it.
+  fandol_dir=/usr/local/share/fonts/fandol
+  if [ ! -f "$fandol_dir/FandolFang-Regular.otf" ]; then
+    say "安装免费仿宋字体 installing FandolFang (from texlive-lang-chinese)"
+    tmp="$(mktemp -d)"
+    if (cd "$tmp" && apt-get download -qq texlive-lang-chinese >/dev/null 2>&1) \
+        && dpkg-deb --fsys-tarfile "$tmp"/texlive-lang-chinese_*.deb \
+           | tar -x -C "$tmp" --wildcards '*/fandol/FandolFang-Regular.otf' '*/fandol/README' 2>/dev/null; then
+      $SUDO mkdir -p "$fandol_dir"
+      $SUDO cp "$(find "$tmp" -name FandolFang-Regular.otf | head -1)" "$(find "$tmp" -path '*fandol/README' | head -1)" "$fandol_dir/"
+    else
+      echo "[提示] 未能取得 FandolFang 仿宋字体，PDF 正文将用宋体替代（可用 --fonts 指定公文字体）。" \
+           "[note] FandolFang not installed; PDF body text falls back to a song face." >&2
+    fi
+    rm -rf "$tmp"
   fi
 else
   cat >&2 <<MSG

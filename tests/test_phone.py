@@ -72,7 +72,7 @@ def test_topic_page_lists_parents_articles_first(phone: Any, base_url: str) -> N
     page = go(phone, base_url + "topics/xiaoyuan-qiling/")
     links = page.eval_on_selector_all("article a[href]:not(.headerlink):not(.md-tag)", "as => as.map(a => a.href)")
     assert "/parents/" in links[0], links[:3]
-    order = page.eval_on_selector_all("article h2", "hs => hs.map(h => h.innerText.replace(/¶\s*$/, '').trim())")
+    order = page.eval_on_selector_all("article h2", r"hs => hs.map(h => h.innerText.replace(/¶\s*$/, '').trim())")
     assert order[0] == "给家长" and order.index("给老师") < order.index("课程与课时") < order.index("给学校（方案与行事安排）")
 
 

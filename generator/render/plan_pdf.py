@@ -31,6 +31,7 @@ _PREFERRED: dict[str, tuple[str, ...]] = {
 }
 #: Free faces of the same style, tried before the generic fallbacks (a 楷体 rather than the song face).
 _FREE: dict[str, tuple[str, ...]] = {
+    "body": ("FandolFang R",),
     "h2": ("LXGW WenKai", "LXGW WenKai GB", "AR PL UKai CN", "AR PL UKai"),
 }
 #: Faces drawn larger than the body size so that they look as large as it (AR PL UKai's characters
