@@ -96,6 +96,8 @@ class SchoolYear:
     summer_end: dt.date
     estimated: frozenset[str] = field(default_factory=frozenset)
     days_off: DaysOff | None = field(default=None, compare=False, repr=False)
+    #: is_school_day per day asked (a pack asks about the same days thousands of times).
+    _school_day: dict[dt.date, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     # -- construction
 
@@ -321,7 +323,10 @@ class SchoolYear:
 
     def is_school_day(self, day: dt.date) -> bool:
         """A day of term that is a working day (weekday, no holiday, or a 调休 make-up day)."""
-        return self.window(day).is_term and self.calendar.is_working_day(day)
+        known = self._school_day.get(day)
+        if known is None:
+            known = self._school_day[day] = self.window(day).is_term and self.calendar.is_working_day(day)
+        return known
 
     def is_open_day(self, day: dt.date) -> bool:
         """Where work may be placed: a school day in term, a working day in a vacation."""

@@ -19,6 +19,7 @@ Anything else raises :class:`UnsupportedPdf`, and the caller renders the form di
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -231,20 +232,46 @@ def _stream(dictionary_inner: bytes, data: bytes) -> bytes:
     return b"<<" + dictionary_inner + b"/Length %d>>\nstream\n" % len(data) + data + b"\nendstream"
 
 
-def stamp(blank: bytes, drawing: Drawing, *, page: int, x: float, top: float, title: str) -> bytes:
-    """``blank`` with ``drawing`` placed on page ``page`` (1-based), its top-left corner ``x`` points
-    from the left edge and ``top`` points from the top edge, and the document titled ``title``."""
+@dataclass(frozen=True)
+class _Target:
+    """What :func:`stamp` needs of a blank and one of its pages (parsed once per blank)."""
+
+    source: PdfFile
+    page_number: int
+    page_dict: bytes
+    page_height: float
+    contents: re.Match[bytes]
+    resources_number: int
+    resources: bytes
+    info: int
+    info_body: bytes
+    metadata: int | None
+
+
+@functools.lru_cache(maxsize=256)
+def _target(blank: bytes, page: int) -> _Target:
     source = PdfFile.parse(blank)
     pages = source.page_numbers()
     if not 1 <= page <= len(pages):
         raise UnsupportedPdf("no such page")
-    page_number = pages[page - 1]
-    page_dict = source.body(page_number)
-    _width, page_height = media_box(page_dict)
+    page_dict = source.body(pages[page - 1])
     own_resources = re.search(rb"/Resources (\d+) 0 R", page_dict)
     contents = re.search(rb"/Contents (\d+) 0 R", page_dict)
     if own_resources is None or contents is None:
         raise UnsupportedPdf("page resources or contents not a single reference")
+    info = source.trailer_ref(b"/Info")
+    metadata = re.search(rb"/Metadata (\d+) 0 R", source.body(source.trailer_ref(b"/Root")))
+    return _Target(source, pages[page - 1], page_dict, media_box(page_dict)[1], contents,
+                   int(own_resources.group(1)), source.body(int(own_resources.group(1))), info, source.body(info),
+                   int(metadata.group(1)) if metadata else None)
+
+
+def stamp(blank: bytes, drawing: Drawing, *, page: int, x: float, top: float, title: str) -> bytes:
+    """``blank`` with ``drawing`` placed on page ``page`` (1-based), its top-left corner ``x`` points
+    from the left edge and ``top`` points from the top edge, and the document titled ``title``."""
+    target = _target(blank, page)
+    source, page_number, page_dict, page_height = target.source, target.page_number, target.page_dict, target.page_height
+    contents = target.contents
 
     base = source.size()
     mapping = {old: base + index for index, (old, _body) in enumerate(drawing.objects)}
@@ -265,14 +292,10 @@ def stamp(blank: bytes, drawing: Drawing, *, page: int, x: float, top: float, ti
     updated[after] = _stream(b"", b"Q\nq 1 0 0 1 %s %s cm %s Do Q\n" % (_num(x), _num(y), XOBJECT_NAME))
     updated[page_number] = page_dict.replace(
         contents.group(0), b"/Contents[%d 0 R %s 0 R %d 0 R]" % (before, contents.group(1), after), 1)
-    resources_number = int(own_resources.group(1))
-    updated[resources_number] = _with_xobject(source.body(resources_number), xobject)
-    info = source.trailer_ref(b"/Info")
-    updated[info] = _with_title(source.body(info), title)
-    catalog = source.body(source.trailer_ref(b"/Root"))
-    metadata = re.search(rb"/Metadata (\d+) 0 R", catalog)
-    if metadata is not None:
-        updated[int(metadata.group(1))] = _with_xmp_title(source, int(metadata.group(1)), title)
+    updated[target.resources_number] = _with_xobject(target.resources, xobject)
+    updated[target.info] = _with_title(target.info_body, title)
+    if target.metadata is not None:
+        updated[target.metadata] = _with_xmp_title(source, target.metadata, title)
     return _append(source, updated)
 
 
