@@ -494,3 +494,22 @@ def test_damaged_xlsx_is_reported_not_crashed(tmp_path: Path) -> None:
     assert schools == [] and "Excel 文件已损坏" in failures[0][1][0].message
     result = gongyu("school", "build", str(path), "--out", str(tmp_path / "out"))
     assert result.returncode == 1 and "Traceback" not in result.stderr and "内部错误" not in result.stderr
+
+
+def test_an_education_office_pack_speaks_as_the_office(tmp_path: Path) -> None:
+    """教育管理中心 is not a school: its README and 行事历 say 本中心 and 辖区学校, never 本校."""
+    real = load_corpus(REPO)
+    profile = real.schools["shiqiao-zhongxin"]
+    assert profile.is_office
+    files = pack_files(resolve_profile(profile, real), real, pdf=False).files
+    readme = files["README.txt"].decode("utf-8-sig")
+    sheet = " ".join(text for _style, text in _paragraphs(files["xingshili.docx"]))
+    sheet += " ".join(t.text or "" for t in _docx_xml(files["xingshili.docx"], "word/document.xml").iter(f"{W}t"))
+    for text in (readme, sheet):
+        assert "本校" not in text and "学校方案包" not in text and "学校档案" not in text
+    assert "辖区学校校历" in readme and "辖区学校校历" in sheet and "以教育管理中心通知为准" in sheet
+    school = real.schools["qingshan-xiaoxue"]
+    school_files = pack_files(resolve_profile(school, real), real, pdf=False).files
+    assert "学校方案包" in school_files["README.txt"].decode("utf-8-sig")
+    assert "本校校历" in " ".join(t.text or "" for t in
+                               _docx_xml(school_files["xingshili.docx"], "word/document.xml").iter(f"{W}t"))

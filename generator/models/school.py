@@ -151,6 +151,16 @@ class School(Strict):
     plans: list[Adoption] = Field(min_length=1, description="采用的方案")
     note: Text | None = None
 
+    @property
+    def is_office(self) -> bool:
+        """A township education office (教育管理中心), not a school: its files say 本中心, not 本校."""
+        return self.type == "教育管理中心"
+
+    @property
+    def self_word(self) -> str:
+        """How the unit's own documents name it: 本校, or 本中心 for an education office."""
+        return "本中心" if self.is_office else "本校"
+
     @field_validator("year")
     @classmethod
     def _year(cls, value: str) -> str:

@@ -63,7 +63,7 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
         files[f"{plan.id}.docx"] = render_docx(document)
         if pdf:
             files[f"{plan.id}.pdf"] = render_pdf(document)
-    sheet = build_xingshili(school.name, year, plans)
+    sheet = build_xingshili(school.name, year, plans, office=school.is_office)
     files[f"{XINGSHILI_NAME}.docx"] = xingshili_docx(sheet)
     if pdf:
         files[f"{XINGSHILI_NAME}.pdf"] = xingshili_pdf(sheet)
@@ -86,11 +86,11 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
     """
     from ..render.xingshili import estimate_note
 
-    lines = [f"{school.name} 学校方案包（{year.label}）", ""]
+    lines = [f"{school.name} {'' if school.is_office else '学校'}方案包（{year.label}）", ""]
     if draft:
         lines += ["【草稿】部分信息（如领导小组成员）尚未填写，文件中以“________”留空，请补全后再印发。", ""]
     lines += [
-        "校历（未在学校档案中写明的日期按常规估算）：",
+        f"{'辖区学校' if school.is_office else ''}校历（未在档案中写明的日期按常规估算）：",
         f"  秋季学期：{format_span(year.autumn_start, year.autumn_end, weekday=True)}",
         f"  寒假：{format_span(year.winter_start, year.winter_end, weekday=True)}"
         f"（春节：{format_date(year.spring_festival, weekday=True)}）",
@@ -107,7 +107,7 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
     lines.append(f"  {XINGSHILI_NAME}.docx{' / .pdf' if pdf else ''}  工作行事历（按教学周列出各方案的工作）")
     lines.append(f"  {CALENDAR_NAME}  日历文件：导入手机或电脑日历后，各阶段和事项会按日期提醒；重新导入会更新而不会重复")
     if form_ids:
-        lines.append(f"  {FORMS_DIR}/  方案用到的空白表格（已印上学校名称）：")
+        lines.append(f"  {FORMS_DIR}/  方案用到的空白表格（已印上{'单位' if school.is_office else '学校'}名称）：")
         for form_id in form_ids:
             lines.append(f"    {form_id}.pdf  {corpus.forms[form_id].title}")
     if pdf:

@@ -123,8 +123,9 @@ def _owner(rp: ResolvedPlan) -> str:
     return org.office or org.group
 
 
-def calendar_entries(year: SchoolYear) -> list[Entry]:
-    """Lines for the days off and extra days of ``year``: holidays, 调休 make-up days, the school's own days."""
+def calendar_entries(year: SchoolYear, own_word: str = "本校") -> list[Entry]:
+    """Lines for the days off and extra days of ``year``: holidays, 调休 make-up days, the school's own days
+    (tagged ``【本校】``, or ``【本中心】`` for an education office)."""
     days = year.calendar
     first, last = year.earliest, year.last_day
 
@@ -141,7 +142,7 @@ def calendar_entries(year: SchoolYear) -> list[Entry]:
     for own in days.own:
         if own.type == "放假":
             continue  # already a holiday run
-        tag = "上课" if own.type == "上课" else "本校"
+        tag = "上课" if own.type == "上课" else own_word
         found.append(Entry(own.start, (-1, 0, 0), f"【{tag}】{own.name}：{short_span(own.start, own.end)}", None))
     return found
 
@@ -156,8 +157,13 @@ def estimate_note(year: SchoolYear) -> str:
             "公布后请更新 holidays 软件包并重新生成。")
 
 
-def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan]) -> Xingshili:
-    """Collect every dated phase and event of ``plans`` into the week rows of ``year``."""
+def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan], *,
+                    office: bool = False) -> Xingshili:
+    """Collect every dated phase and event of ``plans`` into the week rows of ``year``.
+
+    ``office``: the unit is a township education office (本中心; the calendar is its schools').
+    """
+    own_word = "本中心" if office else "本校"
     autumn, spring = year.terms
     winter, summer = year.vacations
     autumn_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [("预备周", year.earliest, autumn.start - dt.timedelta(days=1), "prep")]
@@ -166,7 +172,7 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
     spring_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [(w.label, w.start, w.end, "week") for w in year.weeks(spring)]
     spring_spans.append(("暑假", summer.start, year.last_day, "vacation"))
 
-    entries: list[Entry] = calendar_entries(year)
+    entries: list[Entry] = calendar_entries(year, own_word)
     routine: list[tuple[int, int, int, str]] = []
     for p_index, rp in enumerate(plans):
         items = list(rp.phases) + list(rp.events) + list(rp.duties)
@@ -184,7 +190,7 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
         TermTable(f"春季学期（{format_span(spring.start, spring.end, weekday=True)}）", _rows_for(spring_spans, entries)),
     )
     title = f"{school_name}{year.label}工作行事历"
-    subtitle = f"（根据本校采用的{len(plans)}份工作方案汇总）" if plans else ""
+    subtitle = f"（根据{own_word}采用的{len(plans)}份工作方案汇总）" if plans else ""
     return Xingshili(
         title=title,
         subtitle=subtitle,
@@ -192,7 +198,7 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
         routine=tuple(text for *_key, text in sorted(routine)),
         school_name=school_name,
         meta_title=title,
-        note=" ".join(part for part in (NOTE, estimate_note(year)) if part),
+        note=" ".join(part for part in (note_text(office), estimate_note(year)) if part),
     )
 
 
@@ -200,8 +206,11 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
 
 #: Column widths in twips for the landscape page (257 mm of text width): 周次, 起止日期, 主要工作, 责任部门.
 _COLUMNS_MM = (18, 44, 150, 45)
-NOTE = ("说明：“预备周”指开学前的准备时间；【放假】【调休上课】按国务院办公厅的节假日安排和本校校历列出；"
-        "日期遇周末、节假日已顺延（截止日期提前）；如遇调整以学校通知为准。")
+def note_text(office: bool = False) -> str:
+    """The note under the 行事历: what the marks mean and whose notice wins."""
+    calendar, notice = ("辖区学校校历", "教育管理中心") if office else ("本校校历", "学校")
+    return (f"说明：“预备周”指开学前的准备时间；【放假】【调休上课】按国务院办公厅的节假日安排和{calendar}列出；"
+            f"日期遇周末、节假日已顺延（截止日期提前）；如遇调整以{notice}通知为准。")
 _HEADERS = ("周次", "起止日期", "主要工作", "责任部门")
 
 
