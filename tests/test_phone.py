@@ -243,6 +243,23 @@ def test_big_text_mode_persists(phone: Any, base_url: str) -> None:
     assert not page.evaluate("document.documentElement.classList.contains('gy-big')")
 
 
+def test_big_text_mode_is_set_before_the_page_script_runs(browser: Any, base_url: str) -> None:  # noqa: F811
+    """No flash of small text: the choice is applied from <head>, even if gongyu.js never loads."""
+    context, visit = open_tab(browser, (base_url,), viewport=PHONE)
+    try:
+        page = go(visit, base_url + "parents/jz-bullied/")
+        normal = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+        page.evaluate("localStorage.setItem('gongyu.bigtext', '1')")
+        page.route("**/gongyu.js", lambda route: route.abort())  # only the head script is left to do it
+        page.goto(base_url + "lessons/aqj-fangnishui/", wait_until="load")
+        assert page.query_selector(".gy-bigtext") is None  # gongyu.js really did not run
+        assert page.evaluate("document.documentElement.classList.contains('gy-big')")
+        large = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+        assert large >= 1.2 * normal
+    finally:
+        context.close()
+
+
 # -- 5. counts from the corpus -------------------------------------------------------------------
 def test_home_counts_plans_from_the_corpus(phone: Any, base_url: str) -> None:
     corpus = load_corpus(REPO)

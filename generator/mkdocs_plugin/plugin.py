@@ -38,6 +38,9 @@ CSS_URI = "assets/gongyu/gongyu.css"
 _CSS = Path(__file__).with_name("gongyu.css")
 #: Plain-JavaScript helpers (focusable wide tables, dialog names, the 大字 mode toggle).
 JS_URI = "assets/gongyu/gongyu.js"
+#: Sets 大字 mode from this device's choice (the key gongyu.js stores) while the head is parsed.
+BIG_TEXT_HEAD = ('<script>try{if(localStorage.getItem("gongyu.bigtext")==="1")'
+                 'document.documentElement.classList.add("gy-big")}catch(e){}</script>')
 _JS = Path(__file__).with_name("gongyu.js")
 #: The small navigation every page repeats; everything else is reached through these index pages.
 DEFAULT_NAV: list[Any] = [
@@ -190,8 +193,13 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         return server
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if not self.config.enabled or self.search is None:
+        if not self.config.enabled:
             return None
+        # 大字 mode is applied before the first paint: gongyu.js runs at the end of the body, too
+        # late to keep a page from showing at normal size first.
+        output = output.replace("</head>", BIG_TEXT_HEAD + "</head>", 1)
+        if self.search is None:
+            return output
         return self.search.add_page(output, src_uri=page.file.src_uri, url=page.url, page_meta=page.meta)
 
     @event_priority(-100)  # last: the site is complete when the search index is written
