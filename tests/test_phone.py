@@ -284,3 +284,11 @@ def test_lesson_downloads_in_teacher_order_with_sizes(tmp_path: Path) -> None:
     labels = re.findall(r"\[([^\]]+)\]\([^)]*print/lessons/[^)]*\)", markdown)
     assert labels == ["讲义（PDF，86 KB）", "大字版讲义（PDF，293 KB）", "签到表（PDF，900 B）", "反馈表（PDF，2 KB）"]
     assert re.search(r"\[讲义（PDF，86 KB）\]\([^)]*\)\{ \.md-button \.md-button--primary \}", markdown)
+
+
+def test_numbers_in_article_text_are_tap_to_call(phone: Any, base_url: str) -> None:
+    page = go(phone, base_url + "parents/jz-bullied/")
+    links = page.eval_on_selector_all(
+        "article a.gy-tel", "as => as.map(a => [a.getAttribute('href'), a.textContent, a.getBoundingClientRect().height])")
+    assert links and all(href == "tel:" + text for href, text, _h in links), links
+    assert min(height for *_x, height in links) >= 24, links  # WCAG 2.2 target size (minimum)

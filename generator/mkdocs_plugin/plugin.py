@@ -180,8 +180,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if not self.config.enabled:
             return None
         from ..render.sanitize import sanitize
+        from ..render.tel_links import link_numbers
 
-        return sanitize(html)
+        return link_numbers(sanitize(html))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if not self.config.enabled or self.root is None:
