@@ -90,7 +90,7 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
     if draft:
         lines += ["【草稿】部分信息（如领导小组成员）尚未填写，文件中以“________”留空，请补全后再印发。", ""]
     lines += [
-        f"{'辖区学校' if school.is_office else ''}校历（未在档案中写明的日期按常规估算）：",
+        f"{'辖区学校' if school.is_office else ''}校历（未在{'' if school.is_office else '学校'}档案中写明的日期按常规估算）：",
         f"  秋季学期：{format_span(year.autumn_start, year.autumn_end, weekday=True)}",
         f"  寒假：{format_span(year.winter_start, year.winter_end, weekday=True)}"
         f"（春节：{format_date(year.spring_festival, weekday=True)}）",
