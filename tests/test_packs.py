@@ -513,3 +513,13 @@ def test_an_education_office_pack_speaks_as_the_office(tmp_path: Path) -> None:
     assert "学校方案包" in school_files["README.txt"].decode("utf-8-sig")
     assert "本校校历" in " ".join(t.text or "" for t in
                                _docx_xml(school_files["xingshili.docx"], "word/document.xml").iter(f"{W}t"))
+
+
+def test_a_plan_for_the_school_year_names_the_year_in_its_title() -> None:
+    real = load_corpus(REPO)
+    assert real.plans["anquan-jiaoyu"].title.startswith("学年")
+    resolved = resolve_profile(real.schools["qingshan-xiaoxue"], real)
+    plan = next(p for p in resolved.plans if p.id == "anquan-jiaoyu")
+    assert plan.title == f"{resolved.year.label}安全教育工作安排"
+    document = resolved.documents[list(resolved.plans).index(plan)]
+    assert document.title_lines[-1] == f"{resolved.year.label}安全教育工作安排"

@@ -201,6 +201,8 @@ def resolve_plan(
     if problems:
         raise GongyuError(problems)
     title = (adoption.title if adoption and adoption.title else plan.title)
+    if year is not None and title.startswith("学年"):  # 学年安全教育工作安排 → 2026—2027学年安全教育工作安排
+        title = year.label + title[len("学年"):]
     issue = None
     if year is not None:
         issue = adoption.issue_date if adoption and adoption.issue_date else year.autumn_start
