@@ -154,11 +154,19 @@ def check(obj: Context) -> None:
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF 打印材料（更快，用于预览）。")
 @click.option("--site-url", default=None, metavar="网址",
               help="网站的正式地址（打印材料上的二维码指向这里），默认读取 mkdocs.yml 中的 site_url。")
+@click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹，用于示例方案包的 PDF；不写则使用本机已安装的字体。")
 @click.pass_obj
 @reports_errors
-def build(obj: Context, offline: bool, site_dir: Path | None, no_pdf: bool, site_url: str | None) -> None:
+def build(obj: Context, offline: bool, site_dir: Path | None, no_pdf: bool, site_url: str | None,
+          font_dir: Path | None) -> None:
     """生成网站（严格模式：坏链接或无效文件都会报错）。"""
     from .build import build_site
+
+    if font_dir is not None:
+        from .fonts import find_fonts
+
+        find_fonts(dirs=(font_dir,))
 
     result = build_site(obj.project(), site_dir=site_dir, offline=offline, pdf=not no_pdf, site_url=site_url)
     if result.placeholder_url:

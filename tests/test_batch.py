@@ -109,6 +109,28 @@ def test_fonts_option_reaches_find_fonts(tmp_path: Path, monkeypatch: pytest.Mon
     assert code == 1 and "--fonts" in (out + err)
 
 
+def test_site_build_takes_the_fonts_folder_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gongyu build --fonts DIR`: the site's example packs are rendered with the folder's fonts."""
+    from generator import build as build_module
+    from generator import fonts
+
+    folder = tmp_path / "公文字体"
+    folder.mkdir()
+    seen: list[tuple[Path, ...]] = []
+
+    def fake_build(root: Path, **_kwargs: object) -> object:
+        seen.append(fonts.user_font_dirs())
+        raise build_module.GongyuError("停在这里")
+
+    monkeypatch.setattr(build_module, "build_site", fake_build)
+    try:
+        code, out, err = _run(tmp_path, "build", "--no-pdf", "--fonts", str(folder))
+        assert code == 1 and "停在这里" in out + err
+        assert seen == [(folder.resolve(),)]
+    finally:
+        fonts.use_font_dirs(())
+
+
 # --- hints name cells, plans by name ----------------------------------------------------------------
 
 def test_missing_people_are_asked_for_in_their_cells(tmp_path: Path, real: Corpus) -> None:
