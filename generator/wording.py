@@ -51,14 +51,17 @@ KEYS: dict[str, str] = {
     "条例": "topic",     # the province's regulation on a topic, or a neutral phrase
     "起始年级": "",      # 一年级 / 七年级 / 一年级和七年级
     "毕业年级": "",      # 六年级 / 九年级 / 六年级和九年级
+    "主管": "",          # the body the school reports to (profile ``authority``): 某某县教育局
 }
 _EXAMPLES = "{{日期:事项编号}}、{{时间:事项编号}}、{{负责:事项编号}}、{{指标:指标编号}}、{{数值:指标编号}}、" \
-            "{{省}}、{{本省}}、{{条例:义务教育}}、{{起始年级}}、{{毕业年级}}"
+            "{{省}}、{{本省}}、{{条例:义务教育}}、{{起始年级}}、{{毕业年级}}、{{主管}}"
 _PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
 #: Fields of a plan that are identifiers or rules, never text.
 _NOT_TEXT = frozenset({"id", "form", "forms", "related", "kind", "when", "comparison", "school_stages", "stages",
                        "value", "deadline", "many"})
 _STAGE_ORDER = ("幼儿园", "小学", "初中", "高中")
+#: What {{主管}} reads as on the template's own page, where no school (and no authority) is known.
+AUTHORITY_TEMPLATE = "主管教育部门（教育管理中心或教育局）"
 _FIRST_GRADE = {"幼儿园": "小班", "小学": "一年级", "初中": "七年级", "高中": "高一年级"}
 _LAST_GRADE = {"幼儿园": "大班", "小学": "六年级", "初中": "九年级", "高中": "高三年级"}
 
@@ -132,9 +135,15 @@ def _stage_free_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[
 
 
 #: A school grade written out: only right for one stage, so it belongs in a staged entry or {{起始年级}}.
-_GRADE = re.compile(r"[一二三四五六七八九]年级|(?<![月正])初[一二三](?![十])")
+_GRADE = re.compile(r"[一二三四五六七八九]年级|(?<![月正])初[一二三](?![十])|(?<![提增升])高[一二三](?![十个项])|选考科目")
+#: A heading naming one stage (小学低年级, 初中, 高中 …): its whole section is for that stage only.
+_STAGE_TITLE = re.compile(r"^(幼儿园|学前|小学|初中|高中)")
 #: "Our province" written out: wrong for a 自治区 or 直辖市, and never names the province.
 _SELF = re.compile(r"本省|本自治区")
+
+
+def _stage_of(word: str) -> str:
+    return "幼儿园" if word == "学前" else word
 
 
 def _is_rule(value: BaseModel) -> bool:
@@ -158,7 +167,12 @@ def check_plan(plan: PlanTemplate, doc: SourceDoc) -> list[Problem]:
         if path[:1] == ("summary",):
             continue
         grade = _GRADE.search(_PLACEHOLDER.sub("", text))
-        if grade:
+        heading = grade is None and path[-1:] == ("title",) and "sections" in path and _STAGE_TITLE.search(text)
+        if heading:
+            problems.append(doc.problem(
+                path, f"小节“{text}”只适用于一个学段，其他学段的学校也会收到这一节",
+                f"在这一节的 title 下面加一行 stages: [{_stage_of(heading.group(1))}]（只给有这个学段的学校）"))
+        elif grade:
             problems.append(doc.problem(
                 path, f"“{grade.group(0)}”只适用于一个学段，其他学段的学校也会收到这句话",
                 "把这一条写成 {text: ……, stages: [初中]}（只给有这个学段的学校），"
@@ -187,11 +201,12 @@ class Wording:
     stages: frozenset[str] | None = None
     regulations: Regulations = dataclasses.field(default_factory=Regulations)
     extra_basis: tuple[str, ...] = ()
+    authority: str | None = None
 
     @classmethod
     def for_school(cls, school: School, regulations: Regulations, adoption: Adoption | None = None) -> Wording:
         extra = [*school.regulations, *(adoption.legal_basis if adoption else [])]
-        return cls(school.place.province, frozenset(school.stages), regulations, tuple(extra))
+        return cls(school.place.province, frozenset(school.stages), regulations, tuple(extra), school.authority)
 
     @property
     def template(self) -> bool:
@@ -249,6 +264,8 @@ class _Filler:
             return self_reference(w.province)
         if name == "条例":
             return w.regulation(arg)
+        if name == "主管":
+            return w.authority or AUTHORITY_TEMPLATE
         return w.grades(_FIRST_GRADE if name == "起始年级" else _LAST_GRADE)
 
     def fill(self, text: str) -> str:

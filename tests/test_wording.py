@@ -113,7 +113,7 @@ def test_the_parents_letter_follows_the_override(example_packs) -> None:  # type
         text = example_packs[("qingshan-xiaoxue", year)]["kongchuo-baoxue"]
         assert "开学家长会或报到时" not in text
         assert "教师与学生家长（监护人）签订：秋季学期结束当天。" in text
-        assert "控辍保学目标责任书签订率达到100%（教育管理中心与校长、校长与教师、教师与家长三级责任书中，由学校签订的后两级都计入）" in text
+        assert "控辍保学目标责任书签订率达到100%（青山县石桥镇教育管理中心与校长、校长与教师、教师与家长三级责任书中，由学校签订的后两级都计入）" in text
         other = example_packs[("hexi-zhongxue", year)]["kongchuo-baoxue"]
         assert "教师与学生家长（监护人）签订：每学期第1至2周。" in other
 
@@ -185,7 +185,7 @@ def test_every_placeholder_fills_for_a_school_and_for_the_template(corpus) -> No
 
     plan = corpus.plans["kongchuo-baoxue"]
     sentence = ("{{日期:kc-baogan-file}}|{{时间:kc-baogan-file}}|{{负责:kc-baogan-file}}|{{指标:kc-visit-term}}|"
-                "{{数值:kc-visit-term}}|{{省}}|{{本省}}|{{条例:义务教育}}|{{起始年级}}|{{毕业年级}}")
+                "{{数值:kc-visit-term}}|{{省}}|{{本省}}|{{条例:义务教育}}|{{起始年级}}|{{毕业年级}}|{{主管}}")
     assert set(re.findall(r"\{\{([^:}]+)", sentence)) == set(KEYS)
     probe = PlanTemplate.model_validate({**plan.model_dump(), "goals": [sentence]})
     school = _variant(corpus, "nanling-jiuyi", lambda data: data["place"].update(province="宁夏回族自治区"))
@@ -199,10 +199,12 @@ def test_every_placeholder_fills_for_a_school_and_for_the_template(corpus) -> No
     assert dates.startswith("2026年9月7日")
     assert filled.split("|") == [
         dates, "每学期开学第一周", "班主任", "每学期家访学生比例不低于50%", "50%",
-        "宁夏回族自治区", "本自治区", "宁夏回族自治区有关义务教育的地方性法规", "一年级和七年级", "六年级和九年级"]
+        "宁夏回族自治区", "本自治区", "宁夏回族自治区有关义务教育的地方性法规", "一年级和七年级", "六年级和九年级",
+        "南岭县龙潭乡教育管理中心"]
     neutral = localise_template(probe).plan.goals[0]
     assert neutral.split("|")[:2] == ["每学期开学第一周", "每学期开学第一周"]
     assert "本省（自治区、直辖市）有关义务教育的地方性法规" in neutral and "{{" not in neutral
+    assert neutral.endswith("|主管教育部门（教育管理中心或教育局）")
 
 
 @pytest.mark.parametrize(("text", "fragment"), [

@@ -97,7 +97,7 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
         f"  春季学期：{format_span(year.spring_start, year.spring_end, weekday=True)}",
         f"  暑假：{format_span(year.summer_start, year.summer_end, weekday=True)}",
         "  方案中的日期遇周末、法定节假日或假期时已顺延到下一个上课日（截止日期提前）。",
-        *([f"  注意：{estimate_note(year)}"] if estimate_note(year) else []),
+        *([f"  注意：{estimate_note(year, rebuild_hint=True)}"] if estimate_note(year) else []),
         "",
         "文件说明：",
     ]

@@ -147,14 +147,21 @@ def calendar_entries(year: SchoolYear, own_word: str = "本校") -> list[Entry]:
     return found
 
 
-def estimate_note(year: SchoolYear) -> str:
-    """What the pack says when a year's official holiday schedule is not yet published ("" if all are)."""
+def estimate_note(year: SchoolYear, *, rebuild_hint: bool = False) -> str:
+    """What the pack says when a year's official holiday schedule is not yet published ("" if all are).
+
+    The 行事历 goes to the county as it is, so it only says that the dates are estimated;
+    ``rebuild_hint`` adds how to regenerate them, for the README read by whoever builds the pack.
+    """
     years = year.estimated_holiday_years
     if not years:
         return ""
     shown = "、".join(f"{y}年" for y in years)
-    return (f"{shown}的放假和调休安排国务院办公厅尚未公布，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
-            "公布后请更新 holidays 软件包并重新生成。")
+    note = (f"{shown}的放假和调休安排国务院办公厅尚未公布，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
+            "正式安排公布后以国务院办公厅通知为准")
+    if rebuild_hint:
+        return note + "；届时请升级 holidays 软件包（pip install -U holidays）并重新生成方案包。"
+    return note + "。"
 
 
 def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan], *,

@@ -1,0 +1,130 @@
+"""What a principal would otherwise fix by hand before sending the pack to the county.
+
+Each test reads the pack as it comes out (Word text via python-docx, the README, the ICS) for
+the example schools and both school years.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.corpus import load_corpus
+from generator.load import parse_yaml, validate
+from generator.packs import build_pack
+
+from .conftest import REPO
+from .test_wording import YEARS, docx_text
+
+SENIOR = re.compile(r"高中|高[一二三](?![十个项])|选考")
+
+
+@pytest.fixture(scope="module")
+def corpus():  # type: ignore[no-untyped-def]
+    return load_corpus(REPO)
+
+
+@pytest.fixture(scope="module")
+def packs(corpus, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """{(school id, year): {name: text}}: every Word document, the README and the ICS of each pack."""
+    out = tmp_path_factory.mktemp("principal")
+    found = {}
+    for school_id, school in sorted(corpus.schools.items()):
+        for year in YEARS:
+            folder = build_pack(school, corpus, out / year, year=year, pdf=False, forms=False)
+            texts = {path.stem: docx_text(path) for path in sorted(folder.glob("*.docx"))}
+            texts["README"] = (folder / "README.txt").read_text(encoding="utf-8")
+            texts["ics"] = (folder / "calendar.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+            found[(school_id, year)] = texts
+    return found
+
+
+def test_no_senior_school_text_without_a_senior_stage(packs, corpus) -> None:  # type: ignore[no-untyped-def]
+    """hexi-zhongxue (初中) printed a “（二）高中” timetable with 高三 and 选考 in 停课不停学."""
+    seen = 0
+    for (school_id, year), texts in packs.items():
+        if "高中" in corpus.schools[school_id].stages:
+            continue
+        for name, text in texts.items():
+            if name in ("README", "ics"):
+                continue
+            seen += 1
+            assert not SENIOR.findall(text), (school_id, year, name, SENIOR.findall(text))
+    assert seen > 20
+    junior = packs[("hexi-zhongxue", "2026-2027")]["tingke-buting"]
+    assert "初中生单次看屏学习时长" in junior and "晚上：复习和阅读" in junior
+
+
+def _demo_plan(items_yaml: str):  # type: ignore[no-untyped-def]
+    from generator.models.plan import PlanTemplate
+
+    text = (REPO / "tests/bad_input/plan-unknown-form/plans/demo-plan.yml").read_text(encoding="utf-8")
+    text = text.replace("demo-from", "demo-form").replace(
+        "      - title: 家访\n        paragraphs: [每学期家访不少于一半学生。]", items_yaml)
+    doc = parse_yaml(text, "demo-plan.yml")
+    return validate(PlanTemplate, doc), doc
+
+
+def test_check_refuses_an_unmarked_stage_section_and_senior_grades() -> None:
+    from generator.wording import check_plan
+
+    plan, doc = _demo_plan(
+        "      - title: 高中\n        items: [高三学生按复习计划推进, 按选考科目复习]\n"
+        "      - title: 初中\n        stages: [初中]\n        items: [提高三个方面的能力]\n")
+    found = [p.format() for p in check_plan(plan, doc)]
+    assert len(found) == 3, found
+    assert found[0].startswith("demo-plan.yml:18:16: 小节“高中”只适用于一个学段") and "stages: [高中]" in found[0]
+    assert "“高三”只适用于一个学段" in found[1] and "“选考科目”只适用于一个学段" in found[2]
+
+
+def test_the_authority_is_the_profiles_not_always_a_township_office(packs, corpus) -> None:  # type: ignore[no-untyped-def]
+    """hexi-zhongxue reports to 河西县教育局, yet its plan signed and handed in to “教育管理中心”."""
+    for year in YEARS:
+        hexi = packs[("hexi-zhongxue", year)]
+        text = hexi["kongchuo-baoxue"]
+        assert "与河西县教育局签订目标责任书" in text and "河西县教育局与校长签订" in text
+        assert "整理成册，交河西县教育局。" in text
+        assert "（或主管教育局）" not in text and "与教育管理中心签订" not in text
+        assert "与河西县教育局保持联系" in hexi["kongchuo-jindong"] and "报河西县教育局" in hexi["kongchuo-jindong"]
+        assert "SUMMARY:控辍保学：与河西县教育局签订目标责任书" in hexi["ics"]
+        assert "与河西县教育局签订目标责任书" in hexi["xingshili"]
+        qingshan = packs[("qingshan-xiaoxue", year)]["kongchuo-baoxue"]
+        assert "与青山县石桥镇教育管理中心签订目标责任书" in qingshan
+
+
+def test_the_template_page_names_no_particular_authority(corpus) -> None:  # type: ignore[no-untyped-def]
+    from generator.render.docx_gbt import template_document
+    from generator.wording import AUTHORITY_TEMPLATE
+
+    text = template_document(corpus.plans["kongchuo-baoxue"], corpus).text()
+    assert f"与{AUTHORITY_TEMPLATE}签订目标责任书" in text and "{{" not in text
+
+
+def test_the_calendar_sent_to_the_county_gives_no_software_instructions(packs) -> None:  # type: ignore[no-untyped-def]
+    """The 行事历 said “公布后请更新 holidays 软件包并重新生成” to the county bureau."""
+    estimated = 0
+    for (school_id, year), texts in packs.items():
+        calendar = texts["xingshili"]
+        assert not re.findall(r"[A-Za-z]{3,}", calendar), (school_id, year, re.findall(r"[A-Za-z]{3,}", calendar))
+        assert "软件" not in calendar and "重新生成" not in calendar, (school_id, year)
+        if "推定" in calendar:
+            estimated += 1
+            assert "正式安排公布后以国务院办公厅通知为准" in calendar, (school_id, year)
+            # whoever builds the pack still learns how to refresh it
+            assert "pip install -U holidays" in texts["README"] and "重新生成方案包" in texts["README"]
+    assert estimated == len(packs)  # 2027 and 2028 are not published yet in the pinned holidays
+
+
+def test_the_pack_documents_a_principal_sends_have_no_ascii_words(packs) -> None:  # type: ignore[no-untyped-def]
+    for (school_id, year), texts in packs.items():
+        for name, text in texts.items():
+            if name in ("README", "ics"):
+                continue
+            words = re.findall(r"[A-Za-z]{3,}", text)
+            assert not words, (school_id, year, name, words)
+
+
+def test_contributing_lists_the_authority_placeholder() -> None:
+    assert "`{{主管}}`" in Path(REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
