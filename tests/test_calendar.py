@@ -319,8 +319,9 @@ def test_2027_2028_profile_puts_january_phase_and_festival_events(tmp_path: Path
     assert phases["p-before"].occurrences == (Occurrence(D(2028, 1, 20), D(2028, 1, 31)),
                                               Occurrence(D(2028, 7, 20), D(2028, 7, 31)))
     assert year.spring_festival == D(2028, 1, 26)
-    assert phases["p-festival"].occurrences == (Occurrence(year.winter_start, D(2028, 1, 26)),)
-    assert events["e-before-sf"].occurrences == (Occurrence(D(2028, 1, 16), D(2028, 1, 25)),)
+    # a span of work running into the Spring Festival holiday (除夕 2028-01-25) stops before it
+    assert phases["p-festival"].occurrences == (Occurrence(year.winter_start, D(2028, 1, 24)),)
+    assert events["e-before-sf"].occurrences == (Occurrence(D(2028, 1, 16), D(2028, 1, 24)),)
     assert events["e-after-sf"].occurrences == (Occurrence(D(2028, 2, 1), D(2028, 2, 5)),)
     # a span of term time ends on its last school day: 2028-01-08 is a Saturday
     assert events["e-range"].occurrences == (Occurrence(D(2027, 12, 1), D(2028, 1, 7)),)
@@ -348,7 +349,8 @@ def test_school_overrides_replace_skip_and_retarget(tmp_path: Path) -> None:
     assert launch.occurrences == (Occurrence(D(2027, 11, 22), D(2027, 11, 22)),) and launch.overridden
     assert launch.moved == ((D(2027, 11, 20), D(2027, 11, 22)),)
     festival = next(p for p in resolved.phases if p.id == "p-festival")
-    assert festival.occurrences == (Occurrence(D(2028, 1, 23), D(2028, 1, 29)),)
+    # 春节前3天起共7天 (01-23 … 01-29) runs into the festival's days off (01-25 …): it stops before them
+    assert festival.occurrences == (Occurrence(D(2028, 1, 23), D(2028, 1, 24)),)
     assert dict((t.id, v) for t, v in resolved.targets)["t-visit"] == 60
 
 

@@ -110,7 +110,7 @@ def test_docx_content_numbered_from_structure(tmp_path: Path, corpus: Corpus) ->
     assert "（一）总体目标" in h2 and "（二）两个重点时段" in h2
     assert "3.第三层" in h3  # after the items 1. 2.
     assert "（1）第四层的一条。" in texts
-    assert "（二）第二阶段：春节前后走访（2028年1月15日（星期六）至26日（星期三））" in h2
+    assert "（二）第二阶段：春节前后走访（2028年1月15日（星期六）至24日（星期一））" in h2
     assert ("（三）开学到校情况核查（每学期开学第一周：2027年9月6日（星期一）至10日（星期五）、"
             "2028年2月14日（星期一）至18日（星期五）；教导处负责）。") in texts
     assert any("假前宣传和重点家访（2028年1月20日（星期四）至31日（星期一）、7月20日（星期四）至31日（星期一））" in t for t in h2)

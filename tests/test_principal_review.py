@@ -128,3 +128,47 @@ def test_the_pack_documents_a_principal_sends_have_no_ascii_words(packs) -> None
 
 def test_contributing_lists_the_authority_placeholder() -> None:
     assert "`{{主管}}`" in Path(REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def _resolved(corpus, school_id: str, year: str):  # type: ignore[no-untyped-def]
+    from generator.packs import retarget
+    from generator.resolve import resolve_school
+
+    return resolve_school(retarget(corpus.schools[school_id], year), corpus)
+
+
+def test_no_span_of_work_starts_or_ends_on_a_public_holiday(corpus) -> None:  # type: ignore[no-untyped-def]
+    """今冬明春 sent teachers into villages until 春节 (2028-01-26) and its 补签 ended on 除夕."""
+    checked = 0
+    for school_id in sorted(corpus.schools):
+        for year in YEARS:
+            resolved = _resolved(corpus, school_id, year)
+            days = resolved.year.calendar
+            for plan in resolved.plans:
+                for item in [*plan.phases, *plan.events]:
+                    for occ in item.occurrences:
+                        if occ.start == occ.end:
+                            continue
+                        checked += 1
+                        for edge in (occ.start, occ.end):
+                            # ends may sit on a weekend, never on (or in the days off joined to) a holiday
+                            run = [r for r in days.holiday_runs(edge, edge)]
+                            assert not run, (school_id, year, plan.plan.id, item.id, occ, run)
+    assert checked > 200
+
+
+def test_the_spring_festival_work_of_the_winter_campaign(corpus) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    def spans(year: str) -> dict[str, list[tuple[dt.date, dt.date]]]:
+        plan = next(p for p in _resolved(corpus, "hexi-zhongxue", year).plans if p.plan.id == "kongchuo-jindong")
+        return {i.id: [(o.start, o.end) for o in i.occurrences] for i in [*plan.phases, *plan.events]}
+
+    late = spans("2027-2028")  # 除夕 2028-01-25, 春节 2028-01-26
+    assert late["kj-care-visits"] == [(dt.date(2028, 1, 15), dt.date(2028, 1, 24))]
+    assert late["kj-returnee-letters"] == [(dt.date(2028, 1, 16), dt.date(2028, 1, 24))]
+    assert late["kj-phase-publicity"][0][1] == dt.date(2028, 1, 24)
+    early = spans("2026-2027")  # holiday 2027-02-05 … 02-10
+    # the list of pupils who came home for the festival is due inside its phase, after the festival
+    assert early["kj-class-list"] == [(dt.date(2027, 2, 11), dt.date(2027, 2, 11))]
+    assert early["kj-phase-return"][0][0] == dt.date(2027, 2, 11)

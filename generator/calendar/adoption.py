@@ -31,9 +31,15 @@ SHIFTS = ("顺延", "提前", "不调整")
 
 
 def settle_occurrences(year: SchoolYear, occurrences: Iterable[Occurrence], *, kind: str, deadline: bool,
-                       shift: str | None) -> tuple[tuple[Occurrence, ...], tuple[tuple[dt.date, dt.date], ...]]:
-    """Move ``occurrences`` of one item off days off; return them and the (from, to) moves of single days."""
+                       shift: str | None, within: Iterable[Occurrence] = ()
+                       ) -> tuple[tuple[Occurrence, ...], tuple[tuple[dt.date, dt.date], ...]]:
+    """Move ``occurrences`` of one item off days off; return them and the (from, to) moves of single days.
+
+    ``within``: the spans of the item's phase. A single day moved out of the phase that holds it
+    (a deadline pulled before 春节 when the phase only starts after it) moves the other way instead.
+    """
     mode = shift or ("提前" if deadline else "顺延")
+    spans = tuple(within)
     placed: list[Occurrence] = []
     moves: list[tuple[dt.date, dt.date]] = []
     for occ in occurrences:
@@ -42,16 +48,47 @@ def settle_occurrences(year: SchoolYear, occurrences: Iterable[Occurrence], *, k
             pass
         elif start == end:
             start = end = year.settle(start, earlier=mode == "提前")
+            home = [p for p in spans if p.start <= occ.start <= p.end]
+            if home and not home[0].start <= start <= home[0].end:
+                other = year.settle(occ.start, earlier=mode != "提前")
+                start = end = other if home[0].start <= other <= home[0].end else start
             if start != occ.start:
                 moves.append((occ.start, start))
-        elif kind == "event":
-            if deadline:
+        else:
+            if kind == "event" and deadline:
                 end = year.settle(end, earlier=True)
                 start = min(start, end)
-            if year.window(start).is_term:
+            if kind == "event" and year.window(start).is_term:
                 start, end = year.trim(start, end)
+            if kind in ("event", "phase"):
+                start, end = off_holiday_edges(year, start, end)
         placed.append(Occurrence(start, end))
     return tuple(placed), tuple(moves)
+
+
+def off_holiday_edges(year: SchoolYear, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """Pull the ends of a span of work off a public holiday (and the days off joined to it).
+
+    A vacation span is otherwise kept as written (weekends included), but work printed as running
+    *into* 春节 or 国庆节 (“春节前10天至春节”, a fixed 1月20日至30日 in a year the festival falls on
+    the 26th) would send teachers into villages on 除夕. A span lying wholly inside holidays is kept.
+    """
+    one = dt.timedelta(days=1)
+    s, e = start, end
+    holiday = False
+    while e > s and not year.is_open_day(e):
+        holiday = holiday or year.calendar.holiday_name(e) is not None
+        e -= one
+    if not holiday:
+        e = end
+    holiday = False
+    while s < e and not year.is_open_day(s):
+        holiday = holiday or year.calendar.holiday_name(s) is not None
+        s += one
+    if not holiday:
+        s = start
+    moved_ok = (s == start or year.is_open_day(s)) and (e == end or year.is_open_day(e))
+    return (s, e) if moved_ok else (start, end)
 
 
 ItemKind = Literal["phase", "event", "duty"]
@@ -163,10 +200,11 @@ def resolve_plan(
                 problems.append(exc.located(plan_doc, path, where=f"{plan.id}:{item_id}"))
             return chosen, (), overridden
 
-    def settled(item: ResolvedItem) -> ResolvedItem:
+    def settled(item: ResolvedItem, within: tuple[Occurrence, ...] = ()) -> ResolvedItem:
         if year is None or item.repeats or not item.occurrences:
             return item
-        occ, moves = settle_occurrences(year, item.occurrences, kind=item.kind, deadline=item.deadline, shift=item.shift)
+        occ, moves = settle_occurrences(year, item.occurrences, kind=item.kind, deadline=item.deadline,
+                                        shift=item.shift, within=within)
         return replace(item, occurrences=occ, moved=moves)
 
     phases: list[ResolvedItem] = []
@@ -176,6 +214,7 @@ def resolve_plan(
         if phase.id in skipped:
             continue
         rule, occ, over = place(phase.id, phase.when, ("phases", p_index, "when"))
+        phase_spans = occ  # as written: an event is kept inside the phase the template puts it in
         phases.append(settled(ResolvedItem("phase", phase.id, phase.name, rule, occ, tasks=tuple(phase.tasks),
                                            overridden=over)))
         for e_index, event in enumerate(phase.events):
@@ -184,7 +223,8 @@ def resolve_plan(
             rule, occ, over = place(event.id, event.when, ("phases", p_index, "events", e_index, "when"))
             events.append(settled(ResolvedItem("event", event.id, event.title, rule, occ, unit=event.unit,
                                                details=event.details, form=event.form, deadline=event.deadline,
-                                               phase_id=phase.id, overridden=over, shift=event.shift)))
+                                               phase_id=phase.id, overridden=over, shift=event.shift),
+                                  phase_spans))
     for e_index, event in enumerate(plan.events):
         if event.id in skipped:
             continue
