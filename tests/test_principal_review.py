@@ -172,3 +172,18 @@ def test_the_spring_festival_work_of_the_winter_campaign(corpus) -> None:  # typ
     # the list of pupils who came home for the festival is due inside its phase, after the festival
     assert early["kj-class-list"] == [(dt.date(2027, 2, 11), dt.date(2027, 2, 11))]
     assert early["kj-phase-return"][0][0] == dt.date(2027, 2, 11)
+
+
+def test_a_school_plan_speaks_as_the_school_not_as_the_township_office(packs, corpus) -> None:  # type: ignore[no-untyped-def]
+    """hexi's 今冬明春 plan set targets for “每所学校” and for “教育管理中心” (the county bureau is its authority)."""
+    office_words = re.compile(r"每所学校|各学校|各校|辖区|本中心")
+    for (school_id, year), texts in packs.items():
+        if corpus.schools[school_id].is_office:
+            continue
+        for name, text in texts.items():
+            if name in ("README", "ics"):
+                continue
+            assert not office_words.findall(text), (school_id, year, name, office_words.findall(text))
+    jindong = packs[("hexi-zhongxue", "2027-2028")]["kongchuo-jindong"]
+    assert "本校刷写永久性宣传标语不低于3幅" in jindong and "教育管理中心刷写" not in jindong
+    assert "河西县教育局统一刷写标语时，学校协助选址" in jindong
