@@ -187,3 +187,19 @@ def test_a_school_plan_speaks_as_the_school_not_as_the_township_office(packs, co
     jindong = packs[("hexi-zhongxue", "2027-2028")]["kongchuo-jindong"]
     assert "本校刷写永久性宣传标语不低于3幅" in jindong and "教育管理中心刷写" not in jindong
     assert "河西县教育局统一刷写标语时，学校协助选址" in jindong
+
+
+def test_the_office_sentence_follows_the_group_and_the_office(packs) -> None:  # type: ignore[no-untyped-def]
+    """“领导小组下设办公室” under a 工作小组, and “办公室设在控辍保学办公室” in the township office's plan."""
+    for year in YEARS:
+        center = packs[("shiqiao-zhongxin", year)]["xiangzhen-kongchuo"]
+        assert "领导小组下设控辍保学办公室，设在教育管理中心，负责辖区台账" in center
+        assert "办公室负责人由罗海军同志担任。" in center and "办公室设在控辍保学办公室" not in center
+        hexi = packs[("hexi-zhongxue", year)]["kongchuo-jindong"]
+        assert "成立今冬明春控辍保学专项工作小组" in hexi and "工作小组下设办公室，办公室设在德育处" in hexi
+        assert "领导小组" not in hexi
+        nanling = packs[("nanling-jiuyi", year)]
+        assert "委员会下设办公室" in nanling["qiling-fangzhi"] and "指导小组下设办公室" in nanling["yuren-zuofa"]
+    for texts in packs.values():
+        for name, text in texts.items():
+            assert "办公室设在" not in text or "办公室设在控辍保学办公室" not in text, name

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING, Any
 
 from ..calendar import ResolvedItem, ResolvedPlan, format_date, format_occurrences
@@ -182,11 +184,16 @@ def plan_document(
         if org.office:
             sub += 1
             out.heading(2, sub, "办公室")
-            text = f"领导小组下设办公室，办公室设在{org.office}"
+            if org.office.endswith("办公室"):  # an office of its own (控辍保学办公室), not a department
+                text = f"{_group_word(org.group)}下设{org.office}"
+            else:
+                text = f"{_group_word(org.group)}下设办公室，办公室设在{org.office}"
             text += f"，{_end(org.office_duty)}" if org.office_duty else "。"
-            head = school.people.get(f"{org.office}主任") if school else None
-            if head:
-                text += f"办公室主任由{head}同志担任。"
+            for post in ("主任", "负责人"):
+                head = school.people.get(f"{org.office}{post}") if school else None
+                if head:
+                    text += f"办公室{post}由{head}同志担任。"
+                    break
             out.para(text)
         if org.units:
             sub += 1
@@ -281,3 +288,8 @@ def template_document(plan: PlanTemplate, corpus: Corpus | None = None) -> GbtDo
 
     return plan_document(localise_template(plan), corpus, draft=True)
 
+
+def _group_word(group: str) -> str:
+    """How the body text refers back to the group: 领导小组, 工作小组, 委员会 … as the plan names it."""
+    match = re.search(r"(领导小组|工作小组|指导小组|委员会|小组)$", group)
+    return match.group(1) if match else group
