@@ -203,3 +203,23 @@ def test_the_office_sentence_follows_the_group_and_the_office(packs) -> None:  #
     for texts in packs.values():
         for name, text in texts.items():
             assert "办公室设在" not in text or "办公室设在控辍保学办公室" not in text, name
+
+
+def test_the_same_work_from_two_plans_is_one_line_of_the_xingshili(packs, corpus) -> None:  # type: ignore[no-untyped-def]
+    """nanling's 第9周 listed 家长开放日 twice (三年行动计划, 德育处; 家长学校工作方案, 教导处)."""
+    from generator.render.xingshili import build_xingshili
+
+    for year in YEARS:
+        calendar = packs[("nanling-jiuyi", year)]["xingshili"]
+        assert len(re.findall(r"\d+\. 三年行动计划、家长学校工作方案：家长开放日", calendar)) == 2  # one per term
+        assert not re.findall(r"\d+\. (三年行动计划|家长学校工作方案)：家长开放日", calendar)
+        assert "德育处、教导处" in calendar
+    for school_id in sorted(corpus.schools):
+        for year in YEARS:
+            resolved = _resolved(corpus, school_id, year)
+            table = build_xingshili("", resolved.year, resolved.plans)
+            for term in table.tables:
+                for row in term.rows:
+                    works = [line.split("：", 1)[1] for line in row.lines if re.match(r"\d+\. ", line)]
+                    assert len(works) == len(set(works)), (school_id, year, row.label, works)
+                    assert len(row.units) == len(works)

@@ -102,15 +102,18 @@ def _rows_for(spans: list[tuple[str, dt.date, dt.date, RowKind]], entries: list[
     rows = []
     for label, start, end, kind in spans:
         inside = sorted((e for e in entries if start <= e.start <= end), key=lambda e: (e.unit is not None, e.start, e.order))
-        lines: list[str] = []
+        lines: list[str] = [e.text for e in inside if e.unit is None]
+        # the same work from two plans (家长开放日 in 三年行动计划 and 家长学校) is one line naming both
+        merged: dict[tuple[dt.date, str], tuple[list[str], list[str]]] = {}
+        for entry in (e for e in inside if e.unit is not None):
+            tag, _, work = entry.text.partition("：")
+            tags, owners = merged.setdefault((entry.start, work), ([], []))
+            tags.extend([tag] if tag not in tags else [])
+            owners.extend([entry.unit] if entry.unit not in owners else [])
         units: list[str] = []
-        for entry in inside:
-            if entry.unit is None:
-                lines.append(entry.text)
-                continue
-            number = len(units) + 1
-            lines.append(f"{number}. {entry.text}")
-            units.append(f"{number}. {entry.unit}")
+        for number, ((_, work), (tags, owners)) in enumerate(merged.items(), start=1):
+            lines.append(f"{number}. {'、'.join(tags)}：{work}")
+            units.append(f"{number}. {'、'.join(owners)}")
         rows.append(Row(label, start, end, kind, tuple(lines), tuple(units)))
     return tuple(rows)
 
