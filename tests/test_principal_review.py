@@ -223,3 +223,11 @@ def test_the_same_work_from_two_plans_is_one_line_of_the_xingshili(packs, corpus
                     works = [line.split("：", 1)[1] for line in row.lines if re.match(r"\d+\. ", line)]
                     assert len(works) == len(set(works)), (school_id, year, row.label, works)
                     assert len(row.units) == len(works)
+
+
+def test_the_township_office_marks_its_own_choices_as_its_own(packs) -> None:  # type: ignore[no-untyped-def]
+    """shiqiao-zhongxin's plan said “频次学校自定” about the office's own duties."""
+    for year in YEARS:
+        center = packs[("shiqiao-zhongxin", year)]["xiangzhen-kongchuo"]
+        assert "学校自定" not in center and "频次中心自定" in center
+        assert "频次学校自定" in packs[("qingshan-xiaoxue", year)]["kongchuo-baoxue"]

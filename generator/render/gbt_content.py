@@ -122,6 +122,8 @@ def plan_document(
     """
     plan = resolved.plan
     school_name = school.name if school else BLANK
+    # a figure the template's authors chose: the unit issuing the plan may change it
+    own_choice = "中心自定" if school is not None and school.is_office else "学校自定"
     group_lines, missing = leading_group(plan, school, adoption, school_doc=school_doc, adoption_index=adoption_index)
     if missing and school is not None and not draft:
         raise GongyuError(missing)
@@ -153,7 +155,7 @@ def plan_document(
         texts = []
         for target, value in resolved.targets:
             text = target.describe(value)
-            remarks = ["学校自定"] if target.school_default else []
+            remarks = [own_choice] if target.school_default else []
             if target.note:  # notes never restate the value (gongyu check), so they hold after an override
                 remarks.append(target.note.rstrip("。"))
             if remarks:
@@ -240,7 +242,7 @@ def plan_document(
         texts = []
         chosen = {d.id for d in plan.duties if d.school_default}
         for duty in resolved.duties:
-            rhythm = duty.rule.describe() + ("，频次学校自定" if duty.id in chosen else "")
+            rhythm = duty.rule.describe() + (f"，频次{own_choice}" if duty.id in chosen else "")
             text = f"{duty.title}（{rhythm}，{duty.unit}负责）。"
             if duty.details:
                 text += _end(duty.details)
