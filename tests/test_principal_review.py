@@ -231,3 +231,19 @@ def test_the_township_office_marks_its_own_choices_as_its_own(packs) -> None:  #
         center = packs[("shiqiao-zhongxin", year)]["xiangzhen-kongchuo"]
         assert "学校自定" not in center and "频次中心自定" in center
         assert "频次学校自定" in packs[("qingshan-xiaoxue", year)]["kongchuo-baoxue"]
+
+
+def test_an_event_running_from_term_into_the_vacation_keeps_its_phases_dates(corpus) -> None:  # type: ignore[no-untyped-def]
+    """qingshan printed 第一阶段 1月20日至31日 but its events 1月20日至29日 (and 7月20日至31日 untouched)."""
+    import datetime as dt
+
+    for year in YEARS:
+        plan = next(p for p in _resolved(corpus, "qingshan-xiaoxue", year).plans if p.plan.id == "kongchuo-baoxue")
+        phase = next(p for p in plan.phases if p.id == "kc-phase-before")
+        for event in plan.phase_events("kc-phase-before"):
+            assert event.occurrences == phase.occurrences, (year, event.id)
+        assert [o.end.day for o in phase.occurrences] == [31, 31]
+    # a span wholly in term is still trimmed to its school days
+    plan = next(p for p in _resolved(corpus, "qingshan-xiaoxue", "2026-2027").plans if p.plan.id == "qiling-zhili")
+    spans = {e.id: e.occurrences for e in plan.events}
+    assert any(o.end == dt.date(2026, 11, 30) for occ in spans.values() for o in occ)

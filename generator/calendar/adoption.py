@@ -58,7 +58,9 @@ def settle_occurrences(year: SchoolYear, occurrences: Iterable[Occurrence], *, k
             if kind == "event" and deadline:
                 end = year.settle(end, earlier=True)
                 start = min(start, end)
-            if kind == "event" and year.window(start).is_term:
+            if kind == "event" and year.window(start).is_term and year.window(end) == year.window(start):
+                # only a span wholly in term: one running on into the vacation keeps its
+                # written end, as its phase and the same span in July do
                 start, end = year.trim(start, end)
             if kind in ("event", "phase"):
                 start, end = off_holiday_edges(year, start, end)
