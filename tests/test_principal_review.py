@@ -247,3 +247,17 @@ def test_an_event_running_from_term_into_the_vacation_keeps_its_phases_dates(cor
     plan = next(p for p in _resolved(corpus, "qingshan-xiaoxue", "2026-2027").plans if p.plan.id == "qiling-zhili")
     spans = {e.id: e.occurrences for e in plan.events}
     assert any(o.end == dt.date(2026, 11, 30) for occ in spans.values() for o in occ)
+
+
+#: A template talking to whoever adapts it (“学校可……”, “学校结合本校实际印发执行”): in the school's own
+#: plan the school is the author, so the principal had to rewrite these sentences.
+EDITOR_VOICE = re.compile(r"学校(也)?可(以)?(把|根据|提高|结合|自拟|增加)|较多的学校可|学校结合本校实际|结合本校实际印发")
+
+
+def test_no_sentence_speaks_to_the_template_editor(packs) -> None:  # type: ignore[no-untyped-def]
+    for (school_id, year), texts in packs.items():
+        for name, text in texts.items():
+            if name == "README":
+                continue
+            assert not EDITOR_VOICE.findall(text), (school_id, year, name, EDITOR_VOICE.search(text))
+    assert "全体教职工遵照执行" in packs[("qingshan-xiaoxue", "2026-2027")]["xinli-weiji"]
