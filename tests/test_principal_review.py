@@ -261,3 +261,13 @@ def test_no_sentence_speaks_to_the_template_editor(packs) -> None:  # type: igno
                 continue
             assert not EDITOR_VOICE.findall(text), (school_id, year, name, EDITOR_VOICE.search(text))
     assert "全体教职工遵照执行" in packs[("qingshan-xiaoxue", "2026-2027")]["xinli-weiji"]
+
+
+def test_the_authority_responsibility_letter_fits_a_county_bureau_too(packs, corpus) -> None:  # type: ignore[no-untyped-def]
+    """hexi (under 河西县教育局) shipped a 责任书 “（教育管理中心—学校）” whose 甲方 “制定全乡镇……方案”."""
+    form = corpus.forms["zerenshu-zhongxin"]
+    text = form.model_dump_json()
+    assert "教育管理中心—学校" not in text and "全乡镇" not in text and "甲方（主管教育部门）" in text
+    for year in YEARS:
+        assert "控辍保学目标责任书（主管部门—学校）" in packs[("hexi-zhongxue", year)]["kongchuo-baoxue"]
+        assert "教育管理中心—学校" not in packs[("shiqiao-zhongxin", year)]["xiangzhen-kongchuo"]
