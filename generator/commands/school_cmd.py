@@ -208,12 +208,14 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
     输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题。
     """
     from ..packs import build_packs, load_profiles
+    from ..packs.profiles import Failure
 
     if year is not None:
         _check_year(year)
     font_dirs = (font_dir,) if font_dir is not None else ()
     corpus = _load_corpus(obj)
-    profiles, failures = load_profiles(list(inputs), corpus)
+    notices: list[Failure] = []
+    profiles, failures = load_profiles(list(inputs), corpus, notices)
     if year and any(p.school.year != year for p in profiles):
         click.echo(f"按 {year} 学年生成：档案中属于其他学年的校历和印发日期不使用，改按常规估算。", err=True)
     if not no_pdf and profiles:
@@ -223,8 +225,10 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
         find_fonts(dirs=font_dirs)
         click.echo(describe_fonts())
     result = build_packs(profiles, corpus, out, draft=draft, jobs=jobs, year=year, pdf=not no_pdf, zipped=zipped,
-                         summary=True, failures=failures, font_dirs=font_dirs)
+                         summary=True, failures=failures, font_dirs=font_dirs, notices=notices)
     click.echo(result.built_summary())
+    if result.notices:
+        click.echo(result.notice_summary(), err=True)
     if result.failed:
         click.echo(result.failure_summary(), err=True)
         sys.exit(1)

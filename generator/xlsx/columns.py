@@ -33,7 +33,7 @@ COLUMNS: tuple[Column, ...] = (
            "只用小写英文字母、数字和连字符“-”，每所学校不同；也是生成的文件夹名", "qingshan-xiaoxue"),
     Column("学校名称", ("name",), "text", True, "学校全称，会写在每份方案的标题前面", "青山县石桥镇青山小学"),
     Column("学校类型", ("type",), "text", True,
-           "、".join(SCHOOL_TYPES) + "，选其一", "小学"),
+           "、".join(SCHOOL_TYPES) + "，选其一（九年制、完小、村小、初级中学等常见写法也认得）", "小学"),
     Column("省", ("place", "province"), "text", True, "省（自治区、直辖市）的全称，例如 贵州省、广西壮族自治区、重庆市；"
            "方案会引用该省的地方性法规", "贵州省"),
     Column("市", ("place", "city"), "text", False, "市（州），可不填", ""),

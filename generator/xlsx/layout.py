@@ -1,0 +1,119 @@
+"""Where the school list is in a workbook, and which of its rows and columns are not schools.
+
+People keep lists the way they like: a title row above the header, a renamed sheet, a 序号 or
+联系人 column of their own, a 合计 row and a 填表人 line at the bottom, the template's example
+row left in. What is certainly not a school is passed over with a notice; what might be a
+school written wrongly is refused with the fix, never guessed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Any
+
+from ..errors import Problem
+from .cells import cell_text
+from .columns import BY_HEADER, COLUMNS, SHEET_NAME, Column, SheetProblem
+
+#: How many rows above the header a sheet may have (a title, a date line).
+HEADER_SEARCH_ROWS = 6
+#: Headers as typed with full-width letters or brackets, to the header they mean.
+_PLAIN_HEADERS = {unicodedata.normalize("NFKC", header): header for header in BY_HEADER}
+_REQUIRED_MARK = re.compile(r"^[*＊]+|[*＊]+$|[（(](必填|选填)[）)]$")
+
+
+def header_name(value: Any) -> str:
+    """A header cell as the template spells it: no spaces or line breaks inside, no “*” or “（必填）”."""
+    text = re.sub(r"\s+", "", cell_text(value))
+    return _REQUIRED_MARK.sub("", text)
+
+
+def header_column(text: str) -> Column | None:
+    return BY_HEADER.get(text) or BY_HEADER.get(_PLAIN_HEADERS.get(unicodedata.normalize("NFKC", text), ""))
+
+
+def _header_score(values: tuple[Any, ...]) -> int:
+    return sum(1 for value in values if header_column(header_name(value)) is not None)
+
+
+def find_sheet(book: Any) -> Any:
+    """The sheet ``学校名单``, else the first sheet whose top rows hold our headers, else the first."""
+    if SHEET_NAME in book.sheetnames:
+        return book[SHEET_NAME]
+    for sheet in book.worksheets:
+        for values in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
+            if _header_score(values) >= 3:
+                return sheet
+    return book.worksheets[0]
+
+
+def find_header(rows: list[tuple[Any, ...]]) -> int:
+    """Index (0-based) of the header among the first rows: the row with most known headers
+    (a title row above it, merged over the columns, has at most one)."""
+    best, best_score = 0, 0
+    for index, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = _header_score(values)
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def read_header(shown: str, line: int, header: tuple[Any, ...]) -> tuple[dict[int, Column], list[Problem], list[Problem]]:
+    """Columns by number, problems that stop the sheet, and notices (columns of the user's own, not read)."""
+    columns: dict[int, Column] = {}
+    problems: list[Problem] = []
+    unknown: list[tuple[int, str]] = []
+    for index, value in enumerate(header, start=1):
+        text = header_name(value)
+        if not text:
+            continue
+        column = header_column(text)
+        if column is None:
+            unknown.append((index, text))
+        elif column in columns.values():
+            problems.append(SheetProblem(shown, line, index, f"列名“{text}”重复出现", "请删去多余的一列"))
+        else:
+            columns[index] = column
+    present = {column.header for column in columns.values()}
+    notices: list[Problem] = []
+    for index, text in unknown:
+        # a header close to one of ours that the sheet lacks is probably that column misspelt: ask
+        missing = [c.header for c in COLUMNS if c.header not in present]
+        guess = difflib.get_close_matches(text, missing, n=1, cutoff=0.5)
+        if not guess:
+            guess = [h for h in missing if len(h) >= 2 and (h in text or text in h)][:1]
+        if guess:
+            problems.append(SheetProblem(shown, line, index, f"不认识的列名“{text}”，您是不是想写“{guess[0]}”？",
+                                         f"如果是，请把列名改成“{guess[0]}”；如果这一列不是给本软件的，请改一个不同的列名"))
+        else:
+            notices.append(SheetProblem(shown, line, index, f"“{text}”一列不是模板中的列，没有读取",
+                                        "这一列的内容不会写进方案包；要写进去的信息请填在模板的列中（见“填写说明”表）"))
+    for column in COLUMNS:
+        if column.required and column.header not in present:
+            problems.append(SheetProblem(shown, line, 0, f"缺少必填的一列“{column.header}”",
+                                         "请在列名一行加上这一列；列名要与模板一致"))
+    return columns, problems, notices
+
+
+#: Columns a school row always fills (besides its id and name).
+_SCHOOL_FIELDS = ("学校类型", "省", "县", "主管单位", "学年", "采用方案")
+_NOTE_WORDS = re.compile(r"^(合计|总计|小计|共计|汇总|注|备注|说明|填表|制表|审核|负责人|联系人|联系电话|签字|盖章|单位)")
+
+
+def is_note_row(values: dict[str, str]) -> bool:
+    """A 合计 / 填表人 / notes row: none of a school's own columns filled, and its id and name
+    cells empty or starting with such a word. (A row with a school name but nothing else is a school
+    written incompletely, and is reported as such.)"""
+    if any(values.get(header) for header in _SCHOOL_FIELDS):
+        return False
+    labels = [values.get("学校编号", ""), values.get("学校名称", "")]
+    return all(not label or _NOTE_WORDS.match(label) for label in labels)
+
+
+def is_template_example(values: dict[str, str]) -> bool:
+    """The template's own example row, left in."""
+    example = {c.header: c.example for c in COLUMNS}
+    return (values.get("学校编号") == example["学校编号"] and values.get("学校名称") == example["学校名称"]
+            and values.get("校长", "") == example["校长"])
