@@ -213,3 +213,22 @@ def test_the_template_is_readable_as_opened(real: Corpus) -> None:
     help_sheet = book["填写说明"]
     notes = [row[0] for row in help_sheet.iter_rows() if row[0].value and str(row[0].value).startswith("第2行是示例")]
     assert notes and any(notes[0].coordinate in r for r in help_sheet.merged_cells.ranges)
+
+
+def test_plan_cells_as_people_write_them(tmp_path: Path, real: Corpus) -> None:
+    rows = [
+        _school(1, 采用方案="《家庭、学校、社会协同育人做法与建议》、义务教育控辍保学工作实施方案"),
+        _school(2, 采用方案="家庭、学校、社会协同育人做法与建议\n学年安全教育工作安排；kongchuo-baoxue"),
+        _school(3, 采用方案="控辍保学，欺凌治理"),
+    ]
+    schools, failures = read_schools(_sheet(tmp_path / "名单.xlsx", rows), real)
+    plans = {s.id: [a.plan for a in s.plans] for s, _, _ in schools}
+    assert plans == {"school-1": ["yuren-zuofa", "kongchuo-baoxue"],
+                     "school-2": ["yuren-zuofa", "anquan-jiaoyu", "kongchuo-baoxue"]}
+    text = _said(failures)  # every name that needs fixing, in one message, not one per run
+    assert "方案“控辍保学”可能是以下几个之一" in text and "没有方案“欺凌治理”，您是不是想写“qiling-zhili”" in text
+
+
+def test_help_is_chinese_throughout() -> None:
+    result = CliRunner().invoke(main, ["school", "build", "--help"])
+    assert "INTEGER" not in result.stdout and "--jobs 个数" in result.stdout

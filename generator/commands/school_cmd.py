@@ -194,7 +194,7 @@ def new(obj: Context, out: Path, force: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="输出目录；每所学校一个子文件夹。")
 @click.option("--draft", is_flag=True, help="信息不全（如领导小组缺人）时不报错，在文件中留“____”空白。")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="同时使用几个 CPU 核心（默认全部）。")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="个数", help="同时使用几个 CPU 核心（默认全部）。")
 @click.option("--no-pdf", is_flag=True, help="只生成 Word、行事历和日历文件，不生成 PDF（更快，用于预览）。")
 @click.option("--zip", "zipped", is_flag=True, help="另为每所学校生成一个 zip 压缩包（学校编号.zip），便于发送。")
 @click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,

@@ -144,7 +144,15 @@ def cell_plans(value: Any, titles: Mapping[str, str] | None) -> list[str]:
     clearly the closest; otherwise :class:`ValueError` says which id was probably meant.
     """
     found: list[str] = []
-    for token in (t for t in _PLAN_SPLIT.split(cell_plain(value)) if t):
+    errors: list[str] = []
+    text = re.sub(r"[《》]", " ", cell_plain(value))
+    if titles is not None:
+        # whole titles first: some hold a 、 (家庭、学校、社会协同育人做法与建议) that also separates plans
+        for plan_id, title in sorted(titles.items(), key=lambda item: -len(item[1])):
+            plain = unicodedata.normalize("NFKC", title)
+            if plain in text:
+                text = text.replace(plain, f" {plan_id} ")
+    for token in (t for t in _PLAN_SPLIT.split(text) if t):
         if titles is None or token in titles or token.lower() in titles:
             found.append(token.lower() if titles is not None and token.lower() in titles else token)
             continue
@@ -155,7 +163,9 @@ def cell_plans(value: Any, titles: Mapping[str, str] | None) -> list[str]:
         if len(matches) == 1:
             found.append(matches[0])
             continue
-        raise ValueError(_plan_suggestion(token, bare, titles, by_title, matches))
+        errors.append(_plan_suggestion(token, bare, titles, by_title, matches))
+    if errors:
+        raise ValueError("；".join(errors))
     return found
 
 
