@@ -232,3 +232,28 @@ def test_plan_cells_as_people_write_them(tmp_path: Path, real: Corpus) -> None:
 def test_help_is_chinese_throughout() -> None:
     result = CliRunner().invoke(main, ["school", "build", "--help"])
     assert "INTEGER" not in result.stdout and "--jobs 个数" in result.stdout
+
+
+def test_merged_cells_ids_and_old_excel_files(tmp_path: Path, real: Corpus) -> None:
+    rows = [_school(1), _school(2, 县=None, 主管单位=None), _school(3, 县=None, 主管单位=None),
+            _school(4, 学校编号="School-004"), _school(5, 学校编号=5201230005), _school(6, 学校编号="青山小学"),
+            _school(7, 学校编号="school_007")]
+    path = _sheet(tmp_path / "名单.xlsx", rows)
+    book = load_workbook(path)
+    for header in ("县", "主管单位"):  # typed once for three schools, merged down the column
+        column = HEADERS.index(header) + 1
+        book.active.merge_cells(start_row=2, end_row=4, start_column=column, end_column=column)
+    book.save(path)
+    schools, failures = read_schools(path, real)
+    by_id = {s.id: s for s, _, _ in schools}
+    assert sorted(by_id) == ["5201230005", "school-004", "school-1", "school-2", "school-3"]
+    assert by_id["school-3"].place.county == "某县" and by_id["school-3"].authority == "某县教育局"
+    text = _said(failures)
+    assert "第7行 A列: 学校编号：“青山小学”只能用小写英文字母、数字和连字符“-”；可以用学校名称的拼音" in text
+    assert "“school_007”只能用小写英文字母、数字和连字符“-”，例如改成“school-007”" in text
+    # an old .xls (or WPS .et) is not read as something else: the clerk is told how to save it
+    old = tmp_path / "名单.xls"
+    old.write_bytes(path.read_bytes())
+    result = build_packs([old], real, tmp_path / "out", jobs=1, pdf=False, progress=False)
+    said = "\n".join(f.format() for f in result.failed)
+    assert "不能直接读取 .xls 格式的表格" in said and "Excel 工作簿（*.xlsx）" in said

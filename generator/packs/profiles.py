@@ -70,7 +70,7 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yml", ".yaml", ".xlsx")
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yml", ".yaml", ".xlsx", ".xls")
                             and not p.name.startswith(("~$", ".")))
         elif path.exists():
             files.append(path)
@@ -91,6 +91,11 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
                 accept(school, doc, origin)
             for origin, row_problems in problems:
                 failures.append(Failure(origin, tuple(row_problems), *labels.get(origin, ("", ""))))
+            continue
+        if path.suffix.lower() in (".xls", ".et", ".csv", ".ods", ".numbers"):
+            failures.append(Failure(shown, (Problem(shown, 0, 0, f"不能直接读取 {path.suffix} 格式的表格",
+                                                    "请在 WPS 或 Excel 中打开它，选“另存为”，文件类型选“Excel 工作簿（*.xlsx）”，"
+                                                    "再用另存的 .xlsx 文件运行"),)))
             continue
         if path.suffix.lower() not in (".yml", ".yaml"):
             failures.append(Failure(shown, (Problem(shown, 0, 0, "不认识的文件类型",

@@ -228,6 +228,21 @@ def cell_type(value: Any, types: tuple[str, ...]) -> str:
     return text  # the model refuses it with the list of types and the closest one
 
 
+def cell_id(value: Any) -> str:
+    """A school id: full-width and capital letters are made plain (ＳＣＨＯＯＬ－１ → school-1);
+    anything else wrong is refused with a corrected id where one is obvious."""
+    from ..models.common import _ID_RE
+
+    text = cell_plain(value).lower()
+    if _ID_RE.match(text):
+        return text
+    fixed = re.sub(r"[\s_.·/]+", "-", text).strip("-")
+    if fixed != text and _ID_RE.match(fixed):
+        raise ValueError(f"“{cell_text(value)}”只能用小写英文字母、数字和连字符“-”，例如改成“{fixed}”")
+    raise ValueError(f"“{cell_text(value)}”只能用小写英文字母、数字和连字符“-”；"
+                     "可以用学校名称的拼音（例如 qingshan-xiaoxue）或学校标识码")
+
+
 def set_path(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     node = data
     for key in path[:-1]:

@@ -117,3 +117,36 @@ def is_template_example(values: dict[str, str]) -> bool:
     example = {c.header: c.example for c in COLUMNS}
     return (values.get("学校编号") == example["学校编号"] and values.get("学校名称") == example["学校名称"]
             and values.get("校长", "") == example["校长"])
+
+
+def merged_down(sheet: Any) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cells covered by a merge down one column (a 县 or 主管单位 typed once for many schools):
+    (row, column) → the (row, column) whose value Excel shows there.
+
+    The read-only reader does not keep merges, so they are read from the sheet's XML (streamed).
+    A merge across columns is left alone: which column it meant is not clear.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    path, archive = getattr(sheet, "_worksheet_path", None), getattr(getattr(sheet, "parent", None), "_archive", None)
+    if not path or archive is None:
+        return {}
+    covered: dict[tuple[int, int], tuple[int, int]] = {}
+    with archive.open(path) as stream:
+        for _event, element in iterparse(stream):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                except (TypeError, ValueError):
+                    continue
+                if min_col == max_col and max_row > min_row:
+                    for row in range(min_row + 1, min(max_row, MAX_MERGED_ROW) + 1):
+                        covered[(row, min_col)] = (min_row, min_col)
+            element.clear()
+    return covered
+
+
+#: Merges reaching beyond any school list are cut here (a hostile file cannot make the map huge).
+MAX_MERGED_ROW = 10_000

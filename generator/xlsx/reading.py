@@ -11,6 +11,7 @@ from ..errors import GongyuError, Problem
 from ..models.school import SCHOOL_TYPES
 from .cells import (
     cell_date,
+    cell_id,
     cell_int,
     cell_people,
     cell_plain,
@@ -22,7 +23,15 @@ from .cells import (
     split_titles,
 )
 from .columns import OTHER_PEOPLE, SPLIT, Column, SheetDoc, SheetProblem
-from .layout import HEADER_SEARCH_ROWS, find_header, find_sheet, is_note_row, is_template_example, read_header
+from .layout import (
+    HEADER_SEARCH_ROWS,
+    find_header,
+    find_sheet,
+    is_note_row,
+    is_template_example,
+    merged_down,
+    read_header,
+)
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
@@ -97,6 +106,9 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
     if notices is not None and header_notices:
         notices.append((shown, header_notices))
     rows = itertools.chain(top[header_index + 1:], rows)
+    covered = merged_down(sheet)
+    sources = set(covered.values())
+    merged_values: dict[tuple[int, int], Any] = {}
 
     schools: list[tuple[School, SheetDoc, str]] = []
     failures: list[tuple[str, list[Problem]]] = []
@@ -107,6 +119,8 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
             failures.append((shown, [SheetProblem(shown, row_number, 0, f"表格超过 {MAX_ROWS} 行，后面的行没有读取",
                                              "请把学校名单分成几个文件，分批生成")]))
             break
+        if covered and values is not None:
+            values = _unmerge(row_number, values, covered, sources, merged_values)
         known = {} if values is None else {column.header: cell_text(values[index - 1])
                                            for index, column in columns.items() if index - 1 < len(values)}
         if not any(known.values()):
@@ -192,7 +206,7 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
             elif column.path == ("type",):
                 set_path(data, column.path, cell_type(value, SCHOOL_TYPES))
             elif column.path == ("id",):
-                set_path(data, column.path, cell_plain(value))
+                set_path(data, column.path, cell_id(value))
             else:
                 set_path(data, column.path, text)
         except ValueError as exc:
@@ -213,3 +227,20 @@ def _year_of(column: Column, school_year: str | None) -> Callable[[int], int] | 
     if column.path[-1] == "autumn_end":
         return lambda month: first if month >= 7 else first + 1
     return lambda month: first + 1
+
+
+def _unmerge(row: int, values: tuple[Any, ...], covered: dict[tuple[int, int], tuple[int, int]],
+             sources: set[tuple[int, int]], seen: dict[tuple[int, int], Any]) -> tuple[Any, ...]:
+    """The row as Excel shows it: a cell under a merge down its column has the merge's value."""
+    cells = list(values)
+    for column, value in enumerate(values, start=1):
+        if (row, column) in sources:
+            seen[(row, column)] = value
+    for column in range(1, max(len(cells), max((c for _, c in sources), default=0)) + 1):
+        source = covered.get((row, column))
+        if source is not None and source in seen:
+            while len(cells) < column:
+                cells.append(None)
+            if cells[column - 1] in (None, ""):
+                cells[column - 1] = seen[source]
+    return tuple(cells)
