@@ -257,3 +257,32 @@ def test_merged_cells_ids_and_old_excel_files(tmp_path: Path, real: Corpus) -> N
     result = build_packs([old], real, tmp_path / "out", jobs=1, pdf=False, progress=False)
     said = "\n".join(f.format() for f in result.failed)
     assert "不能直接读取 .xls 格式的表格" in said and "Excel 工作簿（*.xlsx）" in said
+
+
+def test_which_sheet_is_read_is_said_or_asked(tmp_path: Path, real: Corpus) -> None:
+    path = _sheet(tmp_path / "名单.xlsx", [_school(1)])
+    book = load_workbook(path)
+    copy = book.copy_worksheet(book.active)
+    copy.title = "学校名单 (2)"
+    book.save(path)
+    notices: list = []
+    schools, failures = read_schools(path, real, notices)
+    assert len(schools) == 1 and "只读取了“学校名单”表；“学校名单 (2)”表也像学校名单，没有读取" in _said(notices)
+    book.active.title = "去年"
+    book.save(path)
+    schools, failures = read_schools(path, real)
+    assert schools == [] and "有几张表都像学校名单：“去年”“学校名单 (2)”，不知道该读哪一张" in _said(failures)
+
+
+def test_a_pack_left_from_an_earlier_run_is_pointed_out(tmp_path: Path, real: Corpus) -> None:
+    out = tmp_path / "out"
+    path = _sheet(tmp_path / "名单.xlsx", [_school(1), _school(2)])
+    assert build_packs([path], real, out, jobs=1, pdf=False, forms=False, progress=False, zipped=True).ok
+    path = _sheet(tmp_path / "名单.xlsx", [_school(1), _school(2, 学年="2026")])
+    result = build_packs([path], real, out, jobs=1, pdf=False, forms=False, progress=False, summary=True)
+    assert (out / "school-2" / "README.txt").is_file()  # nothing built before is lost …
+    said = "\n".join(f.format() for f in result.notices)
+    assert "第3行: 输出目录中的 school-2 文件夹和压缩包是以前生成的，这次没有更新" in said  # … and it is said
+    rows = {r[0].rsplit(":", 1)[-1]: r for r in load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(values_only=True)
+            if r[0]}
+    assert rows["第3行"][3] == "失败" and "提醒：输出目录中的 school-2 文件夹" in rows["第3行"][5]

@@ -38,15 +38,26 @@ def _header_score(values: tuple[Any, ...]) -> int:
     return sum(1 for value in values if header_column(header_name(value)) is not None)
 
 
-def find_sheet(book: Any) -> Any:
-    """The sheet ``学校名单``, else the first sheet whose top rows hold our headers, else the first."""
+def find_sheet(book: Any, shown: str) -> tuple[Any, list[Problem], list[Problem]]:
+    """The sheet to read, problems that stop the file, and notices.
+
+    The sheet ``学校名单`` if there is one (another sheet that looks like a school list is named
+    in a notice: it is not read); else the one sheet whose top rows hold our headers; two such
+    sheets are a question for the user, never a guess; none: the first sheet.
+    """
+    lists = [sheet for sheet in book.worksheets
+             if any(_header_score(values) >= 3
+                    for values in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))]
     if SHEET_NAME in book.sheetnames:
-        return book[SHEET_NAME]
-    for sheet in book.worksheets:
-        for values in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
-            if _header_score(values) >= 3:
-                return sheet
-    return book.worksheets[0]
+        others = [sheet.title for sheet in lists if sheet.title != SHEET_NAME]
+        notices = [Problem(shown, 0, 0, f"只读取了“{SHEET_NAME}”表；“{'”“'.join(others)}”表也像学校名单，没有读取",
+                           f"如果要用的是另一张表，请把它改名为“{SHEET_NAME}”，并把原来的“{SHEET_NAME}”表改名或删除")] if others else []
+        return book[SHEET_NAME], [], notices
+    if len(lists) > 1:
+        names = "”“".join(sheet.title for sheet in lists)
+        return None, [Problem(shown, 0, 0, f"有几张表都像学校名单：“{names}”，不知道该读哪一张",
+                              f"请把要用的那张表改名为“{SHEET_NAME}”")], []
+    return (lists[0] if lists else book.worksheets[0]), [], []
 
 
 def find_header(rows: list[tuple[Any, ...]]) -> int:

@@ -89,7 +89,10 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
         book = _open(path, shown)
     except GongyuError as exc:
         return [], [(shown, list(exc.problems))]
-    sheet = find_sheet(book)
+    sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
+    if sheet is None:
+        book.close()
+        return [], [(shown, sheet_problems)]
     rows = sheet.iter_rows(values_only=True)
     top = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
     top = [r for r in top if r is not None]
@@ -103,8 +106,8 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
     if header_problems:
         book.close()
         return [], [(shown, header_problems)]
-    if notices is not None and header_notices:
-        notices.append((shown, header_notices))
+    if notices is not None and (sheet_notices or header_notices):
+        notices.append((shown, [*sheet_notices, *header_notices]))
     rows = itertools.chain(top[header_index + 1:], rows)
     covered = merged_down(sheet)
     sources = set(covered.values())
