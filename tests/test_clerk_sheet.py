@@ -106,8 +106,8 @@ def test_dates_without_a_year_serials_and_full_width(tmp_path: Path, real: Corpu
         _school(1, 秋季开学="9月1日", 秋季结束="1月22日", 春季开学="2月22日"),
         _school(2, 秋季开学=46266, 秋季结束="２０２７年１月２２日", 春季开学="2027.2.22"),
         _school(3, 学年="2026-27", 秋季开学=dt.datetime(2026, 9, 1), 秋季结束="2027/1/22 ", 春季开学="2月22号"),
-        _school(4, 学年="", 秋季开学="9月1日"),
-        _school(5, 秋季开学="9月31日"),
+        _school(4, 学年="", 秋季开学="9月1日", 学校类型="中学"),
+        _school(5, 秋季开学="9月31日", 学校类型="中学"),
     ]
     schools, failures = read_schools(_sheet(tmp_path / "名单.xlsx", rows), real)
     for school, _, _ in schools:
@@ -118,6 +118,7 @@ def test_dates_without_a_year_serials_and_full_width(tmp_path: Path, real: Corpu
     text = _said(failures)
     assert "第5行 H列: 秋季开学：“9月1日”没有写年份，而“学年”一列没有填好" in text
     assert "第6行 H列: 秋季开学：日期“9月31日”不存在" in text
+    assert text.index("第5行 C列") < text.index("第5行 G列")  # a row's problems in column order
 
 
 def test_placeholders_and_invisible_characters(tmp_path: Path, real: Corpus) -> None:
@@ -235,21 +236,22 @@ def test_help_is_chinese_throughout() -> None:
 
 
 def test_merged_cells_ids_and_old_excel_files(tmp_path: Path, real: Corpus) -> None:
-    rows = [_school(1), _school(2, 县=None, 主管单位=None), _school(3, 县=None, 主管单位=None),
+    rows = [_school(1), _school(2, 县=None, 主管单位=None), None, _school(3, 县=None, 主管单位=None),
             _school(4, 学校编号="School-004"), _school(5, 学校编号=5201230005), _school(6, 学校编号="青山小学"),
             _school(7, 学校编号="school_007")]
     path = _sheet(tmp_path / "名单.xlsx", rows)
     book = load_workbook(path)
     for header in ("县", "主管单位"):  # typed once for three schools, merged down the column
         column = HEADERS.index(header) + 1
-        book.active.merge_cells(start_row=2, end_row=4, start_column=column, end_column=column)
+        book.active.merge_cells(start_row=2, end_row=5, start_column=column, end_column=column)
     book.save(path)
     schools, failures = read_schools(path, real)
     by_id = {s.id: s for s, _, _ in schools}
     assert sorted(by_id) == ["5201230005", "school-004", "school-1", "school-2", "school-3"]
     assert by_id["school-3"].place.county == "某县" and by_id["school-3"].authority == "某县教育局"
     text = _said(failures)
-    assert "第7行 A列: 学校编号：“青山小学”只能用小写英文字母、数字和连字符“-”；可以用学校名称的拼音" in text
+    assert [o.rsplit(":", 1)[1] for o, _ in failures] == ["第8行", "第9行"]  # the empty row 4 is still empty
+    assert "第8行 A列: 学校编号：“青山小学”只能用小写英文字母、数字和连字符“-”；可以用学校名称的拼音" in text
     assert "“school_007”只能用小写英文字母、数字和连字符“-”，例如改成“school-007”" in text
     # an old .xls (or WPS .et) is not read as something else: the clerk is told how to save it
     old = tmp_path / "名单.xls"
@@ -278,11 +280,12 @@ def test_a_pack_left_from_an_earlier_run_is_pointed_out(tmp_path: Path, real: Co
     out = tmp_path / "out"
     path = _sheet(tmp_path / "名单.xlsx", [_school(1), _school(2)])
     assert build_packs([path], real, out, jobs=1, pdf=False, forms=False, progress=False, zipped=True).ok
-    path = _sheet(tmp_path / "名单.xlsx", [_school(1), _school(2, 学年="2026")])
+    path = _sheet(tmp_path / "名单.xlsx", [_school(1), _school(2, 学年="2026"), _school(1, 学校名称="重复")])
     result = build_packs([path], real, out, jobs=1, pdf=False, forms=False, progress=False, summary=True)
     assert (out / "school-2" / "README.txt").is_file()  # nothing built before is lost …
     said = "\n".join(f.format() for f in result.notices)
     assert "第3行: 输出目录中的 school-2 文件夹和压缩包是以前生成的，这次没有更新" in said  # … and it is said
+    assert "第4行" not in said  # school-1 was built now, by row 2: its folder is not stale
     rows = {r[0].rsplit(":", 1)[-1]: r for r in load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(values_only=True)
             if r[0]}
     assert rows["第3行"][3] == "失败" and "提醒：输出目录中的 school-2 文件夹" in rows["第3行"][5]

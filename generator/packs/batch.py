@@ -223,9 +223,10 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
             result.written.append(Outcome(origin, school.id, school.name, tuple(files)))
         else:
             result.failed.append(Failure(origin, tuple(value)))
+    built_now = {outcome.school_id for outcome in result.written}
     for failure in result.failed:
         school_id = result.schools.get(failure.origin, (failure.school_id,))[0]
-        if school_id and (out_root / school_id).is_dir():
+        if school_id and school_id not in built_now and (out_root / school_id).is_dir():
             result.notices.append(Failure(failure.origin, (Problem(
                 failure.origin, 0, 0, f"输出目录中的 {school_id} 文件夹"
                 + ("和压缩包" if (out_root / f"{school_id}.zip").is_file() else "") + "是以前生成的，这次没有更新",

@@ -122,12 +122,15 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
             failures.append((shown, [SheetProblem(shown, row_number, 0, f"表格超过 {MAX_ROWS} 行，后面的行没有读取",
                                              "请把学校名单分成几个文件，分批生成")]))
             break
-        if covered and values is not None:
-            values = _unmerge(row_number, values, covered, sources, merged_values)
         known = {} if values is None else {column.header: cell_text(values[index - 1])
                                            for index, column in columns.items() if index - 1 < len(values)}
+        if covered and values is not None:
+            # an empty row under a merged 县 cell stays empty; a school row takes the merged value
+            values = _unmerge(row_number, values, covered, sources, merged_values)
         if not any(known.values()):
             continue
+        known = {column.header: cell_text(values[index - 1])
+                 for index, column in columns.items() if index - 1 < len(values)}
         origin = f"{shown}:第{row_number}行"
         if is_note_row(known):
             if notices is not None:
@@ -217,7 +220,7 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
     if "students" in data and "total" not in data["students"]:
         problems.append(doc.problem(("students",), "写了学生人数但缺少“在校生人数”", "请填写在校生总数"))
     doc.data = data
-    return problems
+    return sorted(problems)
 
 
 def _year_of(column: Column, school_year: str | None) -> Callable[[int], int] | None:
