@@ -145,6 +145,14 @@ def test_a_title_row_and_a_renamed_sheet_behind_another(tmp_path: Path, real: Co
     assert [s.id for s, _, _ in schools] == ["school-1"]
     assert [origin.rsplit(":", 1)[1] for origin, _ in failures] == ["第5行"]  # rows counted as Excel shows them
     assert "第5行 G列: 学年：学年“2026”的格式不对" in _said(failures)
+    # a post the sheet has no column for: the column names are on row 3 here, not row 1
+    result = build_packs([path], real, tmp_path / "out", jobs=1, pdf=False, forms=False, progress=False)
+    assert [p.name for p in result.built] == ["school-1"]
+    path = _sheet(tmp_path / "名单2.xlsx", [_school(1, 采用方案="anquan-jiaoyu")], title="2026年全县学校",
+                  above=[["某县2026—2027学年学校名单"], []])
+    result = build_packs([path], real, tmp_path / "out", jobs=1, pdf=False, forms=False, progress=False)
+    said = "\n".join(f.format() for f in result.failed)
+    assert "请在第3行加上“卫生保健教师”一列，在第4行填写姓名" in said and "第1行" not in said
 
 
 def test_totals_notes_and_the_example_row(tmp_path: Path, real: Corpus) -> None:

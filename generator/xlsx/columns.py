@@ -133,6 +133,8 @@ class SheetDoc(SourceDoc):
 
     row: int = 0
     headers: dict[str, int] = field(default_factory=dict)
+    #: The sheet row of the column names (below a title row it is not the first).
+    header_row: int = 1
 
     def problem(self, path: tuple[Any, ...], message: str, hint: str = "", *, key: bool = False) -> Problem:
         line, col = self.where(path, key=key)
@@ -154,7 +156,7 @@ class SheetDoc(SourceDoc):
                     "已有内容的，用分号隔开接在后面")
         known = post in BY_HEADER
         return ((), f"表中没有“{post}”的姓名",
-                f"请在第1行加上“{post}”一列，在第{self.row}行填写姓名" if known else
-                f"请在第1行加上“{OTHER_PEOPLE}”一列，在第{self.row}行写“{post}：姓名”")
+                f"请在第{self.header_row}行加上“{post}”一列，在第{self.row}行填写姓名" if known else
+                f"请在第{self.header_row}行加上“{OTHER_PEOPLE}”一列，在第{self.row}行写“{post}：姓名”")
 
 

@@ -144,7 +144,7 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
                 "如果不需要，请删除这一行；已生成的 qingshan-xiaoxue 文件夹和压缩包也可以删除")]))
         if labels is not None:
             labels[origin] = (cell_plain(known.get("学校编号", "")), known.get("学校名称", ""))
-        doc = SheetDoc(shown, None, row=row_number, headers=headers)
+        doc = SheetDoc(shown, None, row=row_number, headers=headers, header_row=header_line)
         problems = _read_row(doc, columns, values, titles)
         if problems:
             failures.append((origin, problems))
