@@ -268,3 +268,22 @@ def test_libreoffice_and_typst_pdfs_say_the_same(corpus, tmp_path: Path) -> None
         assert "《贵州省义务教育条例》" in flat, pdf
         assert "本省" not in flat and "八年级" not in flat and "{{" not in flat, pdf
         assert "教师与学生家长（监护人）签订：秋季学期结束当天" in flat, pdf
+
+
+def test_a_bad_placeholder_is_pointed_at_where_it_is_written() -> None:
+    """The column is the placeholder's own, also on the second line of a folded paragraph."""
+    from generator.models.plan import PlanTemplate
+    from generator.wording import check_plan
+
+    text = (REPO / "tests/bad_input/plan-unknown-form/plans/demo-plan.yml").read_text(encoding="utf-8")
+    text = text.replace("demo-from", "demo-form").replace(
+        "    items: [关注留守儿童, 重点管控寒暑假]",
+        "    items:\n      - 每学期开学前{{时间:nope}}摸排\n      - >-\n        第一行没有问题，\n"
+        "        第二行有{{数值:none}}一处")
+    doc = parse_yaml(text, "demo-plan.yml")
+    found = [p.format() for p in check_plan(validate(PlanTemplate, doc), doc)]
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if "{{时间:nope}}" in line)
+    second = next(i for i, line in enumerate(lines) if "{{数值:none}}" in line)
+    assert found[0].startswith(f"demo-plan.yml:{first + 1}:{lines[first].index('{{') + 1}: 占位符{{{{时间:nope}}}}"), found
+    assert found[1].startswith(f"demo-plan.yml:{second + 1}:{lines[second].index('{{') + 1}: 占位符{{{{数值:none}}}}"), found
