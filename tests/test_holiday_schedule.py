@@ -87,3 +87,34 @@ def test_check_no_longer_warns_about_a_typed_year(tmp_path: Path) -> None:
     result = gongyu("--root", str(_project(tmp_path, TYPED)), "check")
     assert result.returncode == 0, result.stderr
     assert "2027年的放假和调休安排还没有收录" not in result.stderr and "推定" not in result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_school_build_takes_a_schedule_file(tmp_path: Path, jobs: str) -> None:
+    """A county running the wheel has no plans/ folder: `school build --holidays FILE`, also in workers."""
+    from .conftest import gongyu
+
+    typed = tmp_path / "放假安排.yml"
+    typed.write_text(TYPED, encoding="utf-8")
+    root = make_project(tmp_path / "p")
+    schools = root / "plans" / "schools"
+    profile = schools / "test-school.yml"
+    # two schools, so that --jobs 2 really builds in worker processes
+    (schools / "test-school-2.yml").write_text(profile.read_text(encoding="utf-8").replace(
+        "id: test-school", "id: test-school-2"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = gongyu("--root", str(root), "school", "build", str(schools), "--out", str(out), "--no-pdf",
+                    "--jobs", jobs, "--holidays", str(typed))
+    assert result.returncode == 0, result.stderr
+    for school_id in ("test-school", "test-school-2"):
+        assert "推定" not in (out / school_id / "README.txt").read_text(encoding="utf-8-sig"), school_id
+    plain = gongyu("--root", str(root), "school", "build", str(schools), "--out", str(tmp_path / "out2"),
+                   "--no-pdf", "--jobs", jobs)
+    assert plain.returncode == 0 and "推定" in (tmp_path / "out2" / "test-school" / "README.txt").read_text(
+        encoding="utf-8-sig")
+    bad = tmp_path / "错的.yml"
+    bad.write_text(TYPED.replace("makeup: [2027-11-13]", "makeup: [2027-11-12]"), encoding="utf-8")
+    failed = gongyu("--root", str(root), "school", "build", str(profile), "--out", str(out), "--no-pdf",
+                    "--holidays", str(bad))
+    assert failed.returncode == 1 and "错的.yml:8:14:" in failed.stderr + failed.stdout
+    assert "Traceback" not in failed.stderr

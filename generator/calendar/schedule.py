@@ -112,12 +112,17 @@ def _misplaced(doc: SourceDoc, index: int, entry: YearSchedule) -> list[Problem]
 
 def load_schedule(plans_dir: Path) -> Schedule:
     """Read ``plans_dir/data/holidays.yml`` (missing: nothing typed in); raise located problems."""
-    from ..corpus import shown_path
-    from ..load import load_yaml_file, validate
-
     path = plans_dir / FILE_NAME
     if not path.is_file():
         return Schedule()
+    return load_schedule_file(path)
+
+
+def load_schedule_file(path: Path) -> Schedule:
+    """Read a schedule file in the format of ``plans/data/holidays.yml`` (``school build --holidays``)."""
+    from ..corpus import shown_path
+    from ..load import load_yaml_file, validate
+
     doc = load_yaml_file(path, shown_path(path))
     data = validate(ScheduleFile, doc)
     problems: list[Problem] = []
@@ -132,4 +137,5 @@ def load_schedule(plans_dir: Path) -> Schedule:
     return Schedule.of(data)
 
 
-__all__ = ["FILE_NAME", "HolidayRun", "Schedule", "ScheduleFile", "YearSchedule", "load_schedule"]
+__all__ = ["FILE_NAME", "HolidayRun", "Schedule", "ScheduleFile", "YearSchedule", "load_schedule",
+           "load_schedule_file"]

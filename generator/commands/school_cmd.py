@@ -199,10 +199,13 @@ def new(obj: Context, out: Path, force: bool) -> None:
 @click.option("--zip", "zipped", is_flag=True, help="另为每所学校生成一个 zip 压缩包（学校编号.zip），便于发送。")
 @click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹；不写则使用本机已安装的字体。")
+@click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="照国务院办公厅通知填写的放假安排（格式同 plans/data/holidays.yml），"
+                                 "用于 holidays 软件包尚未收录的年份。")
 @click.pass_obj
 @reports_errors
 def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, draft: bool, jobs: int | None,
-          no_pdf: bool, zipped: bool, font_dir: Path | None) -> None:
+          no_pdf: bool, zipped: bool, font_dir: Path | None, holidays_file: Path | None) -> None:
     """生成学校方案包。INPUTS 可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。
 
     输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题。
@@ -213,6 +216,11 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
         _check_year(year)
     font_dirs = (font_dir,) if font_dir is not None else ()
     corpus = _load_corpus(obj)
+    if holidays_file is not None:
+        from ..calendar.schedule import load_schedule_file
+
+        corpus.schedule = load_schedule_file(holidays_file)
+        corpus.resolved.clear()  # resolved with the project's schedule
     profiles, failures = load_profiles(list(inputs), corpus)
     if year and any(p.school.year != year for p in profiles):
         click.echo(f"按 {year} 学年生成：档案中属于其他学年的校历和印发日期不使用，改按常规估算。", err=True)
