@@ -118,3 +118,19 @@ def test_school_build_takes_a_schedule_file(tmp_path: Path, jobs: str) -> None:
                     "--holidays", str(bad))
     assert failed.returncode == 1 and "错的.yml:8:14:" in failed.stderr + failed.stdout
     assert "Traceback" not in failed.stderr
+
+
+def test_the_template_for_counties_reads_back_and_its_example_is_valid(tmp_path: Path) -> None:
+    """`school holidays-template` in an empty folder: the commented example, once uncommented, loads."""
+    from generator.calendar.schedule import load_schedule_file
+
+    from .conftest import gongyu
+
+    result = gongyu("school", "holidays-template", "--out", str(tmp_path / "放假安排.yml"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = (tmp_path / "放假安排.yml").read_text(encoding="utf-8")
+    assert load_schedule_file(tmp_path / "放假安排.yml").years == ()
+    example = [line[2:] for line in written.splitlines() if line.startswith("#   ") or line.startswith("# years:")]
+    (tmp_path / "example.yml").write_text("\n".join(example) + "\n", encoding="utf-8")
+    schedule = load_schedule_file(tmp_path / "example.yml")
+    assert schedule.covers(2027) and not schedule.covers(2026)

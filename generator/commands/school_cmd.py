@@ -238,6 +238,24 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
         sys.exit(1)
 
 
+@school.command("holidays-template")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("放假安排.yml"),
+              show_default=True, help="写到哪个文件。")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+@click.pass_obj
+@reports_errors
+def holidays_template(obj: Context, out: Path, force: bool) -> None:
+    """生成放假安排文件的模板：国务院办公厅的通知公布、holidays 软件包尚未收录时，照通知填写后用 --holidays 指定。"""
+    from ..atomic import write_bytes
+    from ..calendar.schedule import FILE_NAME
+
+    _refuse_overwrite(out, force)
+    source = obj.templates().root / "plans" / FILE_NAME
+    text = source.read_text(encoding="utf-8") if source.is_file() else "years: []\n"
+    write_bytes(out, text.replace("# yaml-language-server: $schema=../../schemas/holidays.schema.json\n#\n", "").encode("utf-8"))
+    click.echo(f"已写入 {out}。照通知填写后运行：gongyu school build 学校名单.xlsx --holidays {out}")
+
+
 @school.command("xlsx-template")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_SHEET, show_default=True,
               help="写到哪个文件。")
