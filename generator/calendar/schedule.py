@@ -121,16 +121,12 @@ def load_schedule(plans_dir: Path) -> Schedule:
 def load_schedule_file(path: Path) -> Schedule:
     """Read a schedule file in the format of ``plans/data/holidays.yml`` (``school build --holidays``)."""
     from ..corpus import shown_path
-    from ..load import load_yaml_file, validate
+    from ..load import load_yaml_file, repeated, validate
 
     doc = load_yaml_file(path, shown_path(path))
     data = validate(ScheduleFile, doc)
-    problems: list[Problem] = []
-    seen: set[int] = set()
+    problems = repeated(doc, "years", [e.year for e in data.years], "year", lambda y: f"{y} 年写了两次", "请删去重复的一段")
     for index, entry in enumerate(data.years):
-        if entry.year in seen:
-            problems.append(doc.problem(("years", index, "year"), f"{entry.year} 年写了两次", "请删去重复的一段"))
-        seen.add(entry.year)
         problems += _misplaced(doc, index, entry)
     if problems:
         raise GongyuError(problems)
