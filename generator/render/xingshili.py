@@ -153,8 +153,8 @@ def estimate_note(year: SchoolYear) -> str:
     if not years:
         return ""
     shown = "、".join(f"{y}年" for y in years)
-    return (f"{shown}的放假和调休安排国务院办公厅尚未公布，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
-            "公布后请更新 holidays 软件包并重新生成。")
+    return (f"{shown}的放假和调休安排在生成时尚未收录，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
+            "以国务院办公厅公布的安排为准；收录后（照通知填写 plans/data/holidays.yml，或更新 holidays 软件包）重新生成即可。")
 
 
 def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan], *,
