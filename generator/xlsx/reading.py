@@ -141,7 +141,7 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
         if is_template_example(known) and notices is not None:
             notices.append((origin, [SheetProblem(
                 shown, row_number, 0, "这一行仍是模板自带的示例学校（青山县石桥镇青山小学），也会生成方案包",
-                "如果不需要，请删除这一行；已生成的 qingshan-xiaoxue 文件夹和压缩包也可以删除")]))
+                "如果不需要，请删除这一行；已生成的 qingshan-xiaoxue 文件夹（及压缩包）也可以删除")]))
         if labels is not None:
             labels[origin] = (cell_plain(known.get("学校编号", "")), known.get("学校名称", ""))
         doc = SheetDoc(shown, None, row=row_number, headers=headers, header_row=header_line)
