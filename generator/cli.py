@@ -124,11 +124,12 @@ def estimated_holiday_warnings(corpus: Any) -> list[str]:
 
     found: dict[int, list[str]] = {}
     for school_id, school in sorted(corpus.schools.items()):
-        for year in SchoolYear.for_school(school).estimated_holiday_years:
+        for year in SchoolYear.for_school(school, schedule=corpus.schedule).estimated_holiday_years:
             found.setdefault(year, []).append(school_id)
-    return [f"警告：{year}年的放假和调休安排尚未收入 holidays 软件包（可能国务院办公厅尚未公布），"
+    return [f"警告：{year}年的放假和调休安排还没有收录（holidays 软件包中没有，plans/data/holidays.yml 中也没有填写），"
             f"{'、'.join(ids)} 的方案包中{year}年的节假日和据此调整的日期按常规推定，并会注明“推定”；"
-            "公布后请升级 holidays（pip install -U holidays）再重新生成。" for year, ids in sorted(found.items())]
+            "国务院办公厅的通知公布后，照通知填写 plans/data/holidays.yml（或升级 holidays：pip install -U holidays），"
+            "再重新生成。" for year, ids in sorted(found.items())]
 
 
 @main.command()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from .errors import GongyuError, Problem, ProblemList
 from .load import SourceDoc, load_front_matter, load_yaml_file, validate
 from .models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+from .calendar.schedule import Schedule, load_schedule
 from .regulations import Regulations, load_regulations
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class Corpus:
     misnamed: set[Path] = field(default_factory=set)
     #: Provincial regulations templates may cite (``plans/data/regulations.yml``).
     regulations: Regulations = field(default_factory=Regulations)
+    #: The State Council's holiday schedule typed in for years the ``holidays`` package lacks (``plans/data/holidays.yml``).
+    schedule: Schedule = field(default_factory=Schedule)
     #: Only plan templates and forms (the set shipped with the package): ``related`` links to
     #: articles and lessons cannot be checked and are not used.
     templates_only: bool = False
@@ -222,6 +225,10 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
         _try(problems, _load_yaml_doc, path, PlanTemplate, "plan", problems, corpus)
     try:
         corpus.regulations = load_regulations(plans)
+    except GongyuError as exc:
+        problems.extend(exc.problems)
+    try:
+        corpus.schedule = load_schedule(plans)
     except GongyuError as exc:
         problems.extend(exc.problems)
     for path in _files(plans / "forms", "yaml", problems):

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from .province import checked as checked_province
-from .errors import GongyuError, Problem
+from .errors import GongyuError
 from .models.common import Label, Strict, Text
 
 #: Where the file is, inside ``plans/``.
@@ -86,19 +86,15 @@ class Regulations:
 def load_regulations(plans_dir: Path) -> Regulations:
     """Read ``plans_dir/data/regulations.yml`` (missing: none on file); raise located problems."""
     from .corpus import shown_path
-    from .load import load_yaml_file, validate
+    from .load import load_yaml_file, repeated, validate
 
     path = plans_dir / FILE_NAME
     if not path.is_file():
         return Regulations()
     doc = load_yaml_file(path, shown_path(path))
     data = validate(RegulationFile, doc)
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(data.regulations):
-        if entry.title in seen:
-            problems.append(doc.problem(("regulations", index, "title"), f"法规{entry.title}写了两次", "请删去重复的一条"))
-        seen.add(entry.title)
+    problems = repeated(doc, "regulations", [e.title for e in data.regulations], "title",
+                        lambda title: f"法规{title}写了两次", "请删去重复的一条")
     if problems:
         raise GongyuError(problems)
     return Regulations(tuple(data.regulations))

@@ -64,7 +64,7 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
     problems = profile_problems(school, doc, corpus)
     if problems:
         raise GongyuError(problems)
-    year = SchoolYear.for_school(school, doc)
+    year = SchoolYear.for_school(school, doc, corpus.schedule)
     plans: list[ResolvedPlan] = []
     documents: list[Any] = []
     for index, adoption in enumerate(school.plans):

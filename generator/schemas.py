@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from .calendar.schedule import ScheduleFile
 from .models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School
 from .regulations import RegulationFile
 
@@ -18,6 +19,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "form": Form,
     "school": School,
     "regulations": RegulationFile,
+    "holidays": ScheduleFile,
 }
 
 

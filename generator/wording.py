@@ -73,9 +73,9 @@ def _split(inner: str) -> tuple[str, str]:
     return name.strip(), arg.strip()
 
 
-def placeholder_problems(text: str, item_ids: set[str], target_ids: set[str]) -> list[tuple[str, str]]:
-    """(message, hint) for every placeholder of ``text`` that cannot be filled."""
-    found: list[tuple[str, str]] = []
+def placeholder_problems(text: str, item_ids: set[str], target_ids: set[str]) -> list[tuple[str, str, str]]:
+    """(message, hint, the placeholder as written) for every placeholder of ``text`` that cannot be filled."""
+    found: list[tuple[str, str, str]] = []
     for match in _PLACEHOLDER.finditer(text):
         name, arg = _split(match.group(1))
         shown = match.group(0)
@@ -84,24 +84,25 @@ def placeholder_problems(text: str, item_ids: set[str], target_ids: set[str]) ->
 
             guess = difflib.get_close_matches(name, list(KEYS), n=1, cutoff=0.4)
             found.append((f"占位符{shown}中的“{name}”不是可用的名称",
-                          (f"您是不是想写“{guess[0]}”？" if guess else "") + f"可用的写法：{_EXAMPLES}"))
+                          (f"您是不是想写“{guess[0]}”？" if guess else "") + f"可用的写法：{_EXAMPLES}", shown))
             continue
         kind = KEYS[name]
         if not kind and arg:
-            found.append((f"占位符{shown}不需要参数", f"请写成 {{{{{name}}}}}"))
+            found.append((f"占位符{shown}不需要参数", f"请写成 {{{{{name}}}}}", shown))
         elif kind and not arg:
-            found.append((f"占位符{shown}缺少参数", f"请写成 {{{{{name}:编号}}}}，编号是本方案中的{_KIND_WORDS[kind]}"))
+            found.append((f"占位符{shown}缺少参数", f"请写成 {{{{{name}:编号}}}}，编号是本方案中的{_KIND_WORDS[kind]}", shown))
         elif kind == "item" and arg not in item_ids:
             found.append((f"占位符{shown}中的“{arg}”不是本方案的阶段、事项或经常性工作",
-                          "可用的编号：" + ("、".join(sorted(item_ids)) or "（本方案没有）")))
+                          "可用的编号：" + ("、".join(sorted(item_ids)) or "（本方案没有）"), shown))
         elif kind == "target" and arg not in target_ids:
             found.append((f"占位符{shown}中的“{arg}”不是本方案的指标",
-                          "可用的编号：" + ("、".join(sorted(target_ids)) or "（本方案没有指标）")))
+                          "可用的编号：" + ("、".join(sorted(target_ids)) or "（本方案没有指标）"), shown))
         elif kind == "topic" and arg not in TOPICS:
-            found.append((f"占位符{shown}中的“{arg}”不是可引用的法规主题", "可用的主题：" + "、".join(TOPICS)))
+            found.append((f"占位符{shown}中的“{arg}”不是可引用的法规主题", "可用的主题：" + "、".join(TOPICS), shown))
     rest = _PLACEHOLDER.sub("", text)
     if "{{" in rest or "}}" in rest:
-        found.append(("“{{”和“}}”没有成对出现", f"占位符要写成一对双花括号，例如 {{{{数值:编号}}}}；可用的写法：{_EXAMPLES}"))
+        found.append(("“{{”和“}}”没有成对出现", f"占位符要写成一对双花括号，例如 {{{{数值:编号}}}}；可用的写法：{_EXAMPLES}",
+                      "{{" if "{{" in rest else "}}"))
     return found
 
 
@@ -161,8 +162,8 @@ def check_plan(plan: PlanTemplate, doc: SourceDoc) -> list[Problem]:
             problems.append(doc.problem(path, "简介（summary）显示在网站的方案列表里，不能使用占位符",
                                         "简介里请直接写出模板通常的做法，例如“每学期开学第一周”"))
             continue
-        for message, hint in placeholder_problems(text, items, targets):
-            problems.append(doc.problem(path, message, hint))
+        for message, hint, written in placeholder_problems(text, items, targets):
+            problems.append(doc.problem_at(path, written, message, hint))
     for path, text in _stage_free_texts(plan):
         if path[:1] == ("summary",):
             continue

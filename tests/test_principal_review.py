@@ -111,9 +111,10 @@ def test_the_calendar_sent_to_the_county_gives_no_software_instructions(packs) -
         assert "软件" not in calendar and "重新生成" not in calendar, (school_id, year)
         if "推定" in calendar:
             estimated += 1
-            assert "正式安排公布后以国务院办公厅通知为准" in calendar, (school_id, year)
+            assert "节假日和据此排定的工作日期按常规推定，以国务院办公厅公布的安排为准。" in calendar, (school_id, year)
+            assert "holidays.yml" not in calendar and "填写" not in calendar, (school_id, year)
             # whoever builds the pack still learns how to refresh it
-            assert "pip install -U holidays" in texts["README"] and "重新生成方案包" in texts["README"]
+            assert "plans/data/holidays.yml" in texts["README"] and "重新生成即可" in texts["README"]
     assert estimated == len(packs)  # 2027 and 2028 are not published yet in the pinned holidays
 
 

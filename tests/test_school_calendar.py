@@ -176,7 +176,7 @@ def test_check_warns_in_chinese_about_estimated_years(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", school=SCHOOL_YAML.replace("year: 2027-2028", "year: 2040-2041"))
     result = gongyu("--root", str(root), "check")
     assert result.returncode == 0, result.stderr
-    assert "警告：2040年的放假和调休安排尚未收入 holidays 软件包" in result.stderr and "推定" in result.stderr
+    assert "警告：2040年的放假和调休安排还没有收录" in result.stderr and "plans/data/holidays.yml" in result.stderr and "推定" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -302,7 +302,7 @@ def test_xingshili_shows_holidays_make_up_days_and_vacations(packs: dict, year_n
         for day in year.calendar.makeup_days(year.earliest, year.last_day):
             assert f"【调休上课】{day.month}月{day.day}日" in text or f"【调休上班】{day.month}月{day.day}日" in text
         if year.estimated_holiday_years:
-            assert "（推定）" in text and "尚未公布" in text
+            assert "（推定）" in text and "尚未收录" in text
             assert "推定" in content.files["README.txt"].decode("utf-8-sig")
 
 

@@ -220,17 +220,21 @@ def test_placeholder_problems(text: str, fragment: str) -> None:
     assert problems and fragment in problems[0][0]
 
 
-def test_check_refuses_written_out_grades_and_province_words() -> None:
+def _check_demo_plan(items: str) -> tuple[str, list[str]]:
+    """The bad-input corpus's demo plan with ``items`` for its list, and what ``check`` says of it."""
     from generator.models.plan import PlanTemplate
     from generator.wording import check_plan
 
     text = (REPO / "tests/bad_input/plan-unknown-form/plans/demo-plan.yml").read_text(encoding="utf-8")
-    text = text.replace("demo-from", "demo-form").replace(
-        "    items: [关注留守儿童, 重点管控寒暑假]",
-        "    items:\n      - 关注八年级学困生\n      - {text: 关注七年级新生, stages: [初中]}\n      - 学习本省条例\n"
-        "      - 正月初三前后走访\n      - '{{起始年级}}新生'")
+    text = text.replace("demo-from", "demo-form").replace("    items: [关注留守儿童, 重点管控寒暑假]", items)
     doc = parse_yaml(text, "demo-plan.yml")
-    found = [p.format() for p in check_plan(validate(PlanTemplate, doc), doc)]
+    return text, [p.format() for p in check_plan(validate(PlanTemplate, doc), doc)]
+
+
+def test_check_refuses_written_out_grades_and_province_words() -> None:
+    found = _check_demo_plan(
+        "    items:\n      - 关注八年级学困生\n      - {text: 关注七年级新生, stages: [初中]}\n      - 学习本省条例\n"
+        "      - 正月初三前后走访\n      - '{{起始年级}}新生'")[1]
     assert len(found) == 2, found
     assert found[0].startswith("demo-plan.yml:17:9: “八年级”只适用于一个学段") and "stages: [初中]" in found[0]
     assert found[1].startswith("demo-plan.yml:19:9: “本省”写死了") and "{{条例:义务教育}}" in found[1]
@@ -270,3 +274,15 @@ def test_libreoffice_and_typst_pdfs_say_the_same(corpus, tmp_path: Path) -> None
         assert "《贵州省义务教育条例》" in flat, pdf
         assert "本省" not in flat and "八年级" not in flat and "{{" not in flat, pdf
         assert "教师与学生家长（监护人）签订：秋季学期结束当天" in flat, pdf
+
+
+def test_a_bad_placeholder_is_pointed_at_where_it_is_written() -> None:
+    """The column is the placeholder's own, also on the second line of a folded paragraph."""
+    text, found = _check_demo_plan(
+        "    items:\n      - 每学期开学前{{时间:nope}}摸排\n      - >-\n        第一行没有问题，\n"
+        "        第二行有{{数值:none}}一处")
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if "{{时间:nope}}" in line)
+    second = next(i for i, line in enumerate(lines) if "{{数值:none}}" in line)
+    assert found[0].startswith(f"demo-plan.yml:{first + 1}:{lines[first].index('{{') + 1}: 占位符{{{{时间:nope}}}}"), found
+    assert found[1].startswith(f"demo-plan.yml:{second + 1}:{lines[second].index('{{') + 1}: 占位符{{{{数值:none}}}}"), found

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Literal
 
 from .dates import ONE_DAY, each_day
+from .schedule import Schedule
 
 DayType = Literal["放假", "上课", "活动"]
 _NAME_CLEAN = re.compile(r"（[^）]*）")
@@ -52,20 +53,26 @@ def _published_years() -> frozenset[int] | None:
 
 
 @lru_cache(maxsize=32)
-def official(years: tuple[int, ...]) -> Official:
-    """China's public holidays and 调休 working days in ``years`` (from the ``holidays`` package)."""
+def official(years: tuple[int, ...], schedule: Schedule = Schedule()) -> Official:
+    """China's public holidays and 调休 working days in ``years``: from the ``holidays`` package,
+    except for the years typed in from the State Council's notice (``plans/data/holidays.yml``)."""
     import holidays
 
     cn = holidays.country_holidays("CN", years=years, language="zh_CN")
     wanted = set(years)
-    days = {day: _clean(name) for day, name in cn.items() if day.year in wanted}
-    makeup = frozenset(d for d in getattr(cn, "weekend_workdays", ()) if d.year in wanted)
+    typed = {year for year in wanted if schedule.covers(year)}
+    days = {day: _clean(name) for day, name in cn.items() if day.year in wanted - typed}
+    makeup = {d for d in getattr(cn, "weekend_workdays", ()) if d.year in wanted - typed}
+    for year, year_days, year_makeup in schedule.years:
+        if year in wanted:
+            days.update((day, name) for day, name in year_days if day.year in wanted)
+            makeup.update(year_makeup)
     published = _published_years()
     if published is None:  # fall back on a sign: a published year always has a make-up day so far
-        estimated = tuple(y for y in years if not any(d.year == y for d in makeup))
+        estimated = tuple(y for y in years if y not in typed and not any(d.year == y for d in makeup))
     else:
-        estimated = tuple(y for y in years if y not in published)
-    return Official(days, makeup, estimated)
+        estimated = tuple(y for y in years if y not in published and y not in typed)
+    return Official(dict(sorted(days.items())), frozenset(makeup), estimated)
 
 
 def _clean(name: str) -> str:
@@ -85,11 +92,11 @@ class DaysOff:
     _own_on: frozenset[dt.date] = field(default=frozenset(), repr=False)
 
     @classmethod
-    def build(cls, years: Iterable[int], own: Iterable[OwnDay] = ()) -> DaysOff:
+    def build(cls, years: Iterable[int], own: Iterable[OwnDay] = (), schedule: Schedule = Schedule()) -> DaysOff:
         own = tuple(sorted(own, key=lambda o: (o.start, o.end, o.name)))
         off = frozenset(d for o in own if o.type == "放假" for d in each_day(o.start, o.end))
         on = frozenset(d for o in own if o.type == "上课" for d in each_day(o.start, o.end))
-        return cls(official(tuple(sorted(set(years)))), own, off, on)
+        return cls(official(tuple(sorted(set(years))), schedule), own, off, on)
 
     # -- questions about one day
 

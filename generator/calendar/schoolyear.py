@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import GongyuError, Problem
 from .dates import ONE_DAY, format_date, format_span, monday_of
 from .daysoff import DaysOff, OwnDay
+from .schedule import Schedule
 
 if TYPE_CHECKING:
     from ..load import SourceDoc
@@ -116,8 +117,8 @@ class SchoolYear:
         return year
 
     @classmethod
-    def _collect(cls, first_year: int, given: dict[str, dt.date | None],
-                 own_days: Iterable[OwnDay] = ()) -> tuple[SchoolYear, list[tuple[str, str, str]]]:
+    def _collect(cls, first_year: int, given: dict[str, dt.date | None], own_days: Iterable[OwnDay] = (),
+                 schedule: Schedule = Schedule()) -> tuple[SchoolYear, list[tuple[str, str, str]]]:
         unknown = set(given) - set(_CALENDAR_FIELDS)
         if unknown:
             raise TypeError(f"unknown calendar fields: {sorted(unknown)}")
@@ -137,7 +138,7 @@ class SchoolYear:
         july = dt.date(second, 7, 1)
         spring_end = g.get("spring_end") or july + dt.timedelta(days=(4 - july.weekday()) % 7)
         summer_end = g.get("summer_end") or dt.date(second, 8, 31)
-        days_off = DaysOff.build((first_year, second), own_days)
+        days_off = DaysOff.build((first_year, second), own_days, schedule)
         year = cls(first_year, autumn_start, autumn_end, festival, spring_start, spring_end, summer_end,
                    frozenset(name for name in _CALENDAR_FIELDS if name not in g), days_off)
         return year, year._contradictions()
@@ -175,8 +176,9 @@ class SchoolYear:
         return cls.build(first_year)
 
     @classmethod
-    def for_school(cls, school: School, doc: SourceDoc | None = None) -> SchoolYear:
-        """The school's year: dates from ``school.calendar``, the rest estimated, its own days added.
+    def for_school(cls, school: School, doc: SourceDoc | None = None, schedule: Schedule = Schedule()) -> SchoolYear:
+        """The school's year: dates from ``school.calendar``, the rest estimated, its own days added;
+        ``schedule``: the official holidays typed in from a notice (``plans/data/holidays.yml``).
 
         Contradictions (a term ending before it starts, the Spring Festival outside the winter
         vacation) are raised as one :class:`GongyuError`, located in ``doc`` when given.
@@ -184,7 +186,7 @@ class SchoolYear:
         cal = school.calendar
         given = {name: getattr(cal, name) for name in _CALENDAR_FIELDS}
         own = [OwnDay(d.date, d.to or d.date, d.name, d.type) for d in getattr(cal, "days", ())]
-        year, errors = cls._collect(school.first_year, given, own)
+        year, errors = cls._collect(school.first_year, given, own, schedule)
         if not errors:
             for index, day in enumerate(getattr(cal, "days", ())):
                 if not (year.earliest <= day.date and (day.to or day.date) <= year.last_day):

@@ -194,26 +194,36 @@ def new(obj: Context, out: Path, force: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="输出目录；每所学校一个子文件夹。")
 @click.option("--draft", is_flag=True, help="信息不全（如领导小组缺人）时不报错，在文件中留“____”空白。")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="同时使用几个 CPU 核心（默认全部）。")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="个数", help="同时使用几个 CPU 核心（默认全部）。")
 @click.option("--no-pdf", is_flag=True, help="只生成 Word、行事历和日历文件，不生成 PDF（更快，用于预览）。")
 @click.option("--zip", "zipped", is_flag=True, help="另为每所学校生成一个 zip 压缩包（学校编号.zip），便于发送。")
 @click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹；不写则使用本机已安装的字体。")
+@click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="照国务院办公厅通知填写的放假安排（格式同 plans/data/holidays.yml），"
+                                 "用于 holidays 软件包尚未收录的年份。")
 @click.pass_obj
 @reports_errors
 def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, draft: bool, jobs: int | None,
-          no_pdf: bool, zipped: bool, font_dir: Path | None) -> None:
+          no_pdf: bool, zipped: bool, font_dir: Path | None, holidays_file: Path | None) -> None:
     """生成学校方案包。INPUTS 可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。
 
     输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题。
     """
     from ..packs import build_packs, load_profiles
+    from ..packs.profiles import Failure
 
     if year is not None:
         _check_year(year)
     font_dirs = (font_dir,) if font_dir is not None else ()
     corpus = _load_corpus(obj)
-    profiles, failures = load_profiles(list(inputs), corpus)
+    if holidays_file is not None:
+        from ..calendar.schedule import load_schedule_file
+
+        corpus.schedule = load_schedule_file(holidays_file)
+        corpus.resolved.clear()  # resolved with the project's schedule
+    notices: list[Failure] = []
+    profiles, failures = load_profiles(list(inputs), corpus, notices)
     if year and any(p.school.year != year for p in profiles):
         click.echo(f"按 {year} 学年生成：档案中属于其他学年的校历和印发日期不使用，改按常规估算。", err=True)
     if not no_pdf and profiles:
@@ -223,11 +233,31 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
         find_fonts(dirs=font_dirs)
         click.echo(describe_fonts())
     result = build_packs(profiles, corpus, out, draft=draft, jobs=jobs, year=year, pdf=not no_pdf, zipped=zipped,
-                         summary=True, failures=failures, font_dirs=font_dirs)
+                         summary=True, failures=failures, font_dirs=font_dirs, notices=notices)
     click.echo(result.built_summary())
+    if result.notices:
+        click.echo(result.notice_summary(), err=True)
     if result.failed:
         click.echo(result.failure_summary(), err=True)
         sys.exit(1)
+
+
+@school.command("holidays-template")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("放假安排.yml"),
+              show_default=True, help="写到哪个文件。")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+@click.pass_obj
+@reports_errors
+def holidays_template(obj: Context, out: Path, force: bool) -> None:
+    """生成放假安排文件的模板：国务院办公厅的通知公布、holidays 软件包尚未收录时，照通知填写后用 --holidays 指定。"""
+    from ..atomic import write_bytes
+    from ..calendar.schedule import FILE_NAME
+
+    _refuse_overwrite(out, force)
+    source = obj.templates().root / "plans" / FILE_NAME
+    text = source.read_text(encoding="utf-8") if source.is_file() else "years: []\n"
+    write_bytes(out, text.replace("# yaml-language-server: $schema=../../schemas/holidays.schema.json\n#\n", "").encode("utf-8"))
+    click.echo(f"已写入 {out}。照通知填写后运行：gongyu school build 学校名单.xlsx --holidays {out}")
 
 
 @school.command("xlsx-template")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .compose import load_front_matter, load_yaml_file, parse_yaml, split_front_matter
 from .source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, PathKey, SourceDoc, read_text
-from .validation import translate_errors, validate
+from .validation import repeated, translate_errors, validate
 
 __all__ = [
     "MAX_DEPTH",
@@ -28,6 +28,7 @@ __all__ = [
     "load_yaml_file",
     "parse_yaml",
     "read_text",
+    "repeated",
     "split_front_matter",
     "translate_errors",
     "validate",

@@ -214,7 +214,7 @@ def parse_yaml(text: str, shown: str, *, line_offset: int = 0, what: str = "æ–‡ä
     finally:
         if loader is not None:
             loader.dispose()
-    doc = SourceDoc(shown, None, line_offset=line_offset)
+    doc = SourceDoc(shown, None, line_offset=line_offset, text=text)
     if node is None:
         lines = [line.strip() for line in _yaml_lines(text)]
         if any(line.startswith("#") for line in lines):

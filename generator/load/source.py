@@ -53,6 +53,8 @@ class SourceDoc:
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     line_offset: int = 0
+    #: The YAML text the marks point into (to point inside a value; see :meth:`problem_at`).
+    text: str = field(default="", repr=False, compare=False)
 
     def where(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path`` (or of its key), or its nearest parent."""
@@ -68,6 +70,26 @@ class SourceDoc:
 
     def problem(self, path: PathKey, message: str, hint: str = "", *, key: bool = False) -> Problem:
         line, col = self.where(path, key=key)
+        return Problem(self.path, line, col, message, hint)
+
+    def problem_at(self, path: PathKey, needle: str, message: str, hint: str = "") -> Problem:
+        """Like :meth:`problem`, pointing at ``needle`` inside the value where it is written literally
+        (a placeholder in a long sentence); at the value's start when it is not found there."""
+        line, col = self.where(path)
+        lines = _yaml_lines(self.text) if self.text and needle else []
+        index = line - self.line_offset - 1
+        if 0 <= index < len(lines):
+            starts = {mark_line for mark_line, _col in (*self.marks.values(), *self.key_marks.values())}
+            found = lines[index].find(needle, col - 1)
+            if found >= 0:
+                return Problem(self.path, line, found + 1, message, hint)
+            # a value continued on the next lines (folded or block text), up to the next key or value
+            for later in range(index + 1, len(lines)):
+                if later + 1 in starts:
+                    break
+                found = lines[later].find(needle)
+                if found >= 0:
+                    return Problem(self.path, later + 1 + self.line_offset, found + 1, message, hint)
         return Problem(self.path, line, col, message, hint)
 
     def missing_post(self, post: str, role: str, *, adoption_index: int | None = None,

@@ -7,6 +7,7 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -255,3 +256,16 @@ def validate(model: type[M], doc: SourceDoc, data: Any = None, base: PathKey = (
         raise GongyuError(doc.problem(base, "内容的写法无法识别，检查时出错",
                                       "请对照示例文件检查写法；如果确认没有写错，请把这条信息告诉维护人员"
                                       f"（{type(exc).__name__}: {_short(exc, 80)}）")) from None
+
+
+def repeated(doc: SourceDoc, section: str, keys: list[Any], field: str, say: Callable[[Any], str],
+             hint: str) -> list[Problem]:
+    """A located problem for each entry of the list ``section`` whose key (``keys[i]``, the value of
+    its ``field``) repeats an earlier entry's: ``say(key)`` is the message."""
+    seen: set[Any] = set()
+    problems = []
+    for index, key in enumerate(keys):
+        if key in seen:
+            problems.append(doc.problem((section, index, field), say(key), hint))
+        seen.add(key)
+    return problems

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,15 +36,31 @@ class BatchResult:
     summary_path: Path | None = None
     #: School id and name by origin, for every profile that could be read.
     schools: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: What the inputs passed over without an error (a column of the user's own, a 合计 row …).
+    notices: list[Failure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
     def outcomes(self) -> list[Outcome]:
-        """One :class:`Outcome` per school or unreadable input, built and failed alike."""
-        return [*self.written, *(Outcome(f.origin, *self.schools.get(f.origin, ("", "")), problems=f.problems)
-                                 for f in self.failed)]
+        """One :class:`Outcome` per school or unreadable input, built and failed alike, and one per
+        passed-over row or file; notices about a school go with it."""
+        notes: dict[str, tuple[Problem, ...]] = {}
+        for notice in self.notices:
+            notes[notice.origin] = notes.get(notice.origin, ()) + notice.problems
+        outcomes = [*self.written, *(Outcome(f.origin, *self.schools.get(f.origin, (f.school_id, f.name)),
+                                             problems=f.problems) for f in self.failed)]
+        outcomes = [replace(o, notices=notes.pop(o.origin, ())) for o in outcomes]
+        return outcomes + [Outcome(origin, notices=items) for origin, items in notes.items()]
+
+    def notice_summary(self) -> str:
+        """What was passed over, for the command line (empty when nothing was)."""
+        if not self.notices:
+            return ""
+        lines = ["请注意（以下内容没有当作错误）："]
+        lines += [failure.format() for failure in self.notices]
+        return "\n".join(lines)
 
     def built_summary(self) -> str:
         """One Chinese line: how many packs were written, where, and how long it took."""
@@ -58,8 +74,10 @@ class BatchResult:
         """Every failed school with its located problems (empty when none failed)."""
         if not self.failed:
             return ""
+        from .summary import natural_key
+
         lines = [f"有 {len(self.failed)} 所学校（或文件）未能生成，原因如下："]
-        for failure in self.failed:
+        for failure in sorted(self.failed, key=lambda f: natural_key(f.origin)):
             lines.append(failure.format())
         lines.append("请按提示修改后重新运行；其他学校的方案包不受影响。")
         return "\n".join(lines)
@@ -79,6 +97,7 @@ def _slim(corpus: Corpus) -> Corpus:
     from ..corpus import Corpus
 
     return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms), regulations=corpus.regulations,
+                  schedule=corpus.schedule,
                   sources={k: v for k, v in corpus.sources.items() if k in corpus.plans or k in corpus.forms},
                   kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
 
@@ -140,7 +159,8 @@ def _progress(total: int, enabled: bool) -> Any:
 def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Path, *, draft: bool = False,
                 jobs: int | None = None, year: str | None = None, pdf: bool = True, forms: bool = True,
                 progress: bool = True, zipped: bool = False, summary: bool = False,
-                failures: Sequence[Failure] = (), font_dirs: Sequence[Path] | None = None) -> BatchResult:
+                failures: Sequence[Failure] = (), font_dirs: Sequence[Path] | None = None,
+                notices: Sequence[Failure] = ()) -> BatchResult:
     """Build the packs of many schools, spread over ``jobs`` processes (default: every CPU core).
 
     ``profiles`` may be loaded :class:`Profile` objects or paths (YAML, folders, .xlsx), which are
@@ -149,6 +169,7 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     the result with their problems; the others are still written. ``zipped`` also writes
     ``<school-id>.zip`` beside each pack; ``summary`` writes ``汇总.xlsx`` into ``out_root``.
     ``font_dirs``: the user's font folders (``--fonts``) for the PDFs, default those this process uses.
+    ``notices``: what reading the inputs passed over (listed in the summary, not failures).
     """
     from ..fonts import user_font_dirs
 
@@ -157,9 +178,9 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     out_root = Path(out_root)
     paths = [p for p in profiles if not isinstance(p, Profile)]
     loaded = [p for p in profiles if isinstance(p, Profile)]
-    result = BatchResult(out_root=out_root.resolve(), failed=list(failures))
+    result = BatchResult(out_root=out_root.resolve(), failed=list(failures), notices=list(notices))
     if paths:
-        more, failures = load_profiles([Path(p) for p in paths], corpus)
+        more, failures = load_profiles([Path(p) for p in paths], corpus, result.notices)
         loaded += more
         result.failed += failures
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -203,6 +224,14 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
             result.written.append(Outcome(origin, school.id, school.name, tuple(files)))
         else:
             result.failed.append(Failure(origin, tuple(value)))
+    built_now = {outcome.school_id for outcome in result.written}
+    for failure in result.failed:
+        school_id = result.schools.get(failure.origin, (failure.school_id,))[0]
+        if school_id and school_id not in built_now and (out_root / school_id).is_dir():
+            result.notices.append(Failure(failure.origin, (Problem(
+                failure.origin, 0, 0, f"输出目录中的 {school_id} 文件夹"
+                + ("和压缩包" if (out_root / f"{school_id}.zip").is_file() else "") + "是以前生成的，这次没有更新",
+                "改好这一行后重新运行即可更新；改好之前请不要发送旧的方案包"),)))
     if summary:
         from .summary import write_summary
 

@@ -29,19 +29,24 @@ class Failure:
 
     origin: str
     problems: tuple[Problem, ...]
+    #: The school's id and name as far as they could be read (for the summary), else empty.
+    school_id: str = ""
+    name: str = ""
 
     def format(self) -> str:
         return "\n".join(p.format() for p in self.problems)
 
 
 
-def load_profiles(inputs: Iterable[Path], corpus: Corpus) -> tuple[list[Profile], list[Failure]]:
+def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure] | None = None,
+                  ) -> tuple[list[Profile], list[Failure]]:
     """Read school profiles from YAML files, folders of YAML files and .xlsx sheets.
 
     Each profile is checked against the corpus (plans exist, overrides name real items; dates and
     people are checked when the school is resolved, once, by the worker that builds it); a bad
     profile or sheet row becomes a :class:`Failure` and the rest are still returned. Two schools
-    with the same id: the second is refused.
+    with the same id: the second is refused. ``notices`` collects what a sheet passed over without
+    an error (a column of the user's own, a 合计 row, the template's example row).
     """
     from ..corpus import shown_path
     from ..resolve import profile_problems
@@ -55,7 +60,8 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus) -> tuple[list[Profile]
     def accept(school: School, doc: SourceDoc, origin: str) -> None:
         if school.id in seen:
             failures.append(Failure(origin, (doc.problem(("id",), f"学校编号“{school.id}”重复（已用于 {seen[school.id]}）",
-                                                         "每所学校的编号必须唯一，它也是输出文件夹的名字"),)))
+                                                         "每所学校的编号必须唯一，它也是输出文件夹的名字"),),
+                                    school.id, school.name))
             return
         seen[school.id] = origin
         profiles.append(Profile(school, doc, origin))
@@ -64,7 +70,7 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus) -> tuple[list[Profile]
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yml", ".yaml", ".xlsx")
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yml", ".yaml", ".xlsx", ".xls")
                             and not p.name.startswith(("~$", ".")))
         elif path.exists():
             files.append(path)
@@ -76,11 +82,20 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus) -> tuple[list[Profile]
         if path.suffix.lower() == ".xlsx":
             from ..xlsx import read_schools
 
-            rows, problems = read_schools(path, corpus)
+            found: list[tuple[str, list[Problem]]] = []
+            labels: dict[str, tuple[str, str]] = {}
+            rows, problems = read_schools(path, corpus, found, labels)
+            if notices is not None:
+                notices += [Failure(origin, tuple(items)) for origin, items in found]
             for school, doc, origin in rows:
                 accept(school, doc, origin)
             for origin, row_problems in problems:
-                failures.append(Failure(origin, tuple(row_problems)))
+                failures.append(Failure(origin, tuple(row_problems), *labels.get(origin, ("", ""))))
+            continue
+        if path.suffix.lower() in (".xls", ".et", ".csv", ".ods", ".numbers"):
+            failures.append(Failure(shown, (Problem(shown, 0, 0, f"不能直接读取 {path.suffix} 格式的表格",
+                                                    "请在 WPS 或 Excel 中打开它，选“另存为”，文件类型选“Excel 工作簿（*.xlsx）”，"
+                                                    "再用另存的 .xlsx 文件运行"),)))
             continue
         if path.suffix.lower() not in (".yml", ".yaml"):
             failures.append(Failure(shown, (Problem(shown, 0, 0, "不认识的文件类型",

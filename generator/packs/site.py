@@ -39,7 +39,7 @@ def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
 
         try:
             path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json,
-                                      corpus.regulations.digest()], make)
+                                      corpus.regulations.digest(), corpus.schedule.digest()], make)
         except GongyuError as exc:
             problems.extend(exc.problems)
             continue

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 SUMMARY_NAME = "汇总.xlsx"
 BUILT = "已生成"
 FAILED = "失败"
+#: A row or column passed over (a 合计 row, a column of the user's own): not an error.
+PASSED_OVER = "已跳过"
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,16 @@ class Outcome:
     name: str = ""
     files: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    #: Worth knowing, not an error: the row was built (or passed over) anyway.
+    notices: tuple[Problem, ...] = field(default=())
 
     @property
     def status(self) -> str:
-        return FAILED if self.problems or not self.files else BUILT
+        if self.problems:
+            return FAILED
+        if self.files:
+            return BUILT
+        return PASSED_OVER if self.notices else FAILED
 
 
 def natural_key(text: str) -> tuple[object, ...]:
@@ -56,11 +64,11 @@ def where(problem: Problem) -> tuple[str, str]:
     return line, column
 
 
-def _problem_text(problem: Problem) -> str:
+def _problem_text(problem: Problem, notice: bool = False) -> str:
     line, column = where(problem)
     place = (f"第{line}行" if line else "") + (f" {column}列" if column else "")
     text = f"{place.strip()}：{problem.message}" if place else problem.message
-    return text + (f"（{problem.hint}）" if problem.hint else "")
+    return ("提醒：" if notice else "") + text + (f"（{problem.hint}）" if problem.hint else "")
 
 
 def summary_bytes(outcomes: list[Outcome]) -> bytes:
@@ -79,20 +87,24 @@ def summary_bytes(outcomes: list[Outcome]) -> bytes:
     bad_fill = PatternFill("solid", fgColor="FCE4D6")
     for outcome in ordered:
         sheet.append([outcome.origin, outcome.school_id, outcome.name, outcome.status,
-                      "\n".join(outcome.files), "\n".join(_problem_text(p) for p in outcome.problems)])
+                      "\n".join(outcome.files),
+                      "\n".join([*(_problem_text(p) for p in outcome.problems),
+                                 *(_problem_text(p, notice=True) for p in outcome.notices)])])
         if outcome.status == FAILED:
             for cell in sheet[sheet.max_row]:
                 cell.fill = bad_fill
     built = sum(1 for o in ordered if o.status == BUILT)
+    failed = sum(1 for o in ordered if o.status == FAILED)
+    skipped = len(ordered) - built - failed
     sheet.append([])
-    sheet.append([f"共 {len(ordered)} 项：已生成 {built} 所，失败 {len(ordered) - built} 项"])
+    sheet.append([f"共 {len(ordered)} 项：已生成 {built} 所，失败 {failed} 项" + (f"，跳过 {skipped} 项" if skipped else "")])
     problems = book.create_sheet("问题")
     problems.append(["来源（文件和行）", "出错的文件", "行", "列", "问题", "修改方法"])
     for outcome in ordered:
-        for problem in outcome.problems:
+        for problem, notice in [*((p, False) for p in outcome.problems), *((p, True) for p in outcome.notices)]:
             line, column = where(problem)
             problems.append([outcome.origin, problem.path, int(line) if line else None, column or None,
-                             problem.message, problem.hint])
+                             ("提醒：" if notice else "") + problem.message, problem.hint])
     for ws, widths in ((sheet, (30, 22, 28, 8, 40, 80)), (problems, (30, 30, 6, 6, 60, 60))):
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -207,7 +207,7 @@ def calendar_ics(school_id: str, school_name: str, year: SchoolYear, plans: Sequ
     note = ""
     if year.estimated_holiday_years:
         shown = "、".join(f"{y}年" for y in year.estimated_holiday_years)
-        note = f"；{shown}的放假和调休安排尚未公布，相关日期按常规推定，请以国务院办公厅通知为准"
+        note = f"；{shown}的放假和调休安排生成时尚未收录，相关日期按常规推定，请以国务院办公厅通知为准"
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
         f"X-WR-CALDESC:{_text(f'{school_name}采用的工作方案中的阶段和事项（{year.label}），由共育生成{note}')}",

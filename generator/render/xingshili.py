@@ -160,11 +160,12 @@ def estimate_note(year: SchoolYear, *, rebuild_hint: bool = False) -> str:
     if not years:
         return ""
     shown = "、".join(f"{y}年" for y in years)
-    note = (f"{shown}的放假和调休安排国务院办公厅尚未公布，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
-            "正式安排公布后以国务院办公厅通知为准")
-    if rebuild_hint:
-        return note + "；届时请升级 holidays 软件包（pip install -U holidays）并重新生成方案包。"
-    return note + "。"
+    if rebuild_hint:  # the README, read by whoever builds the pack
+        return (f"{shown}的放假和调休安排在生成时尚未收录，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
+                "以国务院办公厅公布的安排为准；收录后（照通知填写 plans/data/holidays.yml，或更新 holidays 软件包）"
+                "重新生成即可。")
+    return (f"{shown}的放假和调休安排尚未收录，行事历中标“推定”的节假日和据此排定的工作日期按常规推定，"
+            "以国务院办公厅公布的安排为准。")
 
 
 def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan], *,

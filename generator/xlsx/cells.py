@@ -6,18 +6,27 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
+#: Invisible characters that copying from web pages and chat apps leaves in a cell.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+#: What people type into a cell that has nothing to say: it counts as empty.
+PLACEHOLDERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "--", "无", "暂无", "没有", "空", "不详", "未定", "待定"})
+
+
 def cell_text(value: Any) -> str:
+    """The cell as text, without surrounding spaces (also 全角空格) or invisible characters;
+    a placeholder such as “无” or “/” is empty."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    text = str(value).translate(_INVISIBLE).strip()
+    return "" if text in PLACEHOLDERS else text
 
 
 def cell_plain(value: Any) -> str:
@@ -31,15 +40,36 @@ def cell_plain(value: Any) -> str:
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-def cell_date(value: Any) -> dt.date:
+_MONTH_DAY_RE = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+#: Excel's serial numbers of 2000-01-01 and 2100-01-01: a number in a date column whose format was lost.
+_SERIALS = (36526, 73051)
+
+
+def cell_date(value: Any, year_of: Callable[[int], int] | None = None) -> dt.date:
+    """A date cell: an Excel date, its serial number, or text such as 2026-09-01, 2026.9.1, 2026年9月1日.
+
+    ``year_of(month)`` gives the year of a date written without one (“9月1日”), from the school
+    year of the row; without it such a date is refused.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _SERIALS[0] <= value < _SERIALS[1]:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
     text = cell_plain(value)
     match = _DATE_RE.match(text)
     if not match:
-        raise ValueError(f"“{text}”不是日期")
+        short = _MONTH_DAY_RE.match(text)
+        if short is None:
+            raise ValueError(f"“{text}”不是日期")
+        if year_of is None:
+            raise ValueError(f"“{text}”没有写年份，而“学年”一列没有填好，无法推断")
+        month, day = int(short.group(1)), int(short.group(2))
+        try:
+            return dt.date(year_of(month), month, day)
+        except ValueError:
+            raise ValueError(f"日期“{text}”不存在") from None
     year, month, day = (int(g) for g in match.groups())
     try:
         return dt.date(year, month, day)
@@ -114,7 +144,15 @@ def cell_plans(value: Any, titles: Mapping[str, str] | None) -> list[str]:
     clearly the closest; otherwise :class:`ValueError` says which id was probably meant.
     """
     found: list[str] = []
-    for token in (t for t in _PLAN_SPLIT.split(cell_plain(value)) if t):
+    errors: list[str] = []
+    text = re.sub(r"[《》]", " ", cell_plain(value))
+    if titles is not None:
+        # whole titles first: some hold a 、 (家庭、学校、社会协同育人做法与建议) that also separates plans
+        for plan_id, title in sorted(titles.items(), key=lambda item: -len(item[1])):
+            plain = unicodedata.normalize("NFKC", title)
+            if plain in text:
+                text = text.replace(plain, f" {plan_id} ")
+    for token in (t for t in _PLAN_SPLIT.split(text) if t):
         if titles is None or token in titles or token.lower() in titles:
             found.append(token.lower() if titles is not None and token.lower() in titles else token)
             continue
@@ -125,7 +163,9 @@ def cell_plans(value: Any, titles: Mapping[str, str] | None) -> list[str]:
         if len(matches) == 1:
             found.append(matches[0])
             continue
-        raise ValueError(_plan_suggestion(token, bare, titles, by_title, matches))
+        errors.append(_plan_suggestion(token, bare, titles, by_title, matches))
+    if errors:
+        raise ValueError("；".join(errors))
     return found
 
 
@@ -153,6 +193,54 @@ def _plan_suggestion(token: str, bare: str, titles: Mapping[str, str], by_title:
     if guess:
         return f"没有方案“{token}”，您是不是想写“{guess[0]}”（{titles[guess[0]]}）？"
     return f"没有方案“{token}”"
+
+
+#: School types as people write them, to the type they mean (“完小” is a 完全小学, a full primary school).
+_TYPE_ALIASES = {
+    "九年制": "九年一贯制", "九年制学校": "九年一贯制", "九年一贯": "九年一贯制", "九年一贯制学校": "九年一贯制",
+    "完小": "小学", "完全小学": "小学", "中心小学": "小学", "中心完小": "小学", "村小": "小学", "村小学": "小学",
+    "村级小学": "小学", "小学校": "小学",
+    "初级中学": "初中", "初中学校": "初中", "独立初中": "初中",
+    "高级中学": "高中", "普通高中": "高中", "普通高级中学": "高中",
+    "完中": "完全中学",
+    "村级教学点": "教学点", "小学教学点": "教学点",
+    "特校": "特殊教育学校", "特教学校": "特殊教育学校", "特殊学校": "特殊教育学校",
+    "中心幼儿园": "幼儿园", "幼儿学校": "幼儿园",
+    "教管中心": "教育管理中心", "乡镇教育管理中心": "教育管理中心",
+}
+#: Words that name more than one type: the row is refused with the choices, never guessed.
+_TYPE_AMBIGUOUS = {
+    "中学": ("初中", "完全中学", "高中"),
+    "中心校": ("小学", "九年一贯制", "教育管理中心"),
+    "学校": ("小学", "初中", "九年一贯制"),
+}
+
+
+def cell_type(value: Any, types: tuple[str, ...]) -> str:
+    """A school type among ``types``, also as commonly written (九年制, 完小, 初级中学, 村小 …)."""
+    text = re.sub(r"\s+", "", cell_plain(value))
+    if text in types:
+        return text
+    if text in _TYPE_ALIASES:
+        return _TYPE_ALIASES[text]
+    if text in _TYPE_AMBIGUOUS:
+        raise ValueError(f"“{text}”可能是{'、'.join(_TYPE_AMBIGUOUS[text])}，请写明是哪一种")
+    return text  # the model refuses it with the list of types and the closest one
+
+
+def cell_id(value: Any) -> str:
+    """A school id: full-width and capital letters are made plain (ＳＣＨＯＯＬ－１ → school-1);
+    anything else wrong is refused with a corrected id where one is obvious."""
+    from ..models.common import _ID_RE
+
+    text = cell_plain(value).lower()
+    if _ID_RE.match(text):
+        return text
+    fixed = re.sub(r"[\s_.·/]+", "-", text).strip("-")
+    if fixed != text and _ID_RE.match(fixed):
+        raise ValueError(f"“{cell_text(value)}”只能用小写英文字母、数字和连字符“-”，例如改成“{fixed}”")
+    raise ValueError(f"“{cell_text(value)}”只能用小写英文字母、数字和连字符“-”；"
+                     "可以用学校名称的拼音（例如 qingshan-xiaoxue）或学校标识码")
 
 
 def set_path(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

@@ -33,7 +33,7 @@ COLUMNS: tuple[Column, ...] = (
            "只用小写英文字母、数字和连字符“-”，每所学校不同；也是生成的文件夹名", "qingshan-xiaoxue"),
     Column("学校名称", ("name",), "text", True, "学校全称，会写在每份方案的标题前面", "青山县石桥镇青山小学"),
     Column("学校类型", ("type",), "text", True,
-           "、".join(SCHOOL_TYPES) + "，选其一", "小学"),
+           "、".join(SCHOOL_TYPES) + "，选其一（九年制、完小、村小、初级中学等常见写法也认得）", "小学"),
     Column("省", ("place", "province"), "text", True, "省（自治区、直辖市）的全称，例如 贵州省、广西壮族自治区、重庆市；"
            "方案会引用该省的地方性法规", "贵州省"),
     Column("市", ("place", "city"), "text", False, "市（州），可不填", ""),
@@ -133,6 +133,8 @@ class SheetDoc(SourceDoc):
 
     row: int = 0
     headers: dict[str, int] = field(default_factory=dict)
+    #: The sheet row of the column names (below a title row it is not the first).
+    header_row: int = 1
 
     def problem(self, path: tuple[Any, ...], message: str, hint: str = "", *, key: bool = False) -> Problem:
         line, col = self.where(path, key=key)
@@ -154,7 +156,7 @@ class SheetDoc(SourceDoc):
                     "已有内容的，用分号隔开接在后面")
         known = post in BY_HEADER
         return ((), f"表中没有“{post}”的姓名",
-                f"请在第1行加上“{post}”一列，在第{self.row}行填写姓名" if known else
-                f"请在第1行加上“{OTHER_PEOPLE}”一列，在第{self.row}行写“{post}：姓名”")
+                f"请在第{self.header_row}行加上“{post}”一列，在第{self.row}行填写姓名" if known else
+                f"请在第{self.header_row}行加上“{OTHER_PEOPLE}”一列，在第{self.row}行写“{post}：姓名”")
 
 

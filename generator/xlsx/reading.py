@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
+import itertools
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
+from ..models.school import SCHOOL_TYPES
 from .cells import (
     cell_date,
+    cell_id,
     cell_int,
     cell_people,
     cell_plain,
     cell_plans,
     cell_text,
+    cell_type,
     cell_year,
     set_path,
     split_titles,
 )
-from .columns import BY_HEADER, COLUMNS, OTHER_PEOPLE, SHEET_NAME, SPLIT, Column, SheetDoc, SheetProblem
-
-#: Headers as typed with full-width letters or brackets, to the header they mean.
-_PLAIN_HEADERS = {unicodedata.normalize("NFKC", header): header for header in BY_HEADER}
+from .columns import OTHER_PEOPLE, SPLIT, Column, SheetDoc, SheetProblem
+from .layout import (
+    HEADER_SEARCH_ROWS,
+    find_header,
+    find_sheet,
+    is_note_row,
+    is_template_example,
+    merged_down,
+    read_header,
+)
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
@@ -42,12 +51,18 @@ def _open(path: Path, shown: str) -> Any:
 MAX_ROWS = 5000
 
 
-def read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
-    """Read every school of a sheet; a damaged file is reported, never raised as another error."""
+def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[str, list[Problem]]] | None = None,
+                 labels: dict[str, tuple[str, str]] | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+    """Read every school of a sheet; a damaged file is reported, never raised as another error.
+
+    ``notices`` collects what was passed over without being an error (a column of the user's own,
+    a 合计 row, the template's example row), by origin; ``labels`` the id and name of every row
+    as written, by origin, so that a row that fails is still named.
+    """
     from ..corpus import shown_path
 
     try:
-        return _read_schools(path, corpus)
+        return _read_schools(path, corpus, notices, labels)
     except GongyuError:
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl reads lazily and raises many kinds on damaged XML
@@ -56,7 +71,8 @@ def read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[S
                                      "请在 WPS 或 Excel 中打开并“另存为 Excel 工作簿（.xlsx）”后重试")])]
 
 
-def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[str, list[Problem]]] | None = None,
+                  labels: dict[str, tuple[str, str]] | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
     """Read every school of a sheet.
 
     Returns the schools that are valid (each with a :class:`SheetDoc` for later located messages
@@ -73,49 +89,62 @@ def _read_schools(path: Path, corpus: Corpus | None = None) -> tuple[list[tuple[
         book = _open(path, shown)
     except GongyuError as exc:
         return [], [(shown, list(exc.problems))]
-    sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
+    sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
+    if sheet is None:
+        book.close()
+        return [], [(shown, sheet_problems)]
     rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
+    top = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
+    top = [r for r in top if r is not None]
+    if not top or not any(cell_text(v) for r in top for v in r):
         book.close()
         return [], [(shown, [SheetProblem(shown, 1, 0, "表格是空的，第1行应是列名",
                                           "可以用“gongyu school xlsx-template”生成一份带列名的空表")])]
-    columns: dict[int, Column] = {}
-    header_problems: list[Problem] = []
-    for index, name in enumerate(header, start=1):
-        text = cell_text(name)
-        if not text:
-            continue
-        column = BY_HEADER.get(text) or BY_HEADER.get(_PLAIN_HEADERS.get(unicodedata.normalize("NFKC", text), ""))
-        if column is None:
-            guess = difflib.get_close_matches(text, list(BY_HEADER), n=1, cutoff=0.5)
-            header_problems.append(SheetProblem(shown, 1, index, f"不认识的列名“{text}”" + (f"，您是不是想写“{guess[0]}”？" if guess else ""),
-                                                "其他岗位的姓名请写在“其他人员”一列；可用的列名见“填写说明”表"))
-        elif column in columns.values():
-            header_problems.append(SheetProblem(shown, 1, index, f"列名“{text}”重复出现", "请删去多余的一列"))
-        else:
-            columns[index] = column
-    for column in COLUMNS:
-        if column.required and column not in columns.values():
-            header_problems.append(SheetProblem(shown, 1, 0, f"缺少必填的一列“{column.header}”",
-                                                "请在第1行加上这一列；列名要与模板一致"))
+    header_index = find_header(top)
+    header_line = header_index + 1
+    columns, header_problems, header_notices = read_header(shown, header_line, top[header_index])
     if header_problems:
         book.close()
         return [], [(shown, header_problems)]
+    if notices is not None and (sheet_notices or header_notices):
+        notices.append((shown, [*sheet_notices, *header_notices]))
+    rows = itertools.chain(top[header_index + 1:], rows)
+    covered = merged_down(sheet)
+    sources = set(covered.values())
+    merged_values: dict[tuple[int, int], Any] = {}
 
     schools: list[tuple[School, SheetDoc, str]] = []
     failures: list[tuple[str, list[Problem]]] = []
     headers = {column.header: index for index, column in columns.items()}
     titles = {plan_id: plan.title for plan_id, plan in corpus.plans.items()} if corpus is not None else None
-    for row_number, values in enumerate(rows, start=2):
+    for row_number, values in enumerate(rows, start=header_line + 1):
         if row_number > MAX_ROWS + 1:
             failures.append((shown, [SheetProblem(shown, row_number, 0, f"表格超过 {MAX_ROWS} 行，后面的行没有读取",
                                              "请把学校名单分成几个文件，分批生成")]))
             break
-        if values is None or all(cell_text(v) == "" for v in values):
+        known = {} if values is None else {column.header: cell_text(values[index - 1])
+                                           for index, column in columns.items() if index - 1 < len(values)}
+        if covered and values is not None:
+            # an empty row under a merged 县 cell stays empty; a school row takes the merged value
+            values = _unmerge(row_number, values, covered, sources, merged_values)
+        if not any(known.values()):
             continue
+        known = {column.header: cell_text(values[index - 1])
+                 for index, column in columns.items() if index - 1 < len(values)}
         origin = f"{shown}:第{row_number}行"
-        doc = SheetDoc(shown, None, row=row_number, headers=headers)
+        if is_note_row(known):
+            if notices is not None:
+                notices.append((origin, [SheetProblem(
+                    shown, row_number, 0, "这一行没有学校编号、学校类型和采用方案，看起来是合计或备注行，已跳过",
+                    "如果这是一所学校，请补全这一行；合计、填表人等可以留在表中，不影响生成")]))
+            continue
+        if is_template_example(known) and notices is not None:
+            notices.append((origin, [SheetProblem(
+                shown, row_number, 0, "这一行仍是模板自带的示例学校（青山县石桥镇青山小学），也会生成方案包",
+                "如果不需要，请删除这一行；已生成的 qingshan-xiaoxue 文件夹（及压缩包）也可以删除")]))
+        if labels is not None:
+            labels[origin] = (cell_plain(known.get("学校编号", "")), known.get("学校名称", ""))
+        doc = SheetDoc(shown, None, row=row_number, headers=headers, header_row=header_line)
         problems = _read_row(doc, columns, values, titles)
         if problems:
             failures.append((origin, problems))
@@ -143,7 +172,8 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
     doc.marks[()] = (row_number, 0)
     problems: list[Problem] = []
     data: dict[str, Any] = {}
-    for index, column in columns.items():
+    # the school year first: a date written without its year (“9月1日”) takes it from there
+    for index, column in sorted(columns.items(), key=lambda item: item[1].kind != "year"):
         value = values[index - 1] if index - 1 < len(values) else None
         if column.path[0] in ("people", "plans", "calendar", "students", "place", "departments"):
             doc.marks.setdefault((column.path[0],), (row_number, index))
@@ -157,7 +187,7 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
             continue
         try:
             if column.kind == "date":
-                set_path(data, column.path, cell_date(value))
+                set_path(data, column.path, cell_date(value, _year_of(column, data.get("year"))))
             elif column.kind == "int":
                 set_path(data, column.path, cell_int(value))
             elif column.kind == "year":
@@ -179,8 +209,10 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
                 for post, name in cell_people(value).items():
                     people.setdefault(post, name)
                     doc.marks[("people", post)] = (row_number, index)
+            elif column.path == ("type",):
+                set_path(data, column.path, cell_type(value, SCHOOL_TYPES))
             elif column.path == ("id",):
-                set_path(data, column.path, cell_plain(value))
+                set_path(data, column.path, cell_id(value))
             else:
                 set_path(data, column.path, text)
         except ValueError as exc:
@@ -188,4 +220,33 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
     if "students" in data and "total" not in data["students"]:
         problems.append(doc.problem(("students",), "写了学生人数但缺少“在校生人数”", "请填写在校生总数"))
     doc.data = data
-    return problems
+    return sorted(problems)
+
+
+def _year_of(column: Column, school_year: str | None) -> Callable[[int], int] | None:
+    """The year of a month in ``column`` (秋季结束 in January is in the second year), or None."""
+    if not school_year:
+        return None
+    first = int(school_year[:4])
+    if column.path[-1] == "autumn_start":
+        return lambda month: first
+    if column.path[-1] == "autumn_end":
+        return lambda month: first if month >= 7 else first + 1
+    return lambda month: first + 1
+
+
+def _unmerge(row: int, values: tuple[Any, ...], covered: dict[tuple[int, int], tuple[int, int]],
+             sources: set[tuple[int, int]], seen: dict[tuple[int, int], Any]) -> tuple[Any, ...]:
+    """The row as Excel shows it: a cell under a merge down its column has the merge's value."""
+    cells = list(values)
+    for column, value in enumerate(values, start=1):
+        if (row, column) in sources:
+            seen[(row, column)] = value
+    for column in range(1, max(len(cells), max((c for _, c in sources), default=0)) + 1):
+        source = covered.get((row, column))
+        if source is not None and source in seen:
+            while len(cells) < column:
+                cells.append(None)
+            if cells[column - 1] in (None, ""):
+                cells[column - 1] = seen[source]
+    return tuple(cells)

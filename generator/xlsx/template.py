@@ -42,7 +42,8 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
             else:
                 example.value = column.example
         letter = column_letter(index)
-        sheet.column_dimensions[letter].width = max(10, min(40, len(column.header) * 2 + 4, len(column.example) + 4 if column.example else 10))
+        # wide enough for the header and the example (a Chinese character is two units wide)
+        sheet.column_dimensions[letter].width = max(10, min(40, max(_width(column.header), _width(column.example)) + 3))
         # whole-column formats: dates stay dates, and ids such as 2026-2027 are not turned into numbers
         if column.kind == "date":
             sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
@@ -71,12 +72,19 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     notes = [
         "第2行是示例，请改成本校的信息，或删除后从第2行开始填写；每一行是一所学校。",
         "只写学生人数，不写任何学生的姓名或个人情况。",
-        "日期写成 2026-09-01 或 2026/9/1；没写的校历日期会按常规估算（寒假包含春节）。",
+        "日期可以是 Excel 日期，或写成 2026-09-01、2026/9/1、2026.9.1、2026年9月1日；只写“9月1日”的，年份按“学年”一列推算；"
+        "没写的校历日期会按常规估算（寒假包含春节）。",
+        "空着不填、写“无”或“/”都当作没有填写。表中可以加自己的列（如 序号、联系人），这些列不会读取；"
+        "最下面的合计行、填表人行会被跳过。",
         "领导小组按岗位自动填入姓名；方案里用到而表中没有的岗位，请写在“其他人员”一列，例如 法治副校长：某某。",
         "填好后运行：gongyu school build 学校名单.xlsx --out dist/schools",
     ]
     for note in notes:
         help_sheet.append([note])
+        # one line across the sheet, not wrapped into the narrow first column
+        help_sheet.merge_cells(start_row=help_sheet.max_row, start_column=1, end_row=help_sheet.max_row, end_column=4)
+        # merged cells do not grow with their text: give the row the lines it needs (~130 units a line)
+        help_sheet.row_dimensions[help_sheet.max_row].height = 16 * (1 + _width(note) // 130)
     if corpus is not None and corpus.plans:
         help_sheet.append([])
         help_sheet.append(["可用的方案编号", "", "方案名称"])
@@ -97,6 +105,10 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return pin_dates(buffer.getvalue())
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _posts_needed(corpus: Corpus | None) -> dict[str, list[str]]:
