@@ -523,3 +523,17 @@ def test_a_plan_for_the_school_year_names_the_year_in_its_title() -> None:
     assert plan.title == f"{resolved.year.label}安全教育工作安排"
     document = resolved.documents[list(resolved.plans).index(plan)]
     assert document.title_lines[-1] == f"{resolved.year.label}安全教育工作安排"
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="需要 poppler-utils")
+def test_an_education_office_hands_on_blank_forms_without_its_name() -> None:
+    """Its schools fill in the 台账 and the 学校—教师 责任书: the office's name on them would be wrong."""
+    real = load_corpus(REPO)
+    office = real.schools["shiqiao-zhongxin"]
+    files = pack_files(resolve_profile(office, real), real).files
+    forms = sorted(name for name in files if name.startswith("forms/"))
+    assert forms
+    for name in forms:
+        text = subprocess.run(["pdftotext", "-", "-"], input=files[name], capture_output=True, check=True).stdout
+        assert office.name.encode("utf-8") not in text, name
+    assert "没有印单位名称" in files["README.txt"].decode("utf-8-sig")

@@ -70,7 +70,8 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
     files[CALENDAR_NAME] = calendar_ics(school.id, school.name, year, plans)
     form_ids = resolved.form_ids(corpus) if pdf and forms else []
     # laid out once per process, the school's name stamped on (see stamp.py)
-    stamped = stamped_forms([corpus.forms[form_id] for form_id in form_ids], school.name)
+    # an education office hands its forms on to its schools, who fill them in: no name of its own on them
+    stamped = stamped_forms([corpus.forms[form_id] for form_id in form_ids], "" if school.is_office else school.name)
     for form_id, form_pdf in zip(form_ids, stamped):
         files[f"{FORMS_DIR}/{form_id}.pdf"] = form_pdf
     blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
@@ -107,7 +108,8 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
     lines.append(f"  {XINGSHILI_NAME}.docx{' / .pdf' if pdf else ''}  工作行事历（按教学周列出各方案的工作）")
     lines.append(f"  {CALENDAR_NAME}  日历文件：导入手机或电脑日历后，各阶段和事项会按日期提醒；重新导入会更新而不会重复")
     if form_ids:
-        lines.append(f"  {FORMS_DIR}/  方案用到的空白表格（已印上{'单位' if school.is_office else '学校'}名称）：")
+        lines.append(f"  {FORMS_DIR}/  方案用到的空白表格（" + ("发给辖区学校填写，没有印单位名称" if school.is_office
+                                                         else "已印上学校名称") + "）：")
         for form_id in form_ids:
             lines.append(f"    {form_id}.pdf  {corpus.forms[form_id].title}")
     if pdf:
