@@ -25,8 +25,9 @@ LARGE_SIZE = 18.0
 #: tried, and then one that ends with the emergency-numbers card (about 100 mm tall, so even then
 #: the last page is well over a quarter full).
 LARGE_MIN_END_MM = 14 + 0.5 * 265
-#: The sign-in sheet numbers at least this many rows (over two pages when one will not hold them).
-SIGNIN_ROWS = 40
+#: The sign-in sheet numbers at least this many rows (over two pages when one will not hold them):
+#: one row per family of a class of 50.
+SIGNIN_ROWS = 50
 
 #: (kind, file name, button label) of the printables of one lesson, in the order they are offered.
 LESSON_PRINTABLES: tuple[tuple[str, str, str], ...] = (

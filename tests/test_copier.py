@@ -1,0 +1,89 @@
+"""What a rural class teacher sees on a black-and-white photocopy of the lesson printables.
+
+Each check reads the PDF with tools other than Typst: pypdf (:mod:`tests.pdfscan`) for type sizes,
+poppler's ``pdffonts`` for faces and ``pdftotext -bbox`` for where the row numbers stand.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import printables
+from generator.corpus import Corpus, load_corpus
+from tests import pdfscan
+from tests.test_printables import REPO, SITE, _write, needs_poppler, pdf_fonts, pdf_pages
+
+#: Families in one class that a sign-in sheet must hold (one row each).
+CLASS_SIZE = 50
+#: Smallest comfortable handwriting space, mm.
+MIN_ROW_MM = 7.0
+MM_PER_PT = 25.4 / 72
+#: Lessons of the 家长学校 and safety courses the teacher prints: a one-page and a two-page handout
+#: each, and a lesson for pupils (other columns on the sign-in sheet).
+LESSONS = ("xg-gedai-peiban", "aqj-fangnishui", "aqs-fangnishui")
+
+
+@pytest.fixture(scope="module")
+def real() -> Corpus:
+    return load_corpus(REPO)
+
+
+def _lesson(real: Corpus, lesson_id: str):
+    course = next(c for c in real.courses.values() if lesson_id in c.lessons)
+    return real.lessons[lesson_id], course
+
+
+def _row_numbers(path: Path) -> list[tuple[int, int, float]]:
+    """(page, number, top in mm) of each bare number in the sign-in table's first column."""
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                          encoding="utf-8", check=True).stdout
+    rows = []
+    for page, body in enumerate(html.split("<page ")[1:], start=1):
+        for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', body):
+            if word.isdigit() and float(x) < 100:  # the 序号 column, at the left margin
+                rows.append((page, int(word), float(y) * MM_PER_PT))
+    return rows
+
+
+@needs_poppler
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_large_print_is_18_pt_everywhere_including_footer_and_captions(tmp_path: Path, real: Corpus,
+                                                                        lesson_id: str) -> None:
+    lesson, course = _lesson(real, lesson_id)
+    path = _write(tmp_path, "large.pdf", printables.render_handout(lesson, course, SITE, large=True))
+    small = sorted({round(t.size, 1) for page in pdfscan.scan(path) for t in page.texts if t.size < 17.95})
+    assert not small, f"大字版里有小于 18 磅的字：{small} 磅"
+    if pdf_pages(path) > 1:  # the page numbers are there, in large print too
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, encoding="utf-8",
+                              check=True).stdout
+        assert re.search(r"第\s*2\s*页，共\s*2\s*页", text), "两页的大字版应印页码"
+
+
+@needs_poppler
+@pytest.mark.parametrize("lesson_id", LESSONS)
+@pytest.mark.parametrize("school", [None, "青山县石桥镇青山小学"])
+def test_signin_sheet_holds_a_class_of_50_on_two_pages(tmp_path: Path, real: Corpus, lesson_id: str,
+                                                       school: str | None) -> None:
+    lesson, course = _lesson(real, lesson_id)
+    path = _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course, school_name=school))
+    assert pdf_pages(path) == 2, "签到表应正好两页（一张纸正反面）"
+    rows = _row_numbers(path)
+    assert [n for _, n, _ in rows] == list(range(1, len(rows) + 1))
+    assert len(rows) >= CLASS_SIZE, f"签到表只有 {len(rows)} 行，一个班 {CLASS_SIZE} 户家长不够"
+    pitches = [b[2] - a[2] for a, b in zip(rows, rows[1:]) if a[0] == b[0]]
+    assert min(pitches) >= MIN_ROW_MM, f"签到表行距只有 {min(pitches):.1f} mm，不好手写"
+
+
+@needs_poppler
+@pytest.mark.parametrize("kind", ["signin", "feedback"])
+def test_sheets_print_in_sans_only(tmp_path: Path, real: Corpus, kind: str) -> None:
+    """Thin serif strokes break up on a worn copier: every face on the sheets is a sans (黑体) one."""
+    lesson, course = _lesson(real, LESSONS[0])
+    render = printables.render_signin if kind == "signin" else printables.render_feedback
+    path = _write(tmp_path, f"{kind}.pdf", render(lesson, course))
+    faces = [row["name"] for row in pdf_fonts(path)]
+    assert faces and not [f for f in faces if "serif" in f.lower() or "song" in f.lower() or "fang" in f.lower()], faces
