@@ -21,10 +21,10 @@ HANDOUT_ATTEMPTS: tuple[tuple[float, int | None], ...] = (
 #: Large print is always 18 pt, at as many pages as it takes (see ``LARGE_MIN_END_MM``).
 LARGE_SIZE = 18.0
 #: A large-print handout of several pages should reach this far down its last page (mm from the
-#: top edge: the 14 mm top margin plus half the 265 mm text height), else a tighter variant is
+#: top edge: the 14 mm top margin plus half the 261 mm text height), else a tighter variant is
 #: tried, and then one that ends with the emergency-numbers card (about 100 mm tall, so even then
 #: the last page is well over a quarter full).
-LARGE_MIN_END_MM = 14 + 0.5 * 265
+LARGE_MIN_END_MM = 14 + 0.5 * 261
 #: The sign-in sheet numbers at least this many rows (over two pages when one will not hold them):
 #: one row per family of a class of 50.
 SIGNIN_ROWS = 50

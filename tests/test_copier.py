@@ -87,3 +87,35 @@ def test_sheets_print_in_sans_only(tmp_path: Path, real: Corpus, kind: str) -> N
     path = _write(tmp_path, f"{kind}.pdf", render(lesson, course))
     faces = [row["name"] for row in pdf_fonts(path)]
     assert faces and not [f for f in faces if "serif" in f.lower() or "song" in f.lower() or "fang" in f.lower()], faces
+
+
+def _ink_margins_mm(path: Path, page: int, dpi: int = 100) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom distance (mm) from the paper's edge to the nearest dark pixel."""
+    from tests.test_paper import gray_page
+
+    image = gray_page(path, page, dpi)
+    box = image.point(lambda v: 255 if v < 200 else 0).getbbox()
+    mm = 25.4 / dpi
+    return box[0] * mm, box[1] * mm, (image.width - box[2]) * mm, (image.height - box[3]) * mm
+
+
+#: A copier shifts the page by up to 3 mm and loses up to ~5 mm at the edge: nothing printed,
+#: page numbers and running heads included, comes closer than this to any edge.
+MIN_EDGE_MM = 10.0
+
+
+@needs_poppler
+@pytest.mark.parametrize("kind", ["signin", "handout-large", "form", "form-landscape"])
+def test_page_numbers_and_running_heads_keep_10_mm_from_the_edge(tmp_path: Path, real: Corpus, kind: str) -> None:
+    lesson, course = _lesson(real, LESSONS[0])
+    if kind == "signin":
+        pdf = printables.render_signin(lesson, course)
+    elif kind == "handout-large":
+        pdf = printables.render_handout(lesson, course, SITE, large=True)
+    else:  # a three-page portrait form, and a landscape one
+        pdf = printables.render_form(real.forms["jiafang-jilu" if kind == "form" else "daili-wugeyi"])
+    path = _write(tmp_path, f"{kind}.pdf", pdf)
+    assert pdf_pages(path) > 1  # so there is a page number (and on the sign-in sheet a running head)
+    for page in range(1, pdf_pages(path) + 1):
+        margins = _ink_margins_mm(path, page)
+        assert min(margins) >= MIN_EDGE_MM, f"第 {page} 页离纸边只有 {min(margins):.1f} mm（左上右下 {margins}）"

@@ -212,7 +212,7 @@ def _last_page_fill(path: Path) -> float:
     dpi = 50
     image = gray_page(path, pdf_pages(path), dpi)
     px = dpi / 25.4
-    top, bottom = round(14 * px), round((297 - 18) * px)  # text area (the footer is below it)
+    top, bottom = round(14 * px), round((297 - 20) * px)  # text area (the 18 pt page numbers are below it)
     ink = image.crop((0, top, image.width, bottom)).point(lambda v: 255 if v < 128 else 0)
     box = ink.getbbox()  # the box around every dark pixel of the text area
     return box[3] / (bottom - top) if box else 0.0
