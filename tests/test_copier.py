@@ -119,3 +119,18 @@ def test_page_numbers_and_running_heads_keep_10_mm_from_the_edge(tmp_path: Path,
     for page in range(1, pdf_pages(path) + 1):
         margins = _ink_margins_mm(path, page)
         assert min(margins) >= MIN_EDGE_MM, f"第 {page} 页离纸边只有 {min(margins):.1f} mm（左上右下 {margins}）"
+
+
+@needs_poppler
+@pytest.mark.parametrize("form_id", ["qiangzhi-baogao", "tingke-jujia"])
+def test_the_school_name_does_not_push_a_one_page_form_onto_two(tmp_path: Path, real: Corpus, form_id: str) -> None:
+    """Headed with a school's name (a pack, or `gongyu print --school`), a one-page form stays one sheet:
+    before, its 填表说明 alone spilled onto a second page and the form fell back to a two-page layout."""
+    plain = _write(tmp_path, "plain.pdf", printables.render_form(real.forms[form_id]))
+    headed = _write(tmp_path, "headed.pdf", printables.render_form(real.forms[form_id], school_name="青山县石桥镇青山小学"))
+    assert pdf_pages(plain) == 1
+    assert pdf_pages(headed) == 1, "印上学校名称后，一页的表格变成了两页"
+    text = subprocess.run(["pdftotext", str(headed), "-"], capture_output=True, text=True, encoding="utf-8",
+                          check=True).stdout
+    assert "青山县石桥镇青山小学" in text and "填表说明" in text
+    assert min(_ink_margins_mm(headed, 1)) >= MIN_EDGE_MM
