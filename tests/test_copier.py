@@ -134,3 +134,16 @@ def test_the_school_name_does_not_push_a_one_page_form_onto_two(tmp_path: Path, 
                           check=True).stdout
     assert "青山县石桥镇青山小学" in text and "填表说明" in text
     assert min(_ink_margins_mm(headed, 1)) >= MIN_EDGE_MM
+
+
+@needs_poppler
+def test_check_box_options_are_not_stretched_letter_by_letter(tmp_path: Path, real: Corpus) -> None:
+    """A long option that wraps was justified: "监 护 人 无 监 护 能 力" with gaps a copy makes hard to read."""
+    path = _write(tmp_path, "form.pdf", printables.render_form(real.forms["qiangzhi-baogao"], school_name="青山县石桥镇青山小学"))
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, encoding="utf-8",
+                          check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)
+    option = [(float(x1) - float(x0), float(y1) - float(y0), w) for x0, y0, x1, y1, w in words if w.startswith("监护人无")]
+    assert option, "找不到选项“监护人无监护能力……”"
+    for width, height, word in option:  # each character advances by about its own size (an em)
+        assert width / len(word) <= 1.05 * height, f"“{word}”被拉开了：每字 {width / len(word):.1f} pt，字号 {height:.1f} pt"
