@@ -147,3 +147,43 @@ def test_check_box_options_are_not_stretched_letter_by_letter(tmp_path: Path, re
     assert option, "找不到选项“监护人无监护能力……”"
     for width, height, word in option:  # each character advances by about its own size (an em)
         assert width / len(word) <= 1.05 * height, f"“{word}”被拉开了：每字 {width / len(word):.1f} pt，字号 {height:.1f} pt"
+
+
+def _cell_width_mm(path: Path, word: str) -> float:
+    """Width of the ruled table cell holding the header ``word`` on page 1, from the rules in a 150-dpi render."""
+    from tests.test_paper import gray_page
+
+    image = gray_page(path, 1, 150)
+    px = image.load()
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                          text=True, encoding="utf-8", check=True).stdout
+    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">' + re.escape(word) + "</word>", html)
+    assert boxes, word
+    x0, y0, x1, y1 = (float(v) * 150 / 72 for v in boxes[0])
+    y, left, right = int((y0 + y1) / 2), int(x0) - 2, int(x1) + 2
+    while left > 0 and px[left, y] > 100:  # out to the rules either side (dark pixels)
+        left -= 1
+    while right < image.width - 1 and px[right, y] > 100:
+        right += 1
+    return (right - left) / 150 * 25.4
+
+
+#: Room to write an 11-digit phone number by hand (about 2.7 mm a digit), and a name beside it.
+PHONE_MM, NAME_AND_PHONE_MM = 30.0, 42.0
+
+
+@needs_poppler
+def test_phone_number_columns_hold_eleven_handwritten_digits(tmp_path: Path, real: Corpus) -> None:
+    checked = []
+    for form_id, form in sorted(real.forms.items()):
+        labels = [c.label for b in form.blocks if getattr(b, "table", None) for c in b.table.columns]
+        phones = [label for label in labels if "电话" in label or "联系方式" in label]
+        if not phones:
+            continue
+        path = _write(tmp_path, f"{form_id}.pdf", printables.render_form(form))
+        for label in phones:
+            need = NAME_AND_PHONE_MM if re.search("[及和]", label) else PHONE_MM
+            width = _cell_width_mm(path, label)
+            checked.append((form_id, label, round(width)))
+            assert width >= need, f"{form_id}：“{label}”一栏只有 {width:.0f} mm 宽，写不下 11 位手机号（至少 {need:.0f} mm）"
+    assert len(checked) >= 3, checked
