@@ -187,3 +187,34 @@ def test_phone_number_columns_hold_eleven_handwritten_digits(tmp_path: Path, rea
             checked.append((form_id, label, round(width)))
             assert width >= need, f"{form_id}：“{label}”一栏只有 {width:.0f} mm 宽，写不下 11 位手机号（至少 {need:.0f} mm）"
     assert len(checked) >= 3, checked
+
+
+@pytest.fixture(scope="module")
+def qingshan_pack(tmp_path_factory: pytest.TempPathFactory, real: Corpus) -> Path:
+    from generator.packs import build_pack
+
+    return build_pack(real.schools["qingshan-xiaoxue"], real, tmp_path_factory.mktemp("pack"))
+
+
+@needs_poppler
+def test_each_attachment_number_in_a_plan_leads_to_its_form_in_the_pack(qingshan_pack: Path) -> None:
+    """A plan says “填写附件9”; the forms/ folder has English file names and no numbers. The README
+    says, plan by plan, which file each 附件 number is, and that file is the form of that title."""
+    readme = (qingshan_pack / "README.txt").read_text(encoding="utf-8-sig")
+    checked = 0
+    for plan_pdf in sorted(qingshan_pack.glob("*.pdf")):
+        text = subprocess.run(["pdftotext", "-layout", str(plan_pdf), "-"], capture_output=True, text=True,
+                              encoding="utf-8", check=True).stdout
+        tail = text[text.rfind("附件："):] if "附件：" in text else ""
+        listed = re.findall(r"^\s*(?:附件：)?(\d+)\. (\S+)", tail, re.MULTILINE)
+        if not listed:
+            continue
+        section = readme[readme.index(f"（{plan_pdf.stem}.pdf）的附件"):].split("\r\n  《")[0]
+        for number, title in listed:
+            match = re.search(rf"附件{number}\s+{re.escape(title)}\s+forms/([\w-]+\.pdf)", section)
+            assert match, f"README 没有说 {plan_pdf.name} 的附件{number}（{title}）是哪个文件"
+            form = subprocess.run(["pdftotext", "-l", "1", str(qingshan_pack / "forms" / match.group(1)), "-"],
+                                  capture_output=True, text=True, encoding="utf-8", check=True).stdout
+            assert title in form.replace("\n", ""), (match.group(1), title)
+            checked += 1
+    assert checked >= 15, checked

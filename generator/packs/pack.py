@@ -112,10 +112,25 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
                                                          else "已印上学校名称") + "）：")
         for form_id in form_ids:
             lines.append(f"    {form_id}.pdf  {corpus.forms[form_id].title}")
+        lines += ["", *attachment_lines(plans, corpus, form_ids, pdf=pdf)]
     if pdf:
         lines += ["", *font_lines()]
     lines += ["", "文件名使用英文和数字，是为了在各种电脑和U盘上解压时不出现乱码。"]
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def attachment_lines(plans: Sequence[ResolvedPlan], corpus: Corpus, form_ids: Sequence[str], *,
+                     pdf: bool = True) -> list[str]:
+    """Plan by plan, which file of ``forms/`` each “附件N” of the plan's text is (numbers differ per plan)."""
+    lines = ["方案正文中的“附件N”对应的表格（各方案编号不同）："]
+    for resolved in plans:
+        attached = resolved.form_ids()
+        if not any(form_id in form_ids for form_id in attached):
+            continue
+        lines.append(f"  《{resolved.title}》（{resolved.id}.{'pdf' if pdf else 'docx'}）的附件：")
+        lines += [f"    附件{number}  {corpus.forms[form_id].title}  {FORMS_DIR}/{form_id}.pdf"
+                  for number, form_id in enumerate(attached, start=1) if form_id in form_ids]
+    return lines
 
 
 def font_lines() -> list[str]:
