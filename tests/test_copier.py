@@ -218,3 +218,31 @@ def test_each_attachment_number_in_a_plan_leads_to_its_form_in_the_pack(qingshan
             assert title in form.replace("\n", ""), (match.group(1), title)
             checked += 1
     assert checked >= 15, checked
+
+
+#: A box a parent or grandparent ticks by hand.
+MIN_TICK_BOX_MM = 5.0
+
+
+@needs_poppler
+def test_feedback_tick_boxes_are_5_mm(tmp_path: Path, real: Corpus) -> None:
+    """The boxes of the five-point rows, measured in a 150-dpi render inside the first row's cells."""
+    from tests.test_paper import gray_page
+
+    lesson, course = _lesson(real, LESSONS[0])
+    path = _write(tmp_path, "feedback.pdf", printables.render_feedback(lesson, course))
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                          text=True, encoding="utf-8", check=True).stdout
+    words = [(float(x0), float(y0), float(x1), float(y1), w) for x0, y0, x1, y1, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)]
+    head = next(w for w in words if w[4] == "完全能")
+    row = next(w for w in words if w[4] == "1" and w[0] < 100 and w[1] > head[3])
+    dpi = 150
+    s = dpi / 72
+    cx, cy = (head[0] + head[2]) / 2 * s, (row[1] + row[3]) / 2 * s
+    half_w, half_h = 6 / 25.4 * dpi, 3.6 / 25.4 * dpi  # inside the cell, clear of its rules
+    image = gray_page(path, 1, dpi).crop((round(cx - half_w), round(cy - half_h), round(cx + half_w), round(cy + half_h)))
+    box = image.point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert box, "反馈表第一行没有方框"
+    width, height = ((box[2] - box[0]) / dpi * 25.4, (box[3] - box[1]) / dpi * 25.4)
+    assert min(width, height) >= MIN_TICK_BOX_MM - 0.2, f"打勾的方框只有 {width:.1f}×{height:.1f} mm"
