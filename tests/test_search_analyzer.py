@@ -207,3 +207,15 @@ GRANNY = [
 def test_grandmothers_words_find_the_parents_article(index: BuiltIndex, query: str, expected: str) -> None:
     found = index.search(query)
     assert expected in found[:3], (query, found[:5])
+
+
+def test_notes_for_reading_are_not_indexed() -> None:
+    """The family note on every lesson and the call buttons would make every page match 老师/急救."""
+    html = ('<article class="md-content__inner md-typeset"><h1 id="t">防溺水</h1>'
+            '<div class="admonition info gy-family gy-noindex"><p class="admonition-title">家长请先看这里</p>'
+            '<p>这一页是<a href="#yaodian">给老师用的</a>材料<br>。</p></div>'
+            '<div class="gy-call gy-call--strip gy-noindex"><p><strong>点号码</strong><a href="tel:120">120 急救</a></p></div>'
+            '<p>看住孩子。</p><h2 id="yaodian">要点</h2><p>不下河。</p></article>')
+    title, sections = page_sections(html)
+    assert title == "防溺水"
+    assert [s.body for s in sections] == ["看住孩子。", "不下河。"]

@@ -52,7 +52,7 @@ def call_strip(body: str) -> str:
         return ""
     who = {number: name for number, name, _when in EMERGENCY_NUMBERS}
     buttons = " ".join(f"[{number} {who[number]}](tel:{number}){{ .gy-call__number }}" for number in numbers)
-    return f'<div class="gy-call gy-call--strip" markdown>\n**遇到危险，点号码直接拨打：**{buttons}\n</div>\n'
+    return f'<div class="gy-call gy-call--strip gy-noindex" markdown>\n**遇到危险，点号码直接拨打：**{buttons}\n</div>\n'
 
 
 class ArticlePages(BuilderBase):

@@ -31,7 +31,7 @@ def family_note(lesson: Lesson) -> str:
     what = _WHAT_IT_IS.get(lesson.audience)
     if not what:
         return ""
-    return (f'!!! info gy-family "家长请先看这里"\n    {what}\n\n'
+    return (f'!!! info gy-family gy-noindex "家长请先看这里"\n    {what}\n\n'
             f"    “打印与下载”“课前准备”“教学目标”“议程”是给老师用的，您不用管。"
             f"要记住的几件事在[要点](#{KEY_POINTS})和[带回家的要点](#{TAKE_HOME})里，"
             f"回家可以做的事在[亲子作业](#{HOME_PRACTICE})里。\n")
