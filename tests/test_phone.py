@@ -316,6 +316,8 @@ def test_big_text_reaches_the_search_results(phone: Any, base_url: str) -> None:
     assert min(found["title"], found["summary"], found["input"]) >= 0.8 * body, (body, found)
     assert found["badge"] >= 16, found
     assert found["wrap"] != "nowrap" and found["lines"] >= 2, f"the summary is cut to one line: {found}"
+    # a whole question stays in view while she types it: the box has the dialog's width
+    assert page.evaluate("document.getElementById('gy-search-q').getBoundingClientRect().width") >= 0.85 * PHONE["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
