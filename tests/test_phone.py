@@ -326,6 +326,8 @@ def test_lesson_link_from_the_teacher_says_what_it_is_for_a_family(phone: Any, b
     note = page.query_selector("article .admonition.gy-family")
     assert note is not None and note.bounding_box()["y"] < 1.2 * PHONE["height"], "no word for the family near the top"
     assert "给老师用的" in note.inner_text()
+    tags = page.eval_on_selector_all(".md-tag", "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize))")
+    assert tags and min(tags) >= 16, f"topic labels stay small in 大字: {tags}"
     page.click("article .admonition.gy-family a[href='#yaodian']")
     page.wait_for_function("() => { const r = document.getElementById('yaodian').getBoundingClientRect();"
                            " return r.top >= 0 && r.top < innerHeight / 2; }", timeout=5000)
