@@ -130,9 +130,9 @@ def make_paragraph(style_id: str, text: str = "", *, number: str = "", right_twi
 def append_to_body(root: Any, element: Any) -> None:
     """Add a paragraph or table at the end of the body, before its ``sectPr``."""
     body = root.find(_WNS + "body")
-    sect = body.find(_WNS + "sectPr")
-    if sect is not None:
-        sect.addprevious(element)
+    last = body[-1] if len(body) else None  # the sectPr is always the body's last child: no scan
+    if last is not None and last.tag == _WNS + "sectPr":
+        last.addprevious(element)
     else:
         body.append(element)
 
