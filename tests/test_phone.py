@@ -292,3 +292,54 @@ def test_numbers_in_article_text_are_tap_to_call(phone: Any, base_url: str) -> N
         "article a.gy-tel", "as => as.map(a => [a.getAttribute('href'), a.textContent, a.getBoundingClientRect().height])")
     assert links and all(href == "tel:" + text for href, text, _h in links), links
     assert min(height for *_x, height in links) >= 24, links  # WCAG 2.2 target size (minimum)
+
+
+# -- 7. a grandmother with 大字 on: search, a link from the teacher, calling for help ----------------
+def big(visit: Any, base_url: str, path: str) -> Any:
+    page = go(visit, base_url)
+    page.evaluate("localStorage.setItem('gongyu.bigtext', '1')")
+    return go(visit, base_url + path)
+
+
+def test_big_text_reaches_the_search_results(phone: Any, base_url: str) -> None:
+    page = big(phone, base_url, "parents/jz-bullied/")
+    body = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    page.click("header .gy-search-button")
+    page.wait_for_selector("#gy-search-q")
+    page.fill("#gy-search-q", "孩子在学校被人欺负了我该咋办")
+    page.wait_for_selector(".gy-search__results > li .gy-search__summary")
+    found = page.evaluate("""() => { const s = document.querySelector('.gy-search__summary');
+        const size = el => parseFloat(getComputedStyle(document.querySelector(el)).fontSize);
+        return {title: size('.gy-search__title'), summary: size('.gy-search__summary'), badge: size('.gy-search__badge'),
+                input: size('#gy-search-q'), lines: s.getClientRects().length ? Math.round(s.getBoundingClientRect().height /
+                parseFloat(getComputedStyle(s).lineHeight)) : 0, wrap: getComputedStyle(s).whiteSpace}; }""")
+    assert min(found["title"], found["summary"], found["input"]) >= 0.8 * body, (body, found)
+    assert found["badge"] >= 16, found
+    assert found["wrap"] != "nowrap" and found["lines"] >= 2, f"the summary is cut to one line: {found}"
+    # a whole question stays in view while she types it: the box has the dialog's width
+    assert page.evaluate("document.getElementById('gy-search-q').getBoundingClientRect().width") >= 0.85 * PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_lesson_link_from_the_teacher_says_what_it_is_for_a_family(phone: Any, base_url: str) -> None:
+    page = big(phone, base_url, "lessons/xq-gedai-daiwa/")
+    note = page.query_selector("article .admonition.gy-family")
+    assert note is not None and note.bounding_box()["y"] < 1.2 * PHONE["height"], "no word for the family near the top"
+    assert "给老师用的" in note.inner_text()
+    tags = page.eval_on_selector_all(".md-tag", "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize))")
+    assert tags and min(tags) >= 16, f"topic labels stay small in 大字: {tags}"
+    page.click("article .admonition.gy-family a[href='#yaodian']")
+    page.wait_for_function("() => { const r = document.getElementById('yaodian').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < innerHeight / 2; }", timeout=5000)
+    assert page.inner_text("#yaodian").startswith("要点")
+
+
+def test_emergency_buttons_under_the_summary_of_an_urgent_article(phone: Any, base_url: str) -> None:
+    """With 大字 on, the drowning article's 120 and 110 are buttons within the first screen and a half."""
+    page = big(phone, base_url, "parents/jz-summer-drowning/")
+    calls = page.eval_on_selector_all("article .gy-call--strip a[href^='tel:']", """as => as.map(a => ({
+        href: a.getAttribute('href'), bottom: a.getBoundingClientRect().bottom + window.scrollY,
+        height: a.getBoundingClientRect().height, width: a.getBoundingClientRect().width}))""")
+    assert [c["href"] for c in calls] == ["tel:110", "tel:120"], calls
+    for call in calls:
+        assert call["bottom"] <= 1.5 * PHONE["height"] and call["height"] >= 44 and call["width"] >= 44, call

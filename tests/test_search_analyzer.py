@@ -180,3 +180,42 @@ def test_a_query_loads_every_shard_its_terms_live_in(index: BuiltIndex) -> None:
         for term in index.analyzer.analyze(query):
             assert shard_key(term, split) in keys, (query, term)
     assert used_split
+
+
+#: A grandmother's questions as she would say them (dialect words 耍, 娃, 挨打, 河里洗澡 for swimming,
+#: 孙子 for the child) and the parents' article she needs among the first three results.
+GRANNY = [
+    ("孙子天天玩手机怎么办", "parents/jz-phone-rules/"),
+    ("娃儿天天耍手机", "parents/jz-phone-rules/"),
+    ("孙子耍手机耍到半夜", "parents/jz-phone-rules/"),
+    ("娃打游戏打通宵", "parents/jz-phone-rules/"),
+    ("孩子晚上不睡觉玩游戏", "parents/jz-phone-rules/"),
+    ("孩子在学校被人欺负了我该咋办", "parents/jz-bullied/"),
+    ("孙子在学校挨打了", "parents/jz-bullied/"),
+    ("孩子被人打了", "parents/jz-bullied/"),
+    ("娃在学校被欺付", "parents/jz-bullied/"),
+    ("暑假孩子去河里洗澡", "parents/jz-summer-drowning/"),
+    ("孩子去河里洗澡咋办", "parents/jz-summer-drowning/"),
+    ("娃去河边耍水", "parents/jz-summer-drowning/"),
+    ("孙子作业我不会辅导", "parents/jz-grandparent-school/"),
+    ("奶奶不识字怎么辅导作业", "parents/jz-grandparent-school/"),
+    ("隔代带娃 老人 怎么教育", "parents/jz-grandparent-daily/"),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), GRANNY, ids=[q for q, _ in GRANNY])
+def test_grandmothers_words_find_the_parents_article(index: BuiltIndex, query: str, expected: str) -> None:
+    found = index.search(query)
+    assert expected in found[:3], (query, found[:5])
+
+
+def test_notes_for_reading_are_not_indexed() -> None:
+    """The family note on every lesson and the call buttons would make every page match 老师/急救."""
+    html = ('<article class="md-content__inner md-typeset"><h1 id="t">防溺水</h1>'
+            '<div class="admonition info gy-family gy-noindex"><p class="admonition-title">家长请先看这里</p>'
+            '<p>这一页是<a href="#yaodian">给老师用的</a>材料<br>。</p></div>'
+            '<div class="gy-call gy-call--strip gy-noindex"><p><strong>点号码</strong><a href="tel:120">120 急救</a></p></div>'
+            '<p>看住孩子。</p><h2 id="yaodian">要点</h2><p>不下河。</p></article>')
+    title, sections = page_sections(html)
+    assert title == "防溺水"
+    assert [s.body for s in sections] == ["看住孩子。", "不下河。"]

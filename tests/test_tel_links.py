@@ -51,3 +51,28 @@ def test_other_numbers_and_other_places_stay_text() -> None:
 def test_markup_is_kept_as_it_was() -> None:
     html = '<div class="admonition danger"><p class="admonition-title">注意</p><p>立即拨打 110。</p></div>'
     assert link_numbers(html) == html.replace("110。", '<a class="gy-tel" href="tel:110">110</a>。')
+
+
+def test_numbers_to_call_are_the_ones_the_text_says_to_call() -> None:
+    from generator.render.emergency import numbers_to_call
+
+    assert numbers_to_call("有危险时拨打 120 或 110；热线 12355。这节课 120 分钟，第 119 页。") == ["110", "120", "12355"]
+    assert numbers_to_call("这节课 120 分钟") == []
+
+
+def test_parents_article_offers_its_numbers_under_the_summary() -> None:
+    """The drowning article's numbers are buttons right under its summary, not only at its end."""
+    from pathlib import Path
+
+    from generator.corpus import load_corpus
+    from generator.render.pages import PageBuilder
+
+    corpus = load_corpus(Path(__file__).resolve().parent.parent)
+    builder = PageBuilder(corpus, [])
+    page = builder.article_markdown(corpus.articles["jz-summer-drowning"])
+    strip = page.index("gy-call--strip")
+    assert page.index("一句话") < strip < page.index("## 要点")
+    head = page[strip:page.index("</div>", strip)]
+    assert "(tel:120)" in head and "(tel:110)" in head and "tel:119" not in head
+    # an article that tells nobody to call anything gets no buttons
+    assert "gy-call--strip" not in builder.article_markdown(corpus.articles["jz-phone-rules"])

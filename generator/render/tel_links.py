@@ -2,7 +2,7 @@
 
 Articles say “有危险时拨打 110” in warning boxes and lists; on a phone a parent should be able to
 tap the number, not copy it. Only the site's four emergency numbers (see
-:data:`generator.render.pages.home.EMERGENCY_NUMBERS`) are linked, and only where the words around
+:data:`generator.render.emergency.EMERGENCY_NUMBERS`) are linked, and only where the words around
 them say they are to be called (拨打 110, 打 110, 热线 12355, 120 或 110 …), so “120 分钟” or “第 110 页”
 stay text. Text inside links, code, headings and the home page's call box is left alone.
 """
@@ -11,13 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .pages.home import EMERGENCY_NUMBERS
+from .emergency import CALL, EMERGENCY_NUMBERS
 
-_NUMBERS = "|".join(sorted((re.escape(n) for n, _who, _when in EMERGENCY_NUMBERS), key=len, reverse=True))
-#: A number after a word for calling (拨打/打/报警/热线 …) or joined to such a number by 或/和/、.
-_CALL = re.compile(
-    rf"(?P<lead>(?:拨打|打|报警|急救|热线|电话)[：:]?\s*|(?<=\d)\s*[或和、/]\s*)(?P<number>{_NUMBERS})(?!\d)"
-)
 _SKIP = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style"}
 _TAG = re.compile(r"(<[^>]+>)")
 _NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
@@ -48,5 +43,5 @@ def link_numbers(html: str) -> str:
         elif skipping or not part:
             out.append(part)
         else:
-            out.append(_CALL.sub(_link, part))  # one pass links “拨打 120 或 110” whole
+            out.append(CALL.sub(_link, part))  # one pass links “拨打 120 或 110” whole
     return "".join(out)

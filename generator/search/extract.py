@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*)</article>', re.S)
 _SKIP = {"script", "style", "template", "svg", "nav", "button"}
+#: Elements with this class are for reading, not for finding (a note on every lesson, call buttons).
+NOINDEX = "gy-noindex"
 _BLOCK = {"p", "li", "tr", "td", "th", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "pre"}
 
 
@@ -34,7 +36,8 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if self.skip or tag in _SKIP or "headerlink" in (attributes.get("class") or ""):
+        classes = (attributes.get("class") or "").split()
+        if self.skip or tag in _SKIP or "headerlink" in classes or NOINDEX in classes:
             if tag not in {"br", "img", "input", "hr"}:
                 self.skip += 1
             return

@@ -11,6 +11,7 @@ import re
 
 from ...models import Article
 from .. import markdown as md
+from ..emergency import EMERGENCY_NUMBERS, numbers_to_call
 from .common import BuilderBase, unique
 
 #: A blockquote's first line that makes it an urgent box: only a bold title about acting.
@@ -43,6 +44,17 @@ def urgent_boxes(body: str) -> str:
     return "\n".join(out)
 
 
+def call_strip(body: str) -> str:
+    """Tap-to-call buttons for the numbers a parents' article tells its reader to call, put under
+    its summary: in an emergency the numbers are on the first screen, not at the end of the text."""
+    numbers = numbers_to_call(body)
+    if not numbers:
+        return ""
+    who = {number: name for number, name, _when in EMERGENCY_NUMBERS}
+    buttons = " ".join(f"[{number} {who[number]}](tel:{number}){{ .gy-call__number }}" for number in numbers)
+    return f'<div class="gy-call gy-call--strip gy-noindex" markdown>\n**遇到危险，点号码直接拨打：**{buttons}\n</div>\n'
+
+
 class ArticlePages(BuilderBase):
     def article_markdown(self, article: Article) -> str:
         """The article page: its own Markdown body, with a header and related links added."""
@@ -54,4 +66,7 @@ class ArticlePages(BuilderBase):
                   f"更新：{meta.updated.isoformat()}</small>\n",
                   f"!!! abstract \"一句话\"\n    {md.text(meta.summary)}\n"]
         body = urgent_boxes(article.body.strip())
+        strip = call_strip(body) if "家长" in meta.audience else ""
+        if strip:
+            header.append(strip)
         return "\n".join(header) + "\n" + body + "\n\n" + self.related(uri, meta.related)

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from ...models.common import STAGES, TOPICS
 from .. import markdown as md
+from ..emergency import EMERGENCY_NUMBERS
 from .common import STAGE_SLUGS, TOPIC_SLUGS, BuilderBase
-
-#: (number, who answers, when to call): tap-to-call links on the home page. Only these four
-#: numbers appear anywhere on the site.
-EMERGENCY_NUMBERS = (
-    ("110", "报警", "孩子走失、被拐骗、被打或有人正在伤害孩子"),
-    ("120", "急救", "孩子受伤、溺水、中毒、昏迷或突然生重病"),
-    ("119", "火警", "着火、燃气泄漏，或有人被困需要救援"),
-    ("12355", "青少年服务热线", "孩子被欺凌、情绪低落、想不开，或需要心理和法律帮助"),
-)
-
 
 def emergency_block() -> str:
     """A warning admonition with one tap-to-call link and one line per number."""

@@ -15,6 +15,28 @@ def agenda_table(lesson: Lesson) -> str:
     return '<div class="gy-agenda" markdown>\n\n' + md.raw_table(["环节", "内容"], rows) + "\n\n</div>\n"
 
 
+#: Anchors of the parts a family reads (the note at the top links to them).
+KEY_POINTS, HOME_PRACTICE, TAKE_HOME = "yaodian", "zuoye", "dai-hui-jia"
+
+#: Who opens a lesson page sent by a teacher, and what the page is to them.
+_WHAT_IT_IS = {
+    "家长": "这一页是学校上家长课用的材料，老师照着它讲课。老师把它发给您，是请您来听这节课，或者先在家看一看。",
+    "学生": "这一页是学校给孩子上安全课用的材料。老师把它发给您，是想请您在家和孩子再说一说这节课讲的事。",
+}
+
+
+def family_note(lesson: Lesson) -> str:
+    """A box under the title for a parent or grandparent who got the link from a teacher: what the
+    page is, which parts are the teacher's, and where the parts for the family are."""
+    what = _WHAT_IT_IS.get(lesson.audience)
+    if not what:
+        return ""
+    return (f'!!! info gy-family gy-noindex "家长请先看这里"\n    {what}\n\n'
+            f"    “打印与下载”“课前准备”“教学目标”“议程”是给老师用的，您不用管。"
+            f"要记住的几件事在[要点](#{KEY_POINTS})和[带回家的要点](#{TAKE_HOME})里，"
+            f"回家可以做的事在[亲子作业](#{HOME_PRACTICE})里。\n")
+
+
 class LessonPages(BuilderBase):
     @staticmethod
     def lesson_preparation(lesson: Lesson) -> str:
@@ -50,6 +72,9 @@ class LessonPages(BuilderBase):
         if lesson.season:
             facts.append(f"建议季节：{md.text('、'.join(lesson.season))}")
         lines.append(" · ".join(facts) + "\n")
+        note = family_note(lesson)
+        if note:
+            lines.append(note)
         buttons = self.download_buttons(uri, lesson.id)
         if buttons:
             lines.append(buttons)
@@ -60,7 +85,7 @@ class LessonPages(BuilderBase):
         lines.append(md.bullets(lesson.objectives) + "\n")
         lines.append("## 议程\n")
         lines.append(agenda_table(lesson))
-        lines.append("## 要点\n")
+        lines.append(f"## 要点 {{#{KEY_POINTS}}}\n")
         lines.append(md.bullets(lesson.key_points) + "\n")
         lines.append(f"## 案例：{md.text(lesson.case.title)}\n")
         lines.append(md.paragraphs(lesson.case.story) + "\n")
@@ -68,9 +93,9 @@ class LessonPages(BuilderBase):
         lines.append("## 讨论\n")
         lines.append(md.bullets(lesson.discussion, ordered=True) + "\n")
         teachers = lesson.audience == "教师"
-        lines.append("## 课后任务\n" if teachers else "## 亲子作业\n")
+        lines.append(f"## {'课后任务' if teachers else '亲子作业'} {{#{HOME_PRACTICE}}}\n")
         lines.append(md.bullets(lesson.home_practice) + "\n")
-        lines.append("## 带回家的要点\n")
+        lines.append(f"## 带回家的要点 {{#{TAKE_HOME}}}\n")
         lines.append(("!!! abstract \"请老师收好\"\n" if teachers else "!!! abstract \"请家长收好\"\n")
                      + "\n".join(f"    - {md.text(item)}" for item in lesson.take_home) + "\n")
         lines.append(self.related(uri, lesson.related))
