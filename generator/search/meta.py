@@ -24,6 +24,10 @@ class PageMeta:
         return sum(1 << i for i, name in enumerate(AUDIENCES) if name in self.audience)
 
 
+#: How a lesson is labelled in search results: words a parent knows (教案 is the teachers' word).
+_LESSON_BADGES = {"家长": "家长课", "学生": "学生课", "教师": "教师培训课"}
+
+
 def corpus_meta(corpus: Any) -> dict[str, PageMeta]:
     """Metadata of every generated page, by its source URI (``parents/jz-bullied.md``)."""
     from ..render.pages import SiteMap
@@ -39,7 +43,8 @@ def corpus_meta(corpus: Any) -> dict[str, PageMeta]:
     for item_id, lesson in corpus.lessons.items():
         keywords = [*lesson.topics, *([lesson.safety_topic] if lesson.safety_topic else [])]
         out[uris[item_id]] = PageMeta(
-            kind="教案", audience=["教师"], badges=["教案", f"对象：{lesson.audience}"], stages=[lesson.stage],
+            kind="教案", audience=["教师"], badges=[_LESSON_BADGES.get(lesson.audience, "课"), f"对象：{lesson.audience}"],
+            stages=[lesson.stage],
             summary=lesson.key_points[0] if lesson.key_points else "", keywords=keywords)
     for item_id, course in corpus.courses.items():
         out[uris[item_id]] = PageMeta(kind="课程", audience=["教师", "学校"], badges=["课程"], stages=[course.stage],
