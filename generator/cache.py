@@ -7,7 +7,9 @@ uses, and the build date. Change any of them and every object is made again, so 
 never be older than the code that should have made it.
 
 A build marks each object it uses; :meth:`Cache.finish` writes ``manifest.json`` (what the build
-used) and removes every object the build did not use, so the cache never grows without bound.
+used) and removes the objects no build has used for an hour, so the cache never grows without
+bound. Using an object touches it: a second build running at the same time (``gongyu serve`` and
+``gongyu build``, or the test suite's parallel workers) never loses an object it is about to copy.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,8 @@ PACKAGE = Path(__file__).parent
 #: Libraries whose version changes the bytes we write (``holidays`` moves every date of a pack).
 _LIBRARIES = ("typst", "python-docx", "openpyxl", "segno", "holidays")
 MANIFEST = "manifest.json"
+#: An object no build has used for this long is removed by the next build's :meth:`Cache.finish`.
+UNUSED_SECONDS = 3600
 #: Layouts of earlier gongyu versions inside the cache folder, removed on the next build.
 _LEGACY = ("packs", "plans", "print", "printables")
 
@@ -52,6 +58,13 @@ def _font_files() -> list[list[str]]:
         stat = path.stat()
         rows.append([role, str(path), str(stat.st_size), str(int(stat.st_mtime))])
     return rows
+
+
+def _last_used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another build
+        return float("inf")
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,6 +98,8 @@ class Cache:
         self.fingerprint = fingerprint if fingerprint is not None else code_fingerprint()
         self.used: set[Path] = set()
         self.made = 0  # objects rendered (not found) in this build; tests read it
+        #: Objects last used before this moment may be removed by :meth:`finish`.
+        self.stale_before = time.time() - UNUSED_SECONDS
 
     def key(self, *inputs: Any) -> str:
         """The object key for ``inputs`` (anything JSON-able, models included)."""
@@ -100,6 +115,12 @@ class Cache:
         if not path.is_file():
             write_bytes(path, make())
             self.made += 1
+        else:
+            try:
+                os.utime(path)  # in use: another build's finish() must not remove it
+            except OSError:  # pragma: no cover - removed between the check and now: make it again
+                write_bytes(path, make())
+                self.made += 1
         self.used.add(path)
         return path
 
@@ -109,12 +130,15 @@ class Cache:
         removed = 0
         if objects.is_dir():
             for path in sorted(objects.rglob("*")):
-                if path.is_file() and path not in self.used:
-                    path.unlink()
+                if path.is_file() and path not in self.used and _last_used(path) < self.stale_before:
+                    path.unlink(missing_ok=True)
                     removed += 1
             for folder in sorted((p for p in objects.iterdir() if p.is_dir()), reverse=True):
                 if not any(folder.iterdir()):
-                    folder.rmdir()
+                    try:
+                        folder.rmdir()
+                    except OSError:  # another build just wrote into it
+                        pass
         for legacy in _LEGACY:  # folders of the caches this one replaced
             shutil.rmtree(self.folder / legacy, ignore_errors=True)
         names = sorted(path.relative_to(self.folder).as_posix() for path in self.used)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import time
 from pathlib import Path
 
 import generator
 from generator import cache as cache_module
-from generator.cache import Cache, code_fingerprint
+from generator.cache import UNUSED_SECONDS, Cache, code_fingerprint
 
 
 def _fingerprint_of(package: Path) -> str:
@@ -59,6 +61,9 @@ def test_finish_writes_a_manifest_and_prunes_unused_objects(tmp_path: Path) -> N
     kept = old.get(".pdf", "kept", lambda: b"1")
     dropped = old.get(".pdf", "dropped", lambda: b"2")
     old.finish()
+    hours_ago = time.time() - 2 * UNUSED_SECONDS
+    for path in (kept, dropped):
+        os.utime(path, (hours_ago, hours_ago))  # last used by a build long finished
     build = Cache(tmp_path, fingerprint="x")
     assert build.get(".pdf", "kept", lambda: b"never called") == kept
     assert build.finish() == 1
@@ -66,3 +71,19 @@ def test_finish_writes_a_manifest_and_prunes_unused_objects(tmp_path: Path) -> N
     manifest = (tmp_path / "manifest.json").read_text(encoding="utf-8")
     assert kept.relative_to(tmp_path).as_posix() in manifest and "dropped" not in manifest
     assert hashlib.sha256(kept.read_bytes()).hexdigest() == hashlib.sha256(b"1").hexdigest()
+
+
+def test_a_build_running_alongside_keeps_its_objects(tmp_path: Path) -> None:
+    """`gongyu serve` and `gongyu build` (or two test workers) at once: one build's finish() must not
+    remove what the other uses, whether it made the object or found it."""
+    other = Cache(tmp_path, fingerprint="x")
+    found = other.get(".pdf", "found", lambda: b"1")
+    hours_ago = time.time() - 2 * UNUSED_SECONDS
+    os.utime(found, (hours_ago, hours_ago))  # made long ago by an earlier build
+    running = Cache(tmp_path, fingerprint="x")
+    assert running.get(".pdf", "found", lambda: b"never called") == found  # a hit marks it as in use
+    made = running.get(".pdf", "made", lambda: b"2")
+    quick = Cache(tmp_path, fingerprint="x")  # a second build that uses neither object
+    quick.get(".pdf", "its own", lambda: b"3")
+    assert quick.finish() == 0
+    assert found.is_file() and made.is_file()
