@@ -109,30 +109,21 @@ def placeholder_problems(text: str, item_ids: set[str], target_ids: set[str]) ->
 _KIND_WORDS = {"item": "阶段、事项或经常性工作的编号", "target": "指标编号", "topic": "法规主题（例如 义务教育）"}
 
 
-def iter_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Every text of a plan (or part of one) with its path in the YAML file."""
+def iter_texts(value: Any, path: tuple[Any, ...] = (), *, every_school: bool = False
+               ) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every text of a plan (or part of one) with its path in the YAML file.
+
+    ``every_school``: only the texts every school gets (nothing inside an entry limited to some stages).
+    """
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, (list, tuple)):
         for index, entry in enumerate(value):
-            yield from iter_texts(entry, (*path, index))
-    elif isinstance(value, BaseModel) and not _is_rule(value):
+            yield from iter_texts(entry, (*path, index), every_school=every_school)
+    elif isinstance(value, BaseModel) and not _is_rule(value) and not (every_school and entry_stages(value)):
         for name in type(value).model_fields:
             if name not in _NOT_TEXT:
-                yield from iter_texts(getattr(value, name), (*path, name))
-
-
-def _stage_free_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """The texts of a plan that every school gets (not inside anything limited to some stages)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, (list, tuple)):
-        for index, entry in enumerate(value):
-            yield from _stage_free_texts(entry, (*path, index))
-    elif isinstance(value, BaseModel) and not _is_rule(value) and not entry_stages(value):
-        for name in type(value).model_fields:
-            if name not in _NOT_TEXT:
-                yield from _stage_free_texts(getattr(value, name), (*path, name))
+                yield from iter_texts(getattr(value, name), (*path, name), every_school=every_school)
 
 
 #: A school grade written out: only right for one stage, so it belongs in a staged entry or {{起始年级}}.
@@ -164,7 +155,7 @@ def check_plan(plan: PlanTemplate, doc: SourceDoc) -> list[Problem]:
             continue
         for message, hint, written in placeholder_problems(text, items, targets):
             problems.append(doc.problem_at(path, written, message, hint))
-    for path, text in _stage_free_texts(plan):
+    for path, text in iter_texts(plan, every_school=True):
         if path[:1] == ("summary",):
             continue
         grade = _GRADE.search(_PLACEHOLDER.sub("", text))
