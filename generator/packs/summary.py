@@ -71,8 +71,63 @@ def _problem_text(problem: Problem, notice: bool = False) -> str:
     return ("提醒：" if notice else "") + text + (f"（{problem.hint}）" if problem.hint else "")
 
 
+#: openpyxl refuses these in a cell (XML 1.0 has no place for them); a lone CR would become a line break.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\r(?!\n)")
+#: A cell starting with one of these is a formula to Excel, LibreOffice or WPS (OWASP, “CSV injection”).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Longest text put in one cell (Excel's limit is 32,767 characters).
+_MAX_CELL = 32_000
+
+
+def safe_cell(value: object) -> object:
+    """A value as written into any workbook we produce: text is never a formula (a leading ``=``,
+    ``+``, ``-``, ``@``, tab or CR gets a ``'`` in front, as OWASP advises), characters a cell cannot
+    hold are shown as “�”, and overlong text is cut. Numbers and empty cells are left alone."""
+    if not isinstance(value, str):
+        return value
+    text = _UNWRITABLE.sub("\ufffd", value.replace("\r\n", "\n"))
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
+    return text if len(text) <= _MAX_CELL else text[:_MAX_CELL] + "…"
+
+
+def append_row(sheet: object, values: list[object]) -> None:
+    """``sheet.append`` through :func:`safe_cell`, every text cell stored as text (never a formula)."""
+    sheet.append([safe_cell(v) for v in values])  # type: ignore[attr-defined]
+    for cell in sheet[sheet.max_row]:  # type: ignore[index,attr-defined]
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _is_row(origin: str) -> bool:
+    """``名单.xlsx:第5行`` is a row of a sheet; ``名单.xlsx`` the file itself."""
+    return re.search(r":第\d+行$", origin) is not None
+
+
+def count_line(outcomes: list[Outcome]) -> str:
+    """``共 30 所学校：已生成 28 所，失败 2 所；另跳过 2 行（合计、填表人等，不是学校）``.
+
+    Schools are the rows (or YAML files) that are schools: a skipped row and a note about a
+    whole file are not counted as schools.
+    """
+    built = sum(1 for o in outcomes if o.status == BUILT)
+    failed = [o for o in outcomes if o.status == FAILED]
+    files = [o for o in failed if not _is_row(o.origin) and not o.school_id and o.origin.lower().endswith(".xlsx")]
+    schools = len(failed) - len(files)
+    skipped = sum(1 for o in outcomes if o.status == PASSED_OVER and _is_row(o.origin))
+    text = f"共 {built + schools} 所学校：已生成 {built} 所，失败 {schools} 所"
+    if files:
+        text += f"；{len(files)} 个表格文件无法读取"
+    if skipped:
+        text += f"；另跳过 {skipped} 行（合计、填表人等，不是学校）"
+    return text
+
+
 def summary_bytes(outcomes: list[Outcome]) -> bytes:
-    """The workbook (deterministic bytes: sorted by origin, pinned document dates)."""
+    """The workbook (deterministic bytes: sorted by origin, pinned document dates).
+
+    Every text is data: names and ids as the sheet had them are written through :func:`safe_cell`.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -83,28 +138,25 @@ def summary_bytes(outcomes: list[Outcome]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "汇总"
-    sheet.append(["来源（文件和行）", "学校编号", "学校名称", "状态", "生成的文件", "问题"])
+    append_row(sheet, ["来源（文件和行）", "学校编号", "学校名称", "状态", "生成的文件", "问题"])
     bad_fill = PatternFill("solid", fgColor="FCE4D6")
     for outcome in ordered:
-        sheet.append([outcome.origin, outcome.school_id, outcome.name, outcome.status,
-                      "\n".join(outcome.files),
-                      "\n".join([*(_problem_text(p) for p in outcome.problems),
-                                 *(_problem_text(p, notice=True) for p in outcome.notices)])])
+        append_row(sheet, [outcome.origin, outcome.school_id, outcome.name, outcome.status,
+                           "\n".join(outcome.files),
+                           "\n".join([*(_problem_text(p) for p in outcome.problems),
+                                      *(_problem_text(p, notice=True) for p in outcome.notices)])])
         if outcome.status == FAILED:
             for cell in sheet[sheet.max_row]:
                 cell.fill = bad_fill
-    built = sum(1 for o in ordered if o.status == BUILT)
-    failed = sum(1 for o in ordered if o.status == FAILED)
-    skipped = len(ordered) - built - failed
     sheet.append([])
-    sheet.append([f"共 {len(ordered)} 项：已生成 {built} 所，失败 {failed} 项" + (f"，跳过 {skipped} 项" if skipped else "")])
+    append_row(sheet, [count_line(ordered)])
     problems = book.create_sheet("问题")
-    problems.append(["来源（文件和行）", "出错的文件", "行", "列", "问题", "修改方法"])
+    append_row(problems, ["来源（文件和行）", "出错的文件", "行", "列", "问题", "修改方法"])
     for outcome in ordered:
         for problem, notice in [*((p, False) for p in outcome.problems), *((p, True) for p in outcome.notices)]:
             line, column = where(problem)
-            problems.append([outcome.origin, problem.path, int(line) if line else None, column or None,
-                             ("提醒：" if notice else "") + problem.message, problem.hint])
+            append_row(problems, [outcome.origin, problem.path, int(line) if line else None, column or None,
+                                  ("提醒：" if notice else "") + problem.message, problem.hint])
     for ws, widths in ((sheet, (30, 22, 28, 8, 40, 80)), (problems, (30, 30, 6, 6, 60, 60))):
         for cell in ws[1]:
             cell.font = Font(bold=True)
