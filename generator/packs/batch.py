@@ -58,8 +58,10 @@ class BatchResult:
         """What was passed over, for the command line (empty when nothing was)."""
         if not self.notices:
             return ""
+        from .summary import natural_key
+
         lines = ["请注意（以下内容没有当作错误）："]
-        lines += [failure.format() for failure in self.notices]
+        lines += [failure.format() for failure in sorted(self.notices, key=lambda f: natural_key(f.origin))]
         return "\n".join(lines)
 
     def built_summary(self) -> str:

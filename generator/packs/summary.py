@@ -85,9 +85,8 @@ def safe_cell(value: object) -> object:
     hold are shown as “�”, and overlong text is cut. Numbers and empty cells are left alone."""
     if not isinstance(value, str):
         return value
-    text = _UNWRITABLE.sub("\ufffd", value.replace("\r\n", "\n"))
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
+    text = ("'" if value.startswith(_FORMULA_START) else "") + value.replace("\r\n", "\n")
+    text = _UNWRITABLE.sub("\ufffd", text)
     return text if len(text) <= _MAX_CELL else text[:_MAX_CELL] + "…"
 
 

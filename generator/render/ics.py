@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -178,10 +179,18 @@ def place_starts(year: SchoolYear, entries: Sequence[Entry], limit: int = MAX_ST
         starts[entry.start] += 1
 
 
+#: Line breaks of every kind (a lone CR too: left in, a reader would take it for the end of the line).
+_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
+#: What RFC 5545 TEXT may not hold (CONTROL but tab), and bidirectional overrides.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _text(value: str) -> str:
-    """RFC 5545 TEXT escaping (backslash, semicolon, comma, line breaks)."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    """RFC 5545 TEXT escaping (backslash, semicolon, comma, line breaks of every kind as ``\\n``);
+    control characters are dropped, so a name can never end a content line early."""
+    value = _CONTROLS.sub("", value)
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _BREAKS.sub("\\\\n", value)
 
 
 #: The order of the ``RRULE`` parts (that of RFC 5545's examples and of ``icalendar``).

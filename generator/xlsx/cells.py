@@ -46,13 +46,13 @@ def control_problem(text: str) -> str:
 
 def one_line(text: str) -> str:
     """A cell of one line (a name, a post): line breaks typed to wrap it go, tabs become spaces;
-    between two Chinese characters nothing is put back, elsewhere one space."""
+    a space is put back only between two Latin words (第29⏎小学 → 第29小学, Primary⏎School → Primary School)."""
     lines = [line.strip() for line in text.replace("\t", " ").split("\n")]
     lines = [line for line in lines if line]
     joined = lines[0] if lines else ""
     for line in lines[1:]:
-        wide = ord(joined[-1]) > 0x2E80 and ord(line[0]) > 0x2E80
-        joined += ("" if wide else " ") + line
+        latin = joined[-1].isascii() and joined[-1].isalnum() and line[0].isascii() and line[0].isalnum()
+        joined += (" " if latin else "") + line
     return re.sub(r" {2,}", " ", joined)
 
 

@@ -136,15 +136,17 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
     read: list[tuple[int, str, SheetDoc, list[Problem], list[Problem]]] = []
     for row_number, values in enumerate(rows, start=header_line + 1):
         raw = values or ()
+        if row_number > last_row:
+            if any(v is not None and v != "" for v in raw):
+                failures.append((shown, [SheetProblem(shown, row_number, 0, f"表格超过 {MAX_ROWS} 行，后面的行没有读取",
+                                                      "请把学校名单分成几个文件，分批生成")]))
+                break
+            continue
         written = {column.header: cell_text(raw[index - 1]) for index, column in columns.items() if index - 1 < len(raw)}
         # an empty row under a merged 县 cell stays empty; a school row takes the merged value
         values = _unmerge(row_number, raw, merges, merged_values) if merges else raw
         if not any(written.values()) and not note_label(written, raw):
             continue  # empty, or only columns of the user's own (a 序号 numbered ahead)
-        if row_number > last_row:
-            failures.append((shown, [SheetProblem(shown, row_number, 0, f"表格超过 {MAX_ROWS} 行，后面的行没有读取",
-                                                  "请把学校名单分成几个文件，分批生成")]))
-            break
         origin = f"{shown}:第{row_number}行"
         if is_note_row(written, raw):
             if notices is not None:
