@@ -229,6 +229,9 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mon
         monkeypatch.undo()
         assert len(result.built) == 2
         assert ("生成方案包" in stream.getvalue()) is shown, stream.getvalue()
+        # not a terminal (a log): one plain line per school instead, as it is done (issue 21)
+        lines = [line for line in stream.getvalue().splitlines() if line[:1].isdigit()]
+        assert (lines == ["1/2 青山县石桥镇青山小学", "2/2 青山县石桥镇第3小学"]) is not shown, stream.getvalue()
 
 
 # --- forms: laid out once, the school's name stamped ---------------------------------------------

@@ -373,6 +373,7 @@ def test_a_profile_refuses_control_characters_and_carriage_returns(real: Corpus)
     good = {"id": "a", "name": "某县第1小学", "type": "小学", "place": {"province": "贵州省", "county": "某县"},
             "authority": "某县教育局", "year": "2026-2027", "plans": [{"plan": "kongchuo-baoxue"}]}
     School.model_validate(good)
-    for bad in ("某县\r第1小学", "某县\x07第1小学", "某县\u202e第1小学"):
+    assert School.model_validate({**good, "name": " 某县第1小学\n"}).name == "某县第1小学"
+    for bad in ("某县\r第1小学", "某县\x07第1小学", "某县\u202e第1小学", "某县\n第1小学", "某县\u2028第1小学"):
         with pytest.raises(ValidationError):
             School.model_validate({**good, "name": bad})

@@ -377,7 +377,9 @@ def test_cli_new_build_and_template(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "已生成 1 所学校的方案包" in result.output and (out / "test-school" / "test-plan.docx").is_file()
     broken = tmp_path / "broken.yml"
-    broken.write_text(SCHOOL_YAML.replace("id: test-school", "id: broken-school").replace("  校长: 王校长\n", ""), encoding="utf-8")
+    # another school (a name given twice is refused, issue 21), without its 校长
+    broken.write_text(SCHOOL_YAML.replace("id: test-school", "id: broken-school").replace("  校长: 王校长\n", "")
+                      .replace("name: 测试县测试镇测试小学", "name: 测试县测试镇第二小学"), encoding="utf-8")
     result = runner.invoke(main, ["--root", str(root), "school", "build", str(broken), str(root / "plans" / "schools"),
                                   "--out", str(out), "--no-pdf", "--jobs", "1"])
     assert result.exit_code == 1 and "缺少组长" in result.output and "已生成 1 所学校" in result.output

@@ -51,12 +51,12 @@ def find_sheet(book: Any, shown: str) -> tuple[Any, list[Problem], list[Problem]
              if any(_header_score(values) >= 3
                     for values in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True))]
     if SHEET_NAME in book.sheetnames:
-        others = [sheet.title for sheet in lists if sheet.title != SHEET_NAME]
+        others = [_shown_header(sheet.title) for sheet in lists if sheet.title != SHEET_NAME]
         notices = [Problem(shown, 0, 0, f"只读取了“{SHEET_NAME}”表；“{'”“'.join(others)}”表也像学校名单，没有读取",
                            f"如果要用的是另一张表，请把它改名为“{SHEET_NAME}”，并把原来的“{SHEET_NAME}”表改名或删除")] if others else []
         return book[SHEET_NAME], [], notices
     if len(lists) > 1:
-        names = "”“".join(sheet.title for sheet in lists)
+        names = "”“".join(_shown_header(sheet.title) for sheet in lists)
         return None, [Problem(shown, 0, 0, f"有几张表都像学校名单：“{names}”，不知道该读哪一张",
                               f"请把要用的那张表改名为“{SHEET_NAME}”")], []
     return (lists[0] if lists else book.worksheets[0]), [], []

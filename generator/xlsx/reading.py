@@ -164,7 +164,10 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
             labels[origin] = (cell_plain(known.get(ID_HEADER, ""))[:200], known.get("学校名称", "")[:200])
         doc = SheetDoc(shown, None, row=row_number, headers=headers, header_row=header_line)
         row_notices: list[Problem] = []
-        problems = _read_row(doc, columns, values, titles, row_notices)
+        try:
+            problems = _read_row(doc, columns, values, titles, row_notices)
+        except Exception as exc:  # noqa: BLE001 - one odd row must not cost the rest of the sheet
+            problems = [_unreadable(shown, row_number, exc)]
         read.append((row_number, origin, doc, problems, row_notices))
 
     _give_ids(read, columns, labels, notices)
@@ -184,8 +187,17 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
         except GongyuError as exc:
             failures.append((origin, list(exc.problems)))
             continue
+        except Exception as exc:  # noqa: BLE001 - a located row error, never an internal error for the sheet
+            failures.append((origin, [_unreadable(shown, _row, exc)]))
+            continue
         schools.append((school, doc, origin))
     return schools, failures
+
+
+def _unreadable(shown: str, row: int, exc: Exception) -> Problem:
+    return SheetProblem(shown, row, 0, f"这一行的内容无法读取（{type(exc).__name__}）",
+                        "请检查这一行有没有异常的内容（例如从网页粘贴的特殊字符），改后重新运行；"
+                        "如果确认没有写错，请把这条信息告诉维护人员")
 
 
 def _name_key(name: str) -> str:
