@@ -233,6 +233,17 @@ def test_ids_from_names_are_stable_unique_and_never_take_a_written_id(tmp_path: 
     ids = [s.id for s, _, _ in first]
     assert ids == [s.id for s, _, _ in again] == ["qingshan-xiaoxue", "qingshan-xiaoxue-2", "qingshan-xiaoxue-3"]
     assert "学校编号没有填写，已按学校名称生成：qingshan-xiaoxue" in _said(notices)
+    # two sheets of one batch: an id made in the second avoids those of the first
+    from generator.packs import load_profiles
+
+    for name in ("某县青山小学", "某县清山小学"):
+        book = Workbook()
+        book.active.title = "学校名单"
+        book.active.append(HEADERS)
+        book.active.append([_row(1, name).get(h) for h in HEADERS])
+        book.save(tmp_path / f"{name}.xlsx")
+    profiles, failures = load_profiles([tmp_path / "某县青山小学.xlsx", tmp_path / "某县清山小学.xlsx"], real)
+    assert failures == [] and [p.school.id for p in profiles] == ["qingshan-xiaoxue", "qingshan-xiaoxue-2"]
 
 
 def test_a_near_miss_of_the_id_column_is_asked_about(tmp_path: Path, real: Corpus) -> None:

@@ -94,7 +94,7 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
 
             found: list[tuple[str, list[Problem]]] = []
             labels: dict[str, tuple[str, str]] = {}
-            rows, problems = read_schools(path, corpus, found, labels)
+            rows, problems = read_schools(path, corpus, found, labels, set(seen))
             if notices is not None:
                 notices += [Failure(origin, tuple(items)) for origin, items in found]
             for school, doc, origin in rows:

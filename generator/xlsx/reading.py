@@ -60,17 +60,18 @@ MAX_ROWS = 5000
 
 
 def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[str, list[Problem]]] | None = None,
-                 labels: dict[str, tuple[str, str]] | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+                 labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
     """Read every school of a sheet; a damaged file is reported, never raised as another error.
 
     ``notices`` collects what was passed over without being an error (a column of the user's own,
     a 合计 row, the template's example row), by origin; ``labels`` the id and name of every row
-    as written, by origin, so that a row that fails is still named.
+    as written, by origin, so that a row that fails is still named; ``taken``: ids already used by
+    other inputs of the same batch, which an id made from a name avoids.
     """
     from ..corpus import shown_path
 
     try:
-        return _read_schools(path, corpus, notices, labels)
+        return _read_schools(path, corpus, notices, labels, taken or set())
     except GongyuError:
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl reads lazily and raises many kinds on damaged XML
@@ -80,7 +81,7 @@ def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[s
 
 
 def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[str, list[Problem]]] | None = None,
-                  labels: dict[str, tuple[str, str]] | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+                  labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
     """Read every school of a sheet.
 
     Returns the schools that are valid (each with a :class:`SheetDoc` for later located messages
@@ -101,14 +102,14 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
     except GongyuError as exc:
         return [], [(shown, list(exc.problems))]
     try:
-        return _read_book(book, shown, corpus, notices, labels, validate, profile_problems, School)
+        return _read_book(book, shown, corpus, notices, labels, validate, profile_problems, School, taken)
     finally:
         book.close()
 
 
 def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple[str, list[Problem]]] | None,
                labels: dict[str, tuple[str, str]] | None, validate: Any, profile_problems: Any, School: Any,
-               ) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+               taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
     sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
     if sheet is None:
         return [], [(shown, sheet_problems)]
@@ -170,7 +171,7 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
             problems = [_unreadable(shown, row_number, exc)]
         read.append((row_number, origin, doc, problems, row_notices))
 
-    _give_ids(read, columns, labels, notices)
+    _give_ids(read, columns, labels, notices, taken)
     schools: list[tuple[School, SheetDoc, str]] = []
     for _row, origin, doc, problems, row_notices in read:
         if row_notices and notices is not None:
@@ -205,13 +206,15 @@ def _name_key(name: str) -> str:
 
 
 def _give_ids(read: list[tuple[int, str, SheetDoc, list[Problem], list[Problem]]], columns: dict[int, Column],
-              labels: dict[str, tuple[str, str]] | None, notices: list[tuple[str, list[Problem]]] | None) -> None:
+              labels: dict[str, tuple[str, str]] | None, notices: list[tuple[str, list[Problem]]] | None,
+              used: set[str] | frozenset[str] = frozenset()) -> None:
     """Refuse a school named twice; give each school without an id one made from its name.
 
-    Ids written in the sheet are never taken by a made one; made ids follow sheet order.
+    Ids written in the sheet (or in ``used``, by other inputs) are never taken by a made one;
+    made ids follow sheet order.
     """
     has_column = any(column.header == ID_HEADER for column in columns.values())
-    taken = {doc.data["id"] for _r, _o, doc, _p, _n in read if isinstance(doc.data.get("id"), str)}
+    taken = {doc.data["id"] for _r, _o, doc, _p, _n in read if isinstance(doc.data.get("id"), str)} | set(used)
     names: dict[str, int] = {}
     for row, origin, doc, problems, row_notices in read:
         name = doc.data.get("name")
