@@ -89,9 +89,6 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
     each school is also checked against the plan templates it adopts.
     """
     from ..corpus import shown_path
-    from ..load import validate
-    from ..resolve import profile_problems
-    from ..models.school import School
 
     shown = shown_path(path)
     too_big = check_budget(path, shown)
@@ -102,14 +99,20 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
     except GongyuError as exc:
         return [], [(shown, list(exc.problems))]
     try:
-        return _read_book(book, shown, corpus, notices, labels, validate, profile_problems, School, taken)
+        return _read_book(book, shown, corpus, notices, labels, taken)
     finally:
         book.close()
 
 
 def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple[str, list[Problem]]] | None,
-               labels: dict[str, tuple[str, str]] | None, validate: Any, profile_problems: Any, School: Any,
-               taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+               labels: dict[str, tuple[str, str]] | None, taken: set[str] | frozenset[str],
+               ) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+    """The schools of an open workbook: every row read first (so that ids made from names can
+    avoid ids written further down), then each checked."""
+    from ..load import validate
+    from ..models.school import School
+    from ..resolve import profile_problems
+
     sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
     if sheet is None:
         return [], [(shown, sheet_problems)]
@@ -269,7 +272,7 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
             problems.append(doc.problem(column.path, f"{column.header}：{control}",
                                         "请删去这一格中看不见的字符（可以重新输入这一格）"))
             continue
-        if column.kind in _ONE_LINE and ("\n" in text or "\t" in text):
+        if column.kind in _ONE_LINE and column.path != ("note",) and ("\n" in text or "\t" in text):
             text = one_line(text)
             value = text
             notices.append(doc.problem(column.path, f"“{column.header}”中的换行已去掉，按一行读取",
@@ -316,7 +319,7 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
     return sorted(problems)
 
 
-#: Kinds of cell that hold one line: a line break typed to wrap the text is taken out.
+#: Kinds of cell that hold one line (all but 备注): a line break typed to wrap the text is taken out.
 _ONE_LINE = frozenset({"text", "post", "date", "int", "year"})
 #: A school name starting with one of these is a formula pasted as text (or written to become one).
 _FORMULA_START = frozenset("=+-@")
