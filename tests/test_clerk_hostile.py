@@ -352,7 +352,8 @@ def test_a_workbook_with_a_dtd_is_refused(tmp_path: Path, real: Corpus) -> None:
 # --- hostile text in every output ----------------------------------------------------------------
 
 def test_text_written_into_a_workbook_is_never_a_formula() -> None:
-    from generator.packs.summary import Outcome, safe_cell, summary_bytes
+    from generator.packs.summary import Outcome, summary_bytes
+    from generator.xlsx.safe import safe_cell
 
     for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
         assert safe_cell(text).startswith("'"), text

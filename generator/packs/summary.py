@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..atomic import write_bytes
 from ..errors import Problem
+from ..xlsx.safe import append_row
 
 if TYPE_CHECKING:
     from .batch import BatchResult
@@ -71,33 +72,6 @@ def _problem_text(problem: Problem, notice: bool = False) -> str:
     return ("提醒：" if notice else "") + text + (f"（{problem.hint}）" if problem.hint else "")
 
 
-#: openpyxl refuses these in a cell (XML 1.0 has no place for them); a lone CR would become a line break.
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\r(?!\n)")
-#: A cell starting with one of these is a formula to Excel, LibreOffice or WPS (OWASP, “CSV injection”).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: Longest text put in one cell (Excel's limit is 32,767 characters).
-_MAX_CELL = 32_000
-
-
-def safe_cell(value: object) -> object:
-    """A value as written into any workbook we produce: text is never a formula (a leading ``=``,
-    ``+``, ``-``, ``@``, tab or CR gets a ``'`` in front, as OWASP advises), characters a cell cannot
-    hold are shown as “�”, and overlong text is cut. Numbers and empty cells are left alone."""
-    if not isinstance(value, str):
-        return value
-    text = ("'" if value.startswith(_FORMULA_START) else "") + value.replace("\r\n", "\n")
-    text = _UNWRITABLE.sub("\ufffd", text)
-    return text if len(text) <= _MAX_CELL else text[:_MAX_CELL] + "…"
-
-
-def append_row(sheet: object, values: list[object]) -> None:
-    """``sheet.append`` through :func:`safe_cell`, every text cell stored as text (never a formula)."""
-    sheet.append([safe_cell(v) for v in values])  # type: ignore[attr-defined]
-    for cell in sheet[sheet.max_row]:  # type: ignore[index,attr-defined]
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
 def _is_row(origin: str) -> bool:
     """``名单.xlsx:第5行`` is a row of a sheet; ``名单.xlsx`` the file itself."""
     return re.search(r":第\d+行$", origin) is not None
@@ -125,7 +99,7 @@ def count_line(outcomes: list[Outcome]) -> str:
 def summary_bytes(outcomes: list[Outcome]) -> bytes:
     """The workbook (deterministic bytes: sorted by origin, pinned document dates).
 
-    Every text is data: names and ids as the sheet had them are written through :func:`safe_cell`.
+    Every text is data: names and ids as the sheet had them are written through :func:`~generator.xlsx.safe.safe_cell`.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -20,7 +20,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ..clock import build_instant
-    from ..packs.summary import append_row, safe_cell
+    from .safe import append_row, safe_cell
 
     book = Workbook()
     sheet = book.active
