@@ -392,6 +392,6 @@ def test_a_profile_refuses_control_characters_and_carriage_returns(real: Corpus)
             "authority": "某县教育局", "year": "2026-2027", "plans": [{"plan": "kongchuo-baoxue"}]}
     School.model_validate(good)
     assert School.model_validate({**good, "name": " 某县第1小学\n"}).name == "某县第1小学"
-    for bad in ("某县\r第1小学", "某县\x07第1小学", "某县\u202e第1小学", "某县\n第1小学", "某县\u2028第1小学"):
+    for bad in ("某县\r第1小学", "某县\x07第1小学", "某县\u202e第1小学", "某县\n第1小学", "某县\u2028第1小学", HYPERLINK, CMD):
         with pytest.raises(ValidationError):
             School.model_validate({**good, "name": bad})
