@@ -246,15 +246,18 @@ def test_ids_from_names_are_stable_unique_and_never_take_a_written_id(tmp_path: 
     assert failures == [] and [p.school.id for p in profiles] == ["qingshan-xiaoxue", "qingshan-xiaoxue-2"]
 
 
-def test_a_near_miss_of_the_id_column_is_asked_about(tmp_path: Path, real: Corpus) -> None:
+def test_a_near_miss_of_the_id_column_is_asked_about_without_stopping(tmp_path: Path, real: Corpus) -> None:
     book = Workbook()
     book.active.title = "学校名单"
-    book.active.append(["编号", *HEADERS[1:]])
+    book.active.append(["学校代码", *HEADERS[1:]])
     row = _row(1, "某县第1小学")
-    book.active.append(["di-yi", *[row.get(h) for h in HEADERS[1:]]])
+    book.active.append(["5201230001", *[row.get(h) for h in HEADERS[1:]]])
     book.save(tmp_path / "名单.xlsx")
-    schools, failures = read_schools(tmp_path / "名单.xlsx", real)
-    assert schools == [] and "不认识的列名“编号”，您是不是想写“学校编号”？" in _said(failures)
+    notices: list = []
+    schools, failures = read_schools(tmp_path / "名单.xlsx", real, notices)
+    assert failures == [] and [s.id for s, _, _ in schools] == ["di1-xiaoxue"]
+    assert "第1行 A列: “学校代码”一列没有读取，编号已按学校名称的拼音生成" in _said(notices)
+    assert "请把列名改成“学校编号”" in _said(notices)
 
 
 # --- workbooks built to exhaust memory ---------------------------------------------------------------

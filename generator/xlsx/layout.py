@@ -77,8 +77,9 @@ def read_header(shown: str, line: int, header: tuple[Any, ...]) -> tuple[dict[in
     """Columns by number, problems that stop the sheet, and notices.
 
     A column of the user's own (序号, 联系人, 联系电话 …) is passed over, all of them named in one
-    notice. Only a header close to a column the sheet needs and lacks (a required one, or
-    ``学校编号``) is asked about: reading past it would lose or invent what it holds.
+    notice. Only a header close to a required column the sheet lacks is asked about, and the sheet
+    waits for the answer: reading past it would lose what it holds. One close to ``学校编号`` is
+    asked about in a notice (the ids are made from the names meanwhile).
     """
     columns: dict[int, Column] = {}
     problems: list[Problem] = []
@@ -102,7 +103,12 @@ def read_header(shown: str, line: int, header: tuple[Any, ...]) -> tuple[dict[in
         guess = difflib.get_close_matches(text, needed, n=1, cutoff=0.5)
         if not guess:
             guess = [h for h in needed if len(h) >= 2 and (h in text or text in h)][:1]
-        if guess:
+        if guess and guess[0] == ID_HEADER:
+            # ids are made from names when the column is missing: ask, but do not stop the sheet
+            needed.remove(ID_HEADER)
+            notices.append(SheetProblem(shown, line, index, f"“{_shown_header(text)}”一列没有读取，编号已按学校名称的拼音生成",
+                                        f"如果这一列就是各校的编号（只用小写英文字母、数字和“-”），请把列名改成“{ID_HEADER}”"))
+        elif guess:
             needed.remove(guess[0])
             problems.append(SheetProblem(shown, line, index, f"不认识的列名“{_shown_header(text)}”，您是不是想写“{guess[0]}”？",
                                          f"如果是，请把列名改成“{guess[0]}”；如果这一列不是给本软件的，请改一个不同的列名"))
