@@ -398,3 +398,45 @@ def test_a_profile_refuses_control_characters_and_carriage_returns(real: Corpus)
     for bad in ("某县\r第1小学", "某县\x07第1小学", "某县\u202e第1小学", "某县\n第1小学", "某县\u2028第1小学", HYPERLINK, CMD):
         with pytest.raises(ValidationError):
             School.model_validate({**good, "name": bad})
+
+
+# --- whatever a cell holds -----------------------------------------------------------------------
+
+def test_any_cell_text_gives_a_school_or_a_located_row_error(tmp_path_factory: pytest.TempPathFactory,
+                                                             real: Corpus) -> None:
+    """Random text in every column (what openpyxl can write: no C0 controls but tab and line feed):
+    each row is a school, a located row problem or a skipped row; never an error for the whole file."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    alphabet = st.characters(blacklist_categories=("Cs",), blacklist_characters="".join(
+        chr(c) for c in range(32) if chr(c) not in "\t\n"))
+    pieces = st.one_of(st.text(alphabet, max_size=40), st.sampled_from(
+        ["=1+1", "合计", "填表人：", "\u202e", "\x85", "\u2028", "a" * 300, "9月31日", "无", "-", "@x", "某县第1小学"]))
+    cells = st.fixed_dictionaries({h: pieces for h in ("学校名称", "学校类型", "学年", "校长", "采用方案", "在校生人数")})
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(cells, min_size=1, max_size=4))
+    def check(rows: list[dict[str, str]]) -> None:
+        path = tmp_path_factory.mktemp("any") / "名单.xlsx"
+        book = Workbook()
+        book.active.title = "学校名单"
+        book.active.append(HEADERS)
+        for n, changes in enumerate(rows, start=1):
+            row = {**_row(n, f"某县第{n}小学"), **changes}
+            book.active.append([row.get(h) for h in HEADERS])
+            for cell in book.active[book.active.max_row]:
+                cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
+        book.save(path)
+        notices: list = []
+        schools, failures = read_schools(path, real, notices)
+        for origin, problems in failures:
+            assert re.search(r":第\d+行$", origin), (origin, _said([(origin, problems)]))
+            assert all(p.line > 1 for p in problems)
+            assert "无法读取" not in _said([(origin, problems)])
+        # every row (each has a province, a county …) is accounted for: built, refused or skipped
+        seen = {o.rsplit("/", 1)[-1] for o in [*(o for _, _, o in schools), *(o for o, _ in failures),
+                                               *(o for o, _ in notices)]}
+        assert all(f"名单.xlsx:第{n + 1}行" in seen for n in range(1, len(rows) + 1)), seen
+
+    check()
