@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import generator
-from generator import cache as cache_module
-from generator.cache import UNUSED_SECONDS, Cache, code_fingerprint
+from generator.write import cache as cache_module
+from generator.write.cache import UNUSED_SECONDS, Cache, code_fingerprint
 
 
 def _fingerprint_of(package: Path) -> str:

@@ -16,13 +16,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import print_forms, printables
-from generator.cache import Cache
-from generator.corpus import Corpus, load_corpus
+from generator.render.printables import forms as print_forms
+from generator.render import printables
+from generator.write.cache import Cache
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
-from generator.fonts import find_fonts
+from generator.base.fonts import find_fonts
 from generator.models import Course, Form, Lesson
-from generator.render import typst_engine
+from generator.render.pdf import typst_engine
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = "https://gongyu.example.org/"
@@ -372,8 +374,8 @@ def test_same_bytes_in_a_fresh_process(tmp_path: Path, project: Path, form: Form
     """A new process (cold fonts, new compilers) produces the very same file."""
     script = (
         "import sys; from pathlib import Path\n"
-        "from generator.corpus import load_corpus\n"
-        "from generator.printables import render_form\n"
+        "from generator.pipeline import load_corpus\n"
+        "from generator.render.printables import render_form\n"
         "corpus = load_corpus(Path(sys.argv[1]))\n"
         "sys.stdout.buffer.write(render_form(corpus.forms['demo-form']))\n"
     )
@@ -462,7 +464,7 @@ def test_site_url_must_be_complete(corpus: Corpus, tmp_path: Path) -> None:
 
 
 def _cli(*args: str) -> tuple[int, str]:
-    from generator.cli import main
+    from generator.cli.main import main
 
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GongyuError
+from ..errors import GongyuError
 
 #: Font files we look for, by role. The first one found of each role is used.
 _CANDIDATES: dict[str, tuple[str, ...]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .errors import GongyuError
+from ..errors import GongyuError
 
 #: The site section of each kind of generated page.
 SECTIONS = {"course": "courses", "lesson": "lessons", "plan": "plans", "form": "forms"}

@@ -6,112 +6,22 @@ with ``--debug``.
 
 from __future__ import annotations
 
-import functools
-import sys
-import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
-from . import cli_zh, urls
-from .errors import GongyuError
-from .project import Project
-
-
-class Context:
-    """Options shared by every command, and where the project is."""
-
-    def __init__(self, debug: bool, root: Path | None) -> None:
-        self.debug = debug
-        self.explicit_root = root
-
-    def project(self) -> Path:
-        """The project folder for site commands (``--root`` or found upwards); an error outside one."""
-        from .project import require_project
-
-        return require_project(self.explicit_root, Path.cwd()).root
-
-    def templates(self) -> Project:
-        """Plan templates for school commands: the project's, else those shipped with gongyu."""
-        from .project import templates_project
-
-        found = templates_project(self.explicit_root, Path.cwd())
-        if found.bundled:
-            click.echo("提示：当前文件夹不在 gongyu 项目中，使用随软件安装的方案模板和表格。", err=True)
-        return found
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(1)
-
-
-def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn :class:`GongyuError` (and any unexpected error) into a message and exit code 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context().find_object(Context)
-        debug = bool(ctx and ctx.debug)
-        try:
-            return func(*args, **kwargs)
-        except GongyuError as exc:
-            if debug:
-                traceback.print_exc()
-            _fail(exc.format())
-        except KeyboardInterrupt:
-            _fail("已中断；已有的输出保持不变。")
-        except Exception as exc:  # noqa: BLE001 - the user gets a message, not a traceback
-            if debug:
-                traceback.print_exc()
-            _fail(f"内部错误：{type(exc).__name__}: {exc}\n    提示：请加上 --debug 重新运行，并把完整输出发给维护人员。")
-
-    return wrapper
-
-
-class ChineseGroup(click.Group):
-    """The ``gongyu`` group: Click's messages in Chinese, and every usage error exits 1."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", "[选项]")
-        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
-        super().__init__(*args, **kwargs)
-
-    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        if cmd.options_metavar == "[OPTIONS]":
-            cmd.options_metavar = "[选项]"
-        if isinstance(cmd, click.Group) and cmd.subcommand_metavar in (None, "COMMAND [ARGS]..."):
-            cmd.subcommand_metavar = "命令 [参数]..."
-            for sub in cmd.commands.values():
-                sub.options_metavar = "[选项]"
-        super().add_command(cmd, name)
-
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
-        except click.ClickException as exc:
-            if not standalone_mode:
-                raise
-            exc.show()
-            sys.exit(1)
-        except click.Abort:
-            if not standalone_mode:
-                raise
-            _fail("已中断；已有的输出保持不变。")
-        if standalone_mode:
-            sys.exit(result if isinstance(result, int) else 0)
-        return result
-
-
-cli_zh.install()
+from ..base import urls
+from . import zh
+from .context import ChineseGroup, Context, reports_errors
+from .zh import ChinesePath
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="出错时显示完整的调用栈（供开发者排查）。")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--root", type=ChinesePath(file_okay=False, path_type=Path), default=None,
               help="项目根目录（含 mkdocs.yml 和 content/、courses/、plans/）；默认从当前目录向上查找。")
-@click.version_option(package_name="gongyu", message="gongyu %(version)s")
+@click.version_option(package_name="gongyu", message="gongyu %(version)s", help=zh.translate("Show the version and exit."))
 @click.pass_context
 def main(ctx: click.Context, debug: bool, root: Path) -> None:
     """共育（gongyu）：家校社协同育人的网站、打印材料和学校方案包生成工具。"""
@@ -120,7 +30,7 @@ def main(ctx: click.Context, debug: bool, root: Path) -> None:
 
 def estimated_holiday_warnings(corpus: Any) -> list[str]:
     """Chinese warnings for school years whose official holiday schedule is not yet published."""
-    from .calendar import SchoolYear
+    from ..schoolcal import SchoolYear
 
     found: dict[int, list[str]] = {}
     for school_id, school in sorted(corpus.schools.items()):
@@ -137,7 +47,7 @@ def estimated_holiday_warnings(corpus: Any) -> list[str]:
 @reports_errors
 def check(obj: Context) -> None:
     """只检查内容文件，不生成网站（速度快）。"""
-    from .corpus import load_corpus
+    from ..pipeline import load_corpus
 
     corpus = load_corpus(obj.project())
     for line in estimated_holiday_warnings(corpus):
@@ -150,22 +60,22 @@ def check(obj: Context) -> None:
 
 @main.command()
 @click.option("--offline", is_flag=True, help="生成可离线使用（直接双击打开、可拷到U盘）的网站，并打成 zip。")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--site-dir", type=ChinesePath(file_okay=False, path_type=Path), default=None,
               help="输出目录，默认是项目根目录下的 site/。")
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF 打印材料（更快，用于预览）。")
 @click.option("--site-url", default=None, metavar="网址",
               help="网站的正式地址（打印材料上的二维码指向这里），默认读取 mkdocs.yml 中的 site_url。")
-@click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+@click.option("--fonts", "font_dir", type=ChinesePath(file_okay=False, exists=True, path_type=Path), default=None,
               help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹，用于示例方案包的 PDF；不写则使用本机已安装的字体。")
 @click.pass_obj
 @reports_errors
 def build(obj: Context, offline: bool, site_dir: Path | None, no_pdf: bool, site_url: str | None,
           font_dir: Path | None) -> None:
     """生成网站（严格模式：坏链接或无效文件都会报错）。"""
-    from .build import build_site
+    from ..mkdocs_plugin.build import build_site
 
     if font_dir is not None:
-        from .fonts import find_fonts
+        from ..base.fonts import find_fonts
 
         find_fonts(dirs=(font_dir,))
 
@@ -184,19 +94,19 @@ def build(obj: Context, offline: bool, site_dir: Path | None, no_pdf: bool, site
 @reports_errors
 def serve(obj: Context, port: int, no_pdf: bool) -> None:
     """本地预览网站；修改 YAML 或 Markdown 后自动刷新。"""
-    from .build import serve_site
+    from ..mkdocs_plugin.build import serve_site
 
     serve_site(obj.project(), port=port, pdf=not no_pdf)
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=ChinesePath(file_okay=False, path_type=Path), default=None,
               help="输出目录，默认是项目根目录下的 schemas/。")
 @click.pass_obj
 @reports_errors
 def schema(obj: Context, out: Path | None) -> None:
     """生成 JSON Schema，供编辑器自动补全和检查 YAML。"""
-    from .schemas import write_schemas
+    from ..write.schemas import write_schemas
 
     written = write_schemas(out or obj.project() / "schemas")
     for path in written:

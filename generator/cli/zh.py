@@ -3,13 +3,16 @@
 Click marks its messages for translation with :func:`gettext.gettext` bound as ``_`` (and
 ``ngettext``) in each of its modules. gongyu's CLI is Chinese only, so instead of a message catalogue
 and a locale that users would have to set, :func:`install` rebinds those two names to a lookup in
-:data:`MESSAGES`. A test checks that every message listed here still exists in the installed Click,
+:data:`MESSAGES` when the command starts (:class:`generator.cli.context.ChineseGroup`), not on import. A test checks that every message listed here still exists in the installed Click,
 so an upgrade that rewords one is noticed.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
+
+import click
 
 #: Click message → Chinese. Placeholders keep Click's names.
 MESSAGES: dict[str, str] = {
@@ -79,8 +82,19 @@ def translate_plural(singular: str, plural: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
+class ChinesePath(click.Path):
+    """``click.Path`` named in Chinese (文件, 文件夹, 路径) in its messages.
+
+    Click names the type when the option is declared, that is before :func:`install` runs.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = translate(self.name)
+
+
 def install() -> None:
-    """Make Click speak Chinese in this process."""
+    """Make Click speak Chinese in this process (called when the ``gongyu`` command starts)."""
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

@@ -1,32 +1,22 @@
-"""The whole corpus: every document loaded, validated and cross-checked before anything renders."""
+"""The whole corpus: every document of a project read and validated (cross-checks: :mod:`generator.check`)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from .errors import GongyuError, Problem, ProblemList
-from .load import SourceDoc, load_front_matter, load_yaml_file, validate
-from .models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
-from .calendar.schedule import Schedule, load_schedule
+from ..base.paths import shown_path
+from ..errors import GongyuError, Problem, ProblemList
+from ..models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+from .compose import load_front_matter, load_yaml_file
 from .regulations import Regulations, load_regulations
-
-if TYPE_CHECKING:
-    from .resolve import ResolvedSchool
+from .schedule import Schedule, load_schedule
+from .source import SourceDoc
+from .validation import validate
 
 Kind = Literal["article", "course", "lesson", "plan", "form"]
 KIND_NAMES = {"article": "文章", "course": "课程", "lesson": "课时", "plan": "方案", "form": "表格", "school": "学校"}
-
-
-def shown_path(path: Path) -> str:
-    """How a file is named in messages: relative to the working folder when it is inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
-    return Path(relative).as_posix() if not relative.startswith("..") else path.as_posix()
 
 
 @dataclass
@@ -57,8 +47,6 @@ class Corpus:
     #: Only plan templates and forms (the set shipped with the package): ``related`` links to
     #: articles and lessons cannot be checked and are not used.
     templates_only: bool = False
-    #: Each school profile resolved once (its year, plans and documents), reused by every output.
-    resolved: dict[str, ResolvedSchool] = field(default_factory=dict)
 
     def title_of(self, item_id: str) -> str:
         kind = self.kinds.get(item_id)
@@ -66,6 +54,12 @@ class Corpus:
             return self.articles[item_id].meta.title
         table = {"course": self.courses, "lesson": self.lessons, "plan": self.plans, "form": self.forms}
         return table[kind][item_id].title if kind else item_id  # type: ignore[attr-defined]
+
+    def add_school(self, school: School, doc: SourceDoc, path: Path) -> None:
+        """Record a school profile that was read and checked."""
+        self.schools[school.id] = school
+        self.school_sources[school.id] = doc
+        self.school_files[school.id] = path.resolve()
 
     def course_lessons(self, course_id: str) -> list[Lesson]:
         return [self.lessons[lesson_id] for lesson_id in self.courses[course_id].lessons if lesson_id in self.lessons]
@@ -193,11 +187,13 @@ def _markdown_files(folder: Path, problems: ProblemList) -> list[Path]:
     return found
 
 
-def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
-    """Load ``content/``, ``courses/`` and ``plans/`` under ``root``; raise every problem at once."""
+def read_corpus(root: Path, problems: ProblemList) -> Corpus:
+    """Read ``content/``, ``courses/`` and ``plans/`` under ``root`` (not the school profiles).
+
+    Every problem is added to ``problems``; cross-references are checked later (:mod:`generator.check`).
+    """
     root = root.resolve()
     corpus = Corpus(root=root, templates_only=not (root / "content").is_dir() and not (root / "courses").is_dir())
-    problems = ProblemList()
 
     content = root / "content"
     if content.is_dir():
@@ -234,16 +230,12 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
     for path in _files(plans / "forms", "yaml", problems):
         _try(problems, _load_yaml_doc, path, Form, "form", problems, corpus)
 
-    _check_references(corpus, problems)
-
-    if schools:
-        for path in _files(plans / "schools", "yaml", problems):
-            try:
-                load_school(path, corpus)
-            except GongyuError as exc:
-                problems.extend(exc.problems)
-    problems.raise_if_any()
     return corpus
+
+
+def school_files(root: Path, problems: ProblemList) -> list[Path]:
+    """The school profiles of the project at ``root`` (``plans/schools/*.yml``)."""
+    return _files(root.resolve() / "plans" / "schools", "yaml", problems)
 
 
 def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus) -> None:
@@ -256,118 +248,14 @@ def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus
         corpus.courses[course.id] = course
 
 
-def _check_references(corpus: Corpus, problems: ProblemList) -> None:
-    from .wording import check_plan
-
-    def ref(doc: SourceDoc, path: tuple, target: str, allowed: tuple[str, ...], what: str) -> None:
-        kind = corpus.kinds.get(target)
-        if kind is None and target in corpus.broken:
-            return
-        if kind is None:
-            import difflib
-
-            own = doc.data.get("id") if isinstance(doc.data, dict) else None
-            # only ids that would be accepted here, and never the document itself
-            candidates = sorted(item for item, k in corpus.kinds.items() if k in allowed and item != own)
-            guess = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
-            hint = f"您是不是想写“{guess[0]}”？" if guess else "请检查编号是否拼写正确，或先创建它"
-            problems.add(doc.problem(path, f"{what}“{target}”不存在", hint))
-        elif kind not in allowed:
-            names = "、".join(KIND_NAMES[k] for k in allowed)
-            problems.add(doc.problem(path, f"“{target}”是{KIND_NAMES[kind]}，这里需要{names}的编号"))
-
-    any_kind = ("article", "course", "lesson", "plan", "form")
-    for article_id, article in sorted(corpus.articles.items()):
-        doc = corpus.sources[article_id]
-        for index, target in enumerate(article.meta.related):
-            ref(doc, ("related", index), target, any_kind, "相关内容")
-
-    listed: dict[str, str] = {}
-    for course_id, course in sorted(corpus.courses.items()):
-        doc = corpus.sources[course_id]
-        folder = corpus.files[course_id].parent
-        for index, lesson_id in enumerate(course.lessons):
-            if lesson_id in listed:
-                problems.add(doc.problem(("lessons", index), f"课时“{lesson_id}”被列了两次",
-                                         "每个课时只能属于一个课程、出现一次"))
-                continue
-            ref(doc, ("lessons", index), lesson_id, ("lesson",), "课时")
-            if corpus.kinds.get(lesson_id) == "lesson":
-                if corpus.files[lesson_id].parent != folder:
-                    problems.add(doc.problem(("lessons", index), f"课时“{lesson_id}”不在本课程的文件夹里",
-                                             f"请把 {corpus.sources[lesson_id].path} 移到 {shown_path(folder)}/ 中"))
-                listed[lesson_id] = course_id
-                corpus.lesson_course[lesson_id] = course_id
-    for lesson_id, lesson in sorted(corpus.lessons.items()):
-        doc = corpus.sources[lesson_id]
-        lesson_file = corpus.files[lesson_id]
-        if lesson_id not in listed and lesson_file not in corpus.misnamed and lesson_file.parent.name not in corpus.broken:
-            problems.add(doc.problem(("id",), f"课时“{lesson_id}”没有列在所属课程 _course.yml 的 lessons 中",
-                                     "请在 _course.yml 的 lessons 列表里加上这个编号"))
-        course = corpus.courses.get(listed.get(lesson_id, ""))
-        if course is not None and course.kind == "安全教育":
-            if lesson.safety_topic is None:
-                problems.add(doc.problem(("id",), "安全教育课缺少 safety_topic（安全专题）",
-                                         "例如 safety_topic: 防溺水"))
-            if not lesson.season:
-                problems.add(doc.problem(("id",), "安全教育课缺少 season（适合开课的季节）",
-                                         "例如 season: [夏季]，并用 season_note 说明原因"))
-        for index, target in enumerate(lesson.related):
-            ref(doc, ("related", index), target, any_kind, "相关内容")
-
-    for plan_id, plan in sorted(corpus.plans.items()):
-        doc = corpus.sources[plan_id]
-        problems.extend(check_plan(plan, doc))
-        for index, target in enumerate(plan.forms):
-            ref(doc, ("forms", index), target, ("form",), "表格")
-        for index, target in enumerate(plan.related):
-            if not corpus.templates_only or target in corpus.kinds:
-                ref(doc, ("related", index), target, any_kind, "相关内容")
-        seen: dict[str, tuple] = {}
-
-        def unique(item_id: str, path: tuple) -> None:
-            if item_id in seen:
-                line, _ = doc.where(seen[item_id])
-                problems.add(doc.problem(path, f"编号“{item_id}”在本方案中已用过（第 {line} 行）",
-                                         "方案内的指标、阶段、事项和经常性工作的编号不能重复"))
-            else:
-                seen[item_id] = path
-
-        for index, target in enumerate(plan.targets):
-            unique(target.id, ("targets", index, "id"))
-        for p_index, phase in enumerate(plan.phases):
-            unique(phase.id, ("phases", p_index, "id"))
-            for e_index, event in enumerate(phase.events):
-                unique(event.id, ("phases", p_index, "events", e_index, "id"))
-                if event.form:
-                    ref(doc, ("phases", p_index, "events", e_index, "form"), event.form, ("form",), "表格")
-        for e_index, event in enumerate(plan.events):
-            unique(event.id, ("events", e_index, "id"))
-            if event.form:
-                ref(doc, ("events", e_index, "form"), event.form, ("form",), "表格")
-        for d_index, duty in enumerate(plan.duties):
-            unique(duty.id, ("duties", d_index, "id"))
-            if duty.form:
-                ref(doc, ("duties", d_index, "form"), duty.form, ("form",), "表格")
 
 
-def load_school(path: Path, corpus: Corpus) -> School:
-    """Load one school profile and check it against ``corpus``; it is also added to ``corpus.schools``."""
-    from .resolve import resolve_school
-
+def read_school(path: Path, corpus: Corpus) -> tuple[School, SourceDoc, list[Problem]]:
+    """Read one school profile; the problems are those of its id (already used by another profile)."""
     doc = load_yaml_file(path, shown_path(path))
     school = validate(School, doc)
     problems: list[Problem] = []
     if school.id in corpus.schools and corpus.school_files.get(school.id) != path.resolve():
         problems.append(doc.problem(("id",), f"学校编号“{school.id}”已被 {corpus.school_sources[school.id].path} 使用",
                                     "每所学校的编号必须唯一"))
-    try:
-        corpus.resolved[school.id] = resolve_school(school, corpus, doc=doc)
-    except GongyuError as exc:
-        problems += exc.problems
-    if problems:
-        raise GongyuError(problems)
-    corpus.schools[school.id] = school
-    corpus.school_sources[school.id] = doc
-    corpus.school_files[school.id] = path.resolve()
-    return school
+    return school, doc, problems

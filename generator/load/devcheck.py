@@ -1,4 +1,4 @@
-"""Validate single files quickly while writing content: ``python -m generator.devcheck FILE...``.
+"""Validate single files quickly while writing content: ``python -m generator.load.devcheck FILE...``.
 
 It checks each file against its model only; cross-references are checked by ``gongyu check``.
 """
@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import GongyuError
-from .load import load_yaml_file, parse_yaml, read_text, split_front_matter, validate
-from .models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+from ..errors import GongyuError
+from ..models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+from . import load_yaml_file, parse_yaml, read_text, split_front_matter, validate
 
 
 def model_for(path: Path) -> type:

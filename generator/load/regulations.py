@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .province import checked as checked_province
-from .errors import GongyuError
-from .models.common import Label, Strict, Text
+from ..errors import GongyuError
+from ..models.common import Label, Strict, Text
+from ..models.province import checked as checked_province
 
 #: Where the file is, inside ``plans/``.
 FILE_NAME = "data/regulations.yml"
@@ -85,8 +85,8 @@ class Regulations:
 
 def load_regulations(plans_dir: Path) -> Regulations:
     """Read ``plans_dir/data/regulations.yml`` (missing: none on file); raise located problems."""
-    from .corpus import shown_path
-    from .load import load_yaml_file, repeated, validate
+    from ..base.paths import shown_path
+    from . import load_yaml_file, repeated, validate
 
     path = plans_dir / FILE_NAME
     if not path.is_file():

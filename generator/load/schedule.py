@@ -23,7 +23,7 @@ from ..errors import GongyuError, Problem
 from ..models.common import Label, Strict, Text
 
 if TYPE_CHECKING:
-    from ..load import SourceDoc
+    from . import SourceDoc
 
 #: Where the file is, inside ``plans/``.
 FILE_NAME = "data/holidays.yml"
@@ -120,8 +120,8 @@ def load_schedule(plans_dir: Path) -> Schedule:
 
 def load_schedule_file(path: Path) -> Schedule:
     """Read a schedule file in the format of ``plans/data/holidays.yml`` (``school build --holidays``)."""
-    from ..corpus import shown_path
-    from ..load import load_yaml_file, repeated, validate
+    from ..base.paths import shown_path
+    from . import load_yaml_file, repeated, validate
 
     doc = load_yaml_file(path, shown_path(path))
     data = validate(ScheduleFile, doc)

@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import staged_dir, write_bytes
-from .errors import GongyuError, Problem
-
+from ..base.clock import pinned
+from ..errors import GongyuError, Problem
+from ..pipeline import load_checked
+from ..write.atomic import staged_dir, write_bytes
+from . import options
+from .options import BuildOptions
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class BuildResult:
     @property
     def placeholder_url(self) -> bool:
         """The QR codes of this build point at an example address (say so)."""
-        from .urls import is_placeholder
+        from ..base.urls import is_placeholder
 
         return is_placeholder(self.site_url)
 
@@ -63,11 +66,13 @@ def _translate(message: str, root: Path) -> Problem:
     return Problem("mkdocs.yml", 0, 0, f"网站生成时出现警告：{message}", "严格模式下任何警告都会使生成失败")
 
 
-def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool, root: Path,
+def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, root: Path, options: BuildOptions,
                   site_url: str | None = None) -> tuple[int, str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from .plugin import GongyuPlugin
 
     collector = _Collector()
     mkdocs_log = logging.getLogger("mkdocs")
@@ -82,6 +87,8 @@ def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True,
                              use_directory_urls=not offline, **overrides)
         plugin = config.plugins.get("gongyu")
+        if isinstance(plugin, GongyuPlugin):
+            plugin.options = options  # the corpus already checked: handed over, not loaded again
         build(config)
     except ConfigurationError as exc:
         raise GongyuError(Problem(str(config_file.name), 0, 0, f"mkdocs.yml 配置有误：{exc}")) from None
@@ -103,14 +110,14 @@ def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, pdf: bool
 
 def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
     """A deterministic zip of ``folder`` (sorted entries, pinned dates), written atomically."""
-    from .packs import zip_pack
+    from ..packs import zip_pack
 
     write_bytes(archive, zip_pack(folder, prefix))
 
 
 def content_epoch(corpus) -> int:  # type: ignore[no-untyped-def]
     """A build date that depends only on the content: the newest article's ``updated`` day."""
-    from .clock import content_epoch as epoch_of
+    from ..base.clock import content_epoch as epoch_of
 
     return epoch_of(article.meta.updated for article in corpus.articles.values())
 
@@ -118,23 +125,15 @@ def content_epoch(corpus) -> int:  # type: ignore[no-untyped-def]
 def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = False, pdf: bool = True,
                site_url: str | None = None) -> BuildResult:
     """Check the corpus, build the site strictly into a staging folder and swap it into place."""
-    from .corpus import load_corpus
-
     root = root.resolve()
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
-    corpus = load_corpus(root)  # fail fast with every content problem before MkDocs starts
-    from .clock import pinned
-    from .mkdocs_plugin import options
-
+    checked = load_checked(root)  # fail fast with every content problem before MkDocs starts
     dest = (site_dir or root / "site").resolve()
-    options.register(root, options.BuildOptions(pdf=pdf, corpus=corpus))
-    try:
-        with staged_dir(dest) as tmp, pinned(content_epoch(corpus)):
-            pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root, site_url=site_url)
-    finally:
-        options.unregister(root)
+    with staged_dir(dest) as tmp, pinned(content_epoch(checked.corpus)):
+        pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, root=root, site_url=site_url,
+                                        options=BuildOptions(pdf=pdf, checked=checked))
     archive = None
     if offline:
         archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip"
@@ -147,10 +146,8 @@ def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     from mkdocs.commands.serve import serve
 
     root = root.resolve()
-    from .mkdocs_plugin import options
-
     watch = [str(root / name) for name in ("content", "courses", "plans") if (root / name).is_dir()]
-    options.register(root, options.BuildOptions(pdf=pdf))
+    options.register(root, pdf)
     try:
         serve(str(root / "mkdocs.yml"), livereload=True, watch=watch, dev_addr=f"127.0.0.1:{port}")
     finally:

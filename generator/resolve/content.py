@@ -7,19 +7,28 @@
 from __future__ import annotations
 
 import re
-
 from typing import TYPE_CHECKING, Any
 
-from ..calendar import ResolvedItem, ResolvedPlan, format_date, format_occurrences
+from ..base.numbering import chinese_number
 from ..errors import GongyuError, Problem
 from ..models.plan import entry_stages
-from ..numbering import chinese_number
-from ..wording import mark
-from .gbt_document import BLANK, GbtDocument, _end, _generic_post, _join_titles, _Outline, _pad_role, _t, _where
+from ..schoolcal import ResolvedItem, ResolvedPlan, format_date, format_occurrences
+from .document import (
+    BLANK,
+    GbtDocument,
+    _end,
+    _generic_post,
+    _join_titles,
+    _Outline,
+    _pad_role,
+    _t,
+    _where,
+)
+from .wording import mark
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
     from ..load import SourceDoc
+    from ..load.corpus import Corpus
     from ..models.plan import PlanTemplate
     from ..models.school import Adoption, School
 
@@ -286,7 +295,7 @@ def _event_text(event: ResolvedItem, attachments: list[str]) -> str:
 
 def template_document(plan: PlanTemplate, corpus: Corpus | None = None) -> GbtDocument:
     """The bare template of ``plan``: rules in words, ____ for the school's name, people and date."""
-    from ..wording import localise_template
+    from .wording import localise_template
 
     return plan_document(localise_template(plan), corpus, draft=True)
 

@@ -1,8 +1,8 @@
 """The neutral document both plan writers lay out (GB/T 9704 Word and the Typst PDF).
 
 A :class:`GbtDocument` is a list of numbered blocks built from a plan's structure (一、 → （一） →
-1. → （1）, never typed by authors); :mod:`generator.render.gbt_content` fills it from a resolved
-plan, :mod:`generator.render.ooxml` writes it as Word and :mod:`generator.render.plan_pdf` as PDF,
+1. → （1）, never typed by authors); :mod:`generator.resolve.content` fills it from a resolved
+plan, :mod:`generator.render.docx.ooxml` writes it as Word and :mod:`generator.render.pdf.plan` as PDF,
 so the two files always say the same thing.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..base.numbering import number_label
 from ..errors import Problem
 from ..models.plan import entry_stages, entry_text
-from ..numbering import number_label
-from ..wording import mark
+from .wording import mark
 
 if TYPE_CHECKING:
     from ..load import SourceDoc

@@ -14,9 +14,16 @@ Split along its seams:
 
 from __future__ import annotations
 
+from ..base.numbering import chinese_number
 from ..models.daterule import ANCHORS
-from ..numbering import chinese_number
-from .adoption import SHIFTS, ResolvedItem, ResolvedPlan, all_occurrences, resolve_plan, settle_occurrences
+from .adoption import (
+    SHIFTS,
+    ResolvedItem,
+    ResolvedPlan,
+    all_occurrences,
+    resolve_plan,
+    settle_occurrences,
+)
 from .dates import (
     ONE_DAY,
     WEEKDAY_NAMES,

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from ..load.schedule import Schedule
 from .dates import ONE_DAY, each_day
-from .schedule import Schedule
 
 DayType = Literal["放假", "上课", "活动"]
 _NAME_CLEAN = re.compile(r"（[^）]*）")

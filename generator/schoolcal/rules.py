@@ -14,8 +14,18 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..models.daterule import AnchorRule, FixedRule, MonthDaysRule, RepeatRule, WeekRule
-from .dates import ONE_DAY, CalendarError, Occurrence, each_day, format_date, format_occurrences, format_span, monday_of
+from .dates import (
+    ONE_DAY,
+    CalendarError,
+    Occurrence,
+    each_day,
+    format_date,
+    format_occurrences,
+    format_span,
+    monday_of,
+)
 from .schoolyear import SchoolYear, Term
+
 
 def _in_year(start: dt.date, end: dt.date, year: SchoolYear) -> bool:
     return year.earliest <= start and end <= year.last_day

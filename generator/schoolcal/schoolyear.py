@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
+from ..load.schedule import Schedule
 from .dates import ONE_DAY, format_date, format_span, monday_of
 from .daysoff import DaysOff, OwnDay
-from .schedule import Schedule
 
 if TYPE_CHECKING:
     from ..load import SourceDoc

@@ -92,7 +92,7 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def safe_child(base: Path, *parts: str) -> Path:
     """``base/parts…``, refusing anything that would land outside ``base``."""
-    from .errors import GongyuError
+    from ..errors import GongyuError
 
     base = base.resolve()
     for part in parts:

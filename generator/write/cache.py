@@ -27,7 +27,7 @@ from typing import Any
 
 from .atomic import write_bytes
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent  # the generator package
 #: Libraries whose version changes the bytes we write (``holidays`` moves every date of a pack).
 _LIBRARIES = ("typst", "python-docx", "openpyxl", "segno", "holidays")
 MANIFEST = "manifest.json"
@@ -46,8 +46,8 @@ def _version(name: str) -> str:
 
 def _font_files() -> list[list[str]]:
     """The font files the PDF engine uses (path, size, modification time); empty without fonts."""
-    from .errors import GongyuError
-    from .fonts import find_fonts
+    from ..base.fonts import find_fonts
+    from ..errors import GongyuError
 
     try:
         fonts = find_fonts()
@@ -103,7 +103,7 @@ class Cache:
 
     def key(self, *inputs: Any) -> str:
         """The object key for ``inputs`` (anything JSON-able, models included)."""
-        from .clock import stamp
+        from ..base.clock import stamp
 
         text = canonical([self.fingerprint, stamp(), *inputs])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .calendar.schedule import ScheduleFile
-from .models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School
-from .regulations import RegulationFile
+from ..load.regulations import RegulationFile
+from ..load.schedule import ScheduleFile
+from ..models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "article": ArticleMeta,

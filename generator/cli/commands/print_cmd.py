@@ -16,13 +16,17 @@ from pathlib import Path
 
 import click
 
-from .. import urls
-from ..atomic import safe_child, write_bytes
-from ..cli import Context, reports_errors
-from ..corpus import KIND_NAMES, Corpus, load_corpus, load_school, shown_path
-from ..errors import GongyuError
-from ..mkdocs_plugin.site_config import site_url_of
-from ..models import PlanTemplate
+from ...base import urls
+from ...base.paths import shown_path
+from ...errors import GongyuError
+from ...load.corpus import KIND_NAMES, Corpus
+from ...mkdocs_plugin.site_config import site_url_of
+from ...models import PlanTemplate
+from ...pipeline import load_corpus, load_school
+from ...write.atomic import safe_child, write_bytes
+from ..context import Context, reports_errors
+from ..zh import ChinesePath
+
 
 def plan_forms(plan: PlanTemplate) -> list[str]:
     """Every form a plan uses: its ``forms`` list, then forms named by events and duties (no repeats)."""
@@ -42,7 +46,7 @@ def _unknown(corpus: Corpus, item_id: str) -> GongyuError:
 def collect(corpus: Corpus, item_id: str, site_url: str,
             school_name: str | None) -> list[tuple[tuple[str, ...], bytes]]:
     """Render every printable of ``item_id``: (path parts under the output folder, PDF bytes)."""
-    from ..printables import lesson_jobs, page_url, render_form, render_job
+    from ...render.printables import lesson_jobs, page_url, render_form, render_job
 
     kind = corpus.kinds.get(item_id)
     if kind is None:
@@ -75,14 +79,14 @@ def collect(corpus: Corpus, item_id: str, site_url: str,
 
 @click.command("print")
 @click.argument("item_id", metavar="ID")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=ChinesePath(file_okay=False, path_type=Path), default=None,
               help="输出目录，默认是项目根目录下的 dist/print/<ID>/。")
-@click.option("--school", "school_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--school", "school_file", type=ChinesePath(dir_okay=False, path_type=Path), default=None,
               help="学校档案（plans/schools/ 中的 .yml 文件）；给出后，表格、签到表和反馈表的抬头印上学校名称。")
 @click.option("--site-url", default=None,
               help="网站地址，用于讲义上的二维码，例如 https://gongyu.example.org/；"
                    "不填时读取 mkdocs.yml 中的 site_url，仍没有则不印二维码。")
-@click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+@click.option("--fonts", "font_dir", type=ChinesePath(file_okay=False, exists=True, path_type=Path), default=None,
               help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹；不写则使用本机已安装的字体。")
 @click.pass_obj
 @reports_errors
@@ -92,7 +96,7 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
 
     ID 是课时、课程、方案或表格的编号。
     """
-    from ..render.typst_engine import get_engine
+    from ...render.pdf.typst_engine import get_engine
 
     root = obj.project()
     corpus = load_corpus(root, schools=False)
@@ -112,7 +116,7 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
             click.echo(urls.placeholder_warning(site_url), err=True)
 
     if font_dir is not None:
-        from ..fonts import find_fonts
+        from ...base.fonts import find_fonts
 
         find_fonts(dirs=(font_dir,))
     get_engine()  # no CJK font: say so before any work

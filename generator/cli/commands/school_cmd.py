@@ -11,9 +11,10 @@ from typing import Any
 
 import click
 
-from ..cli import Context, reports_errors
-from ..errors import GongyuError
-from ..models.school import SCHOOL_TYPES
+from ...errors import GongyuError
+from ...models.school import SCHOOL_TYPES
+from ..context import Context, reports_errors
+from ..zh import ChinesePath
 
 DEFAULT_PROFILE = Path("school.yml")
 DEFAULT_SHEET = Path("学校名单.xlsx")
@@ -37,7 +38,7 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 def _load_corpus(obj: Context) -> Any:
     """The plan templates and forms: the project's own, else those shipped with gongyu."""
-    from ..corpus import load_corpus
+    from ...pipeline import load_corpus
 
     return load_corpus(obj.templates().root, schools=False)
 
@@ -49,7 +50,7 @@ def _current_first_year(today: dt.date | None = None) -> int:
 
 def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
     """A commented school profile to fill in; valid as it stands (with placeholder names)."""
-    from ..calendar import SchoolYear
+    from ...schoolcal import SchoolYear
 
     year = SchoolYear.default(first_year)
     plan_ids = sorted(corpus.plans) if corpus is not None else []
@@ -172,14 +173,14 @@ def _schema_ref(root: Path, out: Path) -> str:
 
 
 @school.command("new")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_PROFILE, show_default=True,
+@click.option("--out", type=ChinesePath(dir_okay=False, path_type=Path), default=DEFAULT_PROFILE, show_default=True,
               help="写到哪个文件。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 @click.pass_obj
 @reports_errors
 def new(obj: Context, out: Path, force: bool) -> None:
     """生成一份带中文说明的学校档案，照着填写即可。"""
-    from ..atomic import write_bytes
+    from ...write.atomic import write_bytes
 
     _refuse_overwrite(out, force)
     corpus = _load_corpus(obj)
@@ -189,17 +190,17 @@ def new(obj: Context, out: Path, force: bool) -> None:
 
 
 @school.command("build")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=ChinesePath(path_type=Path))
 @click.option("--year", default=None, metavar="2026-2027", help="按哪个学年生成（默认用档案中的学年）。")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
+@click.option("--out", type=ChinesePath(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="输出目录；每所学校一个子文件夹。")
 @click.option("--draft", is_flag=True, help="信息不全（如领导小组缺人）时不报错，在文件中留“____”空白。")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="个数", help="同时使用几个 CPU 核心（默认全部）。")
 @click.option("--no-pdf", is_flag=True, help="只生成 Word、行事历和日历文件，不生成 PDF（更快，用于预览）。")
 @click.option("--zip", "zipped", is_flag=True, help="另为每所学校生成一个 zip 压缩包（学校编号.zip），便于发送。")
-@click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+@click.option("--fonts", "font_dir", type=ChinesePath(file_okay=False, exists=True, path_type=Path), default=None,
               help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹；不写则使用本机已安装的字体。")
-@click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+@click.option("--holidays", "holidays_file", type=ChinesePath(dir_okay=False, exists=True, path_type=Path),
               default=None, help="照国务院办公厅通知填写的放假安排（格式同 plans/data/holidays.yml），"
                                  "用于 holidays 软件包尚未收录的年份。")
 @click.pass_obj
@@ -210,15 +211,15 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
 
     输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题。
     """
-    from ..packs import build_packs, load_profiles
-    from ..packs.profiles import Failure
+    from ...packs import build_packs, load_profiles
+    from ...packs.profiles import Failure
 
     if year is not None:
         _check_year(year)
     font_dirs = (font_dir,) if font_dir is not None else ()
     corpus = _load_corpus(obj)
     if holidays_file is not None:
-        from ..calendar.schedule import load_schedule_file
+        from ...load.schedule import load_schedule_file
 
         corpus.schedule = load_schedule_file(holidays_file)
         corpus.resolved.clear()  # resolved with the project's schedule
@@ -227,8 +228,8 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
     if year and any(p.school.year != year for p in profiles):
         click.echo(f"按 {year} 学年生成：档案中属于其他学年的校历和印发日期不使用，改按常规估算。", err=True)
     if not no_pdf and profiles:
-        from ..fonts import find_fonts
-        from ..render.plan_pdf import describe_fonts
+        from ...base.fonts import find_fonts
+        from ...render.pdf.plan import describe_fonts
 
         find_fonts(dirs=font_dirs)
         click.echo(describe_fonts())
@@ -243,15 +244,15 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
 
 
 @school.command("holidays-template")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("放假安排.yml"),
+@click.option("--out", type=ChinesePath(dir_okay=False, path_type=Path), default=Path("放假安排.yml"),
               show_default=True, help="写到哪个文件。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 @click.pass_obj
 @reports_errors
 def holidays_template(obj: Context, out: Path, force: bool) -> None:
     """生成放假安排文件的模板：国务院办公厅的通知公布、holidays 软件包尚未收录时，照通知填写后用 --holidays 指定。"""
-    from ..atomic import write_bytes
-    from ..calendar.schedule import FILE_NAME
+    from ...load.schedule import FILE_NAME
+    from ...write.atomic import write_bytes
 
     _refuse_overwrite(out, force)
     source = obj.templates().root / "plans" / FILE_NAME
@@ -261,15 +262,15 @@ def holidays_template(obj: Context, out: Path, force: bool) -> None:
 
 
 @school.command("xlsx-template")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_SHEET, show_default=True,
+@click.option("--out", type=ChinesePath(dir_okay=False, path_type=Path), default=DEFAULT_SHEET, show_default=True,
               help="写到哪个文件。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 @click.pass_obj
 @reports_errors
 def xlsx_template(obj: Context, out: Path, force: bool) -> None:
     """生成 Excel 学校名单模板：一行一所学校，第二张表是各列的填写说明。"""
-    from ..atomic import write_bytes
-    from ..xlsx import template_bytes
+    from ...write.atomic import write_bytes
+    from ...xlsx import template_bytes
 
     _refuse_overwrite(out, force)
     corpus = _load_corpus(obj)

@@ -1,9 +1,9 @@
 """A plan as an official document (GB/T 9704-2012, 党政机关公文格式) in Word format.
 
-The work is split along its seams: :mod:`~generator.render.gbt_document` (the neutral document
-both writers lay out), :mod:`~generator.render.gbt_content` (what a plan says, as numbered
-blocks), :mod:`~generator.render.ooxml_style` (GB/T geometry, fonts and styles in OOXML) and
-:mod:`~generator.render.ooxml` (the Word package writer and pinned zips). This module keeps the
+The work is split along its seams: :mod:`~generator.resolve.document` (the neutral document
+both writers lay out), :mod:`~generator.resolve.content` (what a plan says, as numbered
+blocks), :mod:`~generator.render.docx.style` (GB/T geometry, fonts and styles in OOXML) and
+:mod:`~generator.render.docx.ooxml` (the Word package writer and pinned zips). This module keeps the
 names other modules import, so callers do not change.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..numbering import number_label
-from .gbt_content import leading_group, plan_document, template_document
-from .gbt_document import BLANK, Block, GbtDocument
+from ...base.numbering import number_label
+from ...resolve.content import leading_group, plan_document, template_document
+from ...resolve.document import BLANK, Block, GbtDocument
 from .ooxml import (
     _WNS,
     DocxBase,
@@ -28,7 +28,7 @@ from .ooxml import (
     xml_text,
     zip_timestamp,
 )
-from .ooxml_style import (
+from .style import (
     BODY_PT,
     FONT_BODY,
     FONT_H1,
@@ -46,9 +46,10 @@ from .ooxml_style import (
     base_styles,
     setup_page,
 )
+
 if TYPE_CHECKING:
-    from ..calendar import ResolvedPlan
-    from ..corpus import Corpus
+    from ...load.corpus import Corpus
+    from ...schoolcal import ResolvedPlan
 
 
 def plan_docx(

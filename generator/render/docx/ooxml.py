@@ -1,6 +1,6 @@
 """The Word writer: a prepared package with the GB/T styles, paragraphs built with lxml, pinned zips.
 
-:func:`render_docx` pours a :class:`~generator.render.gbt_document.GbtDocument` into the package
+:func:`render_docx` pours a :class:`~generator.resolve.document.GbtDocument` into the package
 prepared once per process (:class:`DocxBase`); every file is zipped with fixed timestamps, so the
 same input gives the same bytes.
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..clock import build_instant
-from .gbt_document import GbtDocument
-from .ooxml_style import _W, BODY_PT, _setup_footers, base_styles, setup_page
+from ...base.clock import build_instant
+from ...resolve.document import GbtDocument
+from .style import _W, BODY_PT, _setup_footers, base_styles, setup_page
 
 
 @dataclass(frozen=True)

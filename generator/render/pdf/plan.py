@@ -1,8 +1,8 @@
 """A plan (or the 行事历) as PDF through Typst, in the same GB/T 9704 layout as the Word file.
 
-The document is the :class:`~generator.render.docx_gbt.GbtDocument` the Word writer uses; it is
+The document is the :class:`~generator.render.docx.gbt.GbtDocument` the Word writer uses; it is
 handed to ``templates/gbt_plan.typ`` as JSON in ``sys.inputs`` (never spliced into markup). Typst
-sees only the font folders :func:`generator.fonts.find_fonts` chose, never the system fonts, and
+sees only the font folders :func:`generator.base.fonts.find_fonts` chose, never the system fonts, and
 one warm compiler per template is kept for the life of the process (a school pack compiles six
 documents; the second costs a few milliseconds). The creation date is pinned, so the same input
 gives the same bytes.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .docx_gbt import GbtDocument, signature_indents
+from ..docx.gbt import GbtDocument, signature_indents
 from .typst_engine import get_engine
 
 #: Family names of the real official-document faces, per role, best first.
@@ -47,7 +47,7 @@ ROLE_NAMES: tuple[tuple[str, str, str], ...] = (
 
 
 def _family(role: str) -> str | None:
-    """The Typst family name for a role of :mod:`generator.fonts`, or None when it has none."""
+    """The Typst family name for a role of :mod:`generator.base.fonts`, or None when it has none."""
     engine = get_engine()
     fontset, families, by_file = engine.fonts, engine.installed_families, engine.family_of_file
     if role not in fontset.files:

@@ -9,7 +9,7 @@ Data reaches a template only as JSON in ``sys.inputs.data``; a template decodes 
 ``json(bytes(sys.inputs.data))`` and uses the strings as values, never as markup. Nothing from a
 content file is ever spliced into Typst source.
 
-Fonts: Typst sees only the folders of the fonts :func:`generator.fonts.find_fonts` picked (plus the
+Fonts: Typst sees only the folders of the fonts :func:`generator.base.fonts.find_fonts` picked (plus the
 fonts built into Typst itself) and never the system at large, so a PDF comes out the same on every
 machine with the same fonts. :func:`get_engine` calls ``find_fonts()`` before anything else, which
 raises a Chinese error naming ``fonts-noto-cjk`` when no CJK font exists.
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import GongyuError
-from ..fonts import FontSet, find_fonts
+from ...base.fonts import FontSet, find_fonts
+from ...errors import GongyuError
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -150,7 +150,7 @@ class TypstEngine:
 
     def _run(self, template: str, data: Mapping[str, Any], *, label: str | None,
              also: str | None = None, tags: bool = True) -> tuple[bytes, Any]:
-        from ..clock import build_instant
+        from ...base.clock import build_instant
 
         inputs = {"data": to_json(data)}
         timestamp = int(build_instant().timestamp())

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import GongyuError
-from .models import Form
-from .models.form import (
+from ...base.numbering import chinese_number, number_label
+from ...errors import GongyuError
+from ...models import Form
+from ...models.form import (
     ClausesBlock,
     CutBlock,
     FieldsBlock,
@@ -18,8 +19,7 @@ from .models.form import (
     TableBlock,
     TextBlock,
 )
-from .numbering import chinese_number, number_label
-from .printjob import PrintJob, model_json
+from .job import PrintJob, model_json
 
 #: Blank forms: (type size, row-height factor, compact); a smaller step is taken only if it saves a
 #: page. Every step keeps text at 11 pt or more and rows at 7 mm or more: a form is photocopied and

@@ -1,6 +1,6 @@
 """Lesson printables as data: the handout (regular and large print), sign-in sheet and feedback form.
 
-Each function returns a :class:`~generator.printjob.PrintJob`; :mod:`generator.printables` renders it.
+Each function returns a :class:`~generator.render.printables.job.PrintJob`; :mod:`generator.render.printables` renders it.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import functools
 import io
 from typing import Any
 
-from . import urls
-from .models import Course, Lesson
-from .printjob import PrintJob, model_json
+from ...base import urls
+from ...models import Course, Lesson
+from .job import PrintJob, model_json
 
 #: (type size in pt, page budget) tried in turn until a handout fits: one page at a comfortable
 #: size if possible, else two pages; the last attempt is taken whatever its length.
