@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from generator.render.printables import forms as print_forms
 from generator.render import printables
+from generator.write.printables import site_printables
 from generator.write.cache import Cache
 from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
@@ -398,7 +399,7 @@ def test_missing_cjk_font_fails_before_rendering(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(GongyuError, match="fonts-noto-cjk"):
         printables.render_handout(lesson, course, SITE)
     with pytest.raises(GongyuError, match="fonts-noto-cjk"):
-        printables.site_printables(corpus, SITE, Cache(tmp_path / "cache"))
+        site_printables(corpus, SITE, Cache(tmp_path / "cache"))
     assert not (tmp_path / "cache").exists()
 
 
@@ -413,7 +414,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
     engine = typst_engine.get_engine()
 
     before = engine.compiles
-    downloads = printables.site_printables(corpus, SITE, cache)
+    downloads = site_printables(corpus, SITE, cache)
     assert engine.compiles > before
     uris = {d.uri: d for d in downloads}
     for lesson_id in ("demo-lesson", "demo-long"):
@@ -430,13 +431,13 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
 
     # nothing changed: every file comes from the cache
     before = engine.compiles
-    again = printables.site_printables(corpus, SITE, cache)
+    again = site_printables(corpus, SITE, cache)
     assert engine.compiles == before
     assert [(d.uri, d.path) for d in again] == [(d.uri, d.path) for d in downloads]
 
     # another site address changes the handouts (QR code) and nothing else
     before = engine.compiles
-    moved = {d.uri: d.path for d in printables.site_printables(corpus, "https://other.example.org/", cache)}
+    moved = {d.uri: d.path for d in site_printables(corpus, "https://other.example.org/", cache)}
     changed = sorted(uri for uri, path in moved.items() if path != uris[uri].path)
     assert changed == sorted(f"print/lessons/{lid}/{name}" for lid in ("demo-lesson", "demo-long")
                              for name in ("handout.pdf", "handout-large.pdf"))
@@ -446,14 +447,14 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
     edited = dict(LESSON, title="睡前十分钟（修订）")
     _dump(project / "courses" / "demo-course" / "demo-lesson.yml", edited)
     corpus = load_corpus(project)
-    fresh = {d.uri: d.path for d in printables.site_printables(corpus, SITE, cache)}
+    fresh = {d.uri: d.path for d in site_printables(corpus, SITE, cache)}
     assert fresh["print/lessons/demo-lesson/signin.pdf"] != uris["print/lessons/demo-lesson/signin.pdf"].path
     assert fresh["print/lessons/demo-long/signin.pdf"] == uris["print/lessons/demo-long/signin.pdf"].path
 
 
 def test_site_url_must_be_complete(corpus: Corpus, tmp_path: Path) -> None:
     with pytest.raises(GongyuError, match="http"):
-        printables.site_printables(corpus, "gongyu.example.org", Cache(tmp_path))
+        site_printables(corpus, "gongyu.example.org", Cache(tmp_path))
     assert printables.page_url("https://a.org", "lessons/x/") == "https://a.org/lessons/x/"
     assert printables.page_url("", "lessons/x/") == ""
 

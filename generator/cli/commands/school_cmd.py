@@ -222,7 +222,6 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
         from ...load.schedule import load_schedule_file
 
         corpus.schedule = load_schedule_file(holidays_file)
-        corpus.resolved.clear()  # resolved with the project's schedule
     notices: list[Failure] = []
     profiles, failures = load_profiles(list(inputs), corpus, notices)
     if year and any(p.school.year != year for p in profiles):
