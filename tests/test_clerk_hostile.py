@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from generator.corpus import Corpus, load_corpus
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.xlsx import read_schools
 
 REPO = Path(__file__).resolve().parents[1]
@@ -376,7 +377,7 @@ def test_the_template_writes_no_formula(real: Corpus) -> None:
 
 
 def test_a_lone_carriage_return_never_breaks_a_calendar_line(real: Corpus) -> None:
-    from generator.calendar import SchoolYear
+    from generator.schoolcal import SchoolYear
     from generator.render.ics import _text, calendar_ics
 
     assert _text("某县\r第1小学") == "某县\\n第1小学" and "\x07" not in _text("a\x07b")

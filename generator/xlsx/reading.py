@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
@@ -42,7 +42,7 @@ from .layout import (
 )
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
     from ..models.school import School
 
 def _open(path: Path, shown: str) -> Any:
@@ -68,7 +68,7 @@ def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[s
     as written, by origin, so that a row that fails is still named; ``taken``: ids already used by
     other inputs of the same batch, which an id made from a name avoids.
     """
-    from ..corpus import shown_path
+    from ..base.paths import shown_path
 
     try:
         return _read_schools(path, corpus, notices, labels, taken or set())
@@ -88,7 +88,7 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
     and its origin ``file:第N行``) and, per bad row (or bad header), its problems. With ``corpus``
     each school is also checked against the plan templates it adopts.
     """
-    from ..corpus import shown_path
+    from ..base.paths import shown_path
 
     shown = shown_path(path)
     too_big = check_budget(path, shown)
@@ -111,7 +111,7 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
     avoid ids written further down), then each checked."""
     from ..load import validate
     from ..models.school import School
-    from ..resolve import profile_problems
+    from ..check.profile import profile_problems
 
     sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
     if sheet is None:
