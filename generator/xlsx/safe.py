@@ -2,8 +2,8 @@
 
 A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is taken for a
 formula by Excel, LibreOffice or WPS (“CSV injection”): such text gets a ``'`` in front, as OWASP
-advises, and is stored as text. Characters a cell cannot hold (control characters, a lone CR) are
-shown as “�” instead of ending the write with an error.
+advises, and is stored as text. Control characters (a lone CR too) and bidirectional overrides are
+shown as “�”: a cell cannot hold some of them, and the others would make a name read differently.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-#: openpyxl refuses these in a cell (XML 1.0 has no place for them); a lone CR would become a line break.
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\r(?!\n)")
+#: What a cell never shows as written: characters openpyxl refuses (XML 1.0 has no place for them),
+#: a lone CR (a line break to some readers), C1 controls and the bidirectional overrides.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|\r(?!\n)")
 #: A cell starting with one of these is a formula to Excel, LibreOffice or WPS (OWASP, “CSV injection”).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Longest text put in one cell (Excel's limit is 32,767 characters).
