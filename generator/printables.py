@@ -27,10 +27,12 @@ from .print_forms import FORM_LABEL, FORM_STEPS, form_job, form_label
 from .print_lessons import (
     HANDOUT_ATTEMPTS,
     LESSON_PRINTABLES,
+    download_name,
     feedback_job,
     feedback_questions,
     handout_job,
     lesson_jobs,
+    lesson_qr_url,
     page_url,
     qr_svg,
     signin_job,
@@ -41,7 +43,7 @@ from .render.typst_engine import Compiled, get_engine
 __all__ = [
     "FORM_LABEL", "FORM_STEPS", "HANDOUT_ATTEMPTS", "LESSON_PRINTABLES", "PrintJob", "cached_render",
     "feedback_job", "feedback_questions", "form_job", "form_label", "handout_job", "job_inputs", "lesson_jobs",
-    "page_url", "qr_svg", "render_feedback", "render_form", "render_handout", "render_job", "render_signin",
+    "lesson_qr_url", "page_url", "qr_svg", "render_feedback", "render_form", "render_handout", "render_job", "render_signin",
     "signin_job", "site_printables",
 ]
 
@@ -131,8 +133,8 @@ def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Downloa
     """Render every lesson's and form's printables into the cache; return their download records.
 
     URIs: ``print/lessons/<lesson-id>/{handout,handout-large,signin,feedback}.pdf`` and
-    ``print/forms/<form-id>.pdf``. ``site_url`` is the site's address for the QR codes (empty:
-    no QR code). Unchanged sources are taken from ``cache`` without rendering.
+    ``print/forms/<form-id>.pdf``. ``site_url`` is the site's address for the QR codes (empty or a
+    placeholder: no QR code, a 「网址未设置」 box instead). Unchanged sources are taken from ``cache`` without rendering.
     """
     get_engine()  # no CJK font: the Chinese error comes here, before any work
     page_url(site_url, "")  # an incomplete site address is reported even when there are no lessons
@@ -143,11 +145,11 @@ def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Downloa
         if course_id is None or course_id not in corpus.courses:
             raise GongyuError(f"课时“{lesson_id}”不属于任何课程，无法生成打印材料；请在课程的 _course.yml 中列出它")
         course = corpus.courses[course_id]
-        url = page_url(site_url, urls.page_path("lesson", lesson_id))
+        url = lesson_qr_url(site_url, lesson_id)
         for kind, name, label, job in lesson_jobs(lesson, course, url):
             path = cached_render(job, cache)
             downloads.append(Download(owner=lesson_id, uri=urls.lesson_printable(lesson_id, name), label=label,
-                                      kind=kind, path=path))
+                                      kind=kind, path=path, filename=download_name(lesson, label)))
     for form_id in sorted(corpus.forms):
         path = cached_render(form_job(corpus.forms[form_id]), cache)
         downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id),

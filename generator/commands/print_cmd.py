@@ -42,7 +42,7 @@ def _unknown(corpus: Corpus, item_id: str) -> GongyuError:
 def collect(corpus: Corpus, item_id: str, site_url: str,
             school_name: str | None) -> list[tuple[tuple[str, ...], bytes]]:
     """Render every printable of ``item_id``: (path parts under the output folder, PDF bytes)."""
-    from ..printables import lesson_jobs, page_url, render_form, render_job
+    from ..printables import lesson_jobs, lesson_qr_url, render_form, render_job
 
     kind = corpus.kinds.get(item_id)
     if kind is None:
@@ -51,7 +51,7 @@ def collect(corpus: Corpus, item_id: str, site_url: str,
     def lesson_files(lesson_id: str, prefix: tuple[str, ...]) -> list[tuple[tuple[str, ...], bytes]]:
         lesson = corpus.lessons[lesson_id]
         course = corpus.courses[corpus.lesson_course[lesson_id]]
-        url = page_url(site_url, urls.page_path("lesson", lesson_id))
+        url = lesson_qr_url(site_url, lesson_id)
         return [((*prefix, name), render_job(job))
                 for _kind, name, _label, job in lesson_jobs(lesson, course, url, school_name=school_name)]
 
@@ -80,8 +80,9 @@ def collect(corpus: Corpus, item_id: str, site_url: str,
 @click.option("--school", "school_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="学校档案（plans/schools/ 中的 .yml 文件）；给出后，表格、签到表和反馈表的抬头印上学校名称。")
 @click.option("--site-url", default=None,
-              help="网站地址，用于讲义上的二维码，例如 https://gongyu.example.org/；"
-                   "不填时读取 mkdocs.yml 中的 site_url，仍没有则不印二维码。")
+              metavar="网址",
+              help="网站地址，用于讲义上的二维码，例如 https://jxgy.某某县.gov.cn/；"
+                   "不填时读取 mkdocs.yml 中的 site_url；没有或是示例地址时不印二维码，改印“网址未设置”方框。")
 @click.option("--fonts", "font_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹；不写则使用本机已安装的字体。")
 @click.pass_obj
@@ -106,9 +107,7 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
     if site_url is None:
         site_url = site_url_of(root)
     if corpus.kinds[item_id] in ("lesson", "course"):
-        if not site_url:
-            click.echo("提示：没有网站地址（--site-url 或 mkdocs.yml 中的 site_url），讲义上不印二维码。", err=True)
-        elif urls.is_placeholder(site_url):
+        if urls.is_placeholder(site_url):
             click.echo(urls.placeholder_warning(site_url), err=True)
 
     if font_dir is not None:

@@ -61,6 +61,19 @@ DEFAULT_NAV: list[Any] = [
 
 
 
+def redirect_page(target: str) -> str:
+    """A page that sends the reader on to ``target`` (relative), with a link for when it cannot."""
+    from html import escape
+
+    href = escape(target, quote=True)
+    return ("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"refresh\" content=\"0; url={href}\">"
+            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+            "<meta name=\"robots\" content=\"noindex\"><title>正在打开本课网页</title>"
+            f"<link rel=\"canonical\" href=\"{href}\"></head>\n"
+            f"<body><p>正在打开本课网页……没有自动打开的话，请点<a href=\"{href}\">这里</a>。</p></body></html>\n")
+
+
 class GongyuPlugin(BasePlugin[GongyuConfig]):
     """Adds a page for every course, lesson, plan template and form, plus the downloads."""
 
@@ -72,6 +85,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.options = BuildOptions()
         #: The located problems that stopped the build; ``gongyu build`` reports them as they are.
         self.failure: GongyuError | None = None
+        self._article_uris: dict[str, str] = {}
 
     def on_build_error(self, *, error: Exception) -> None:
         """Keep our own error: MkDocs turns every plugin error into a bare ``Abort``."""
@@ -153,8 +167,10 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             raise GongyuPluginError(exc) from None
         builder = PageBuilder(self.corpus, downloads, timelines)
         pages = builder.pages()
+        self._article_uris = {}
         for article_id, article in sorted(self.corpus.articles.items()):
             pages[builder.site.uris[article_id]] = builder.article_markdown(article)
+            self._article_uris[article_id] = builder.site.uris[article_id]
         self.generated = pages
         for uri, text in sorted(pages.items()):
             self._add(files, File.generated(config, uri, content=text))
@@ -162,6 +178,13 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self._add(files, File.generated(config, urls.timeline(plan_id), content=svg))
         for item in sorted(downloads):
             self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
+        for lesson_id in sorted(self.corpus.lessons):  # type: ignore[union-attr]
+            # the short address a handout's QR code carries (urls.short_link): a redirect page
+            target = urls.page_path("lesson", lesson_id)
+            if not config.use_directory_urls:
+                target = target.rstrip("/") + ".html"
+            self._add(files, File.generated(config, urls.short_link(lesson_id) + "index.html",
+                                            content=redirect_page("../../" + target)))
         self._add(files, File.generated(config, CSS_URI, abs_src_path=str(_CSS)))
         self._add(files, File.generated(config, JS_URI, abs_src_path=str(_JS)))
         return files
@@ -179,10 +202,30 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
-        from ..render.sanitize import sanitize
+        from ..render.sanitize import external_sources, sanitize
         from ..render.tel_links import link_numbers
 
+        outside = external_sources(html)
+        if outside:
+            source = self._source_of(page)
+            raise GongyuPluginError(GongyuError([Problem(
+                source, 0, 0, f"页面要从别的网站加载图片或媒体：{address}",
+                "图片和音视频只能用本站的文件：把文件放进 docs/（或文章旁边）并用相对路径引用；"
+                "外站的内容在国内可能打不开，还会让整页卡住") for address in outside]))
         return link_numbers(sanitize(html))
+
+    def _source_of(self, page: Page) -> str:
+        """The file a reader edits for ``page``: the article under content/, else the docs/ page."""
+        if self.corpus is not None and self.root is not None:
+            for item_id, uri in self._article_uris.items():
+                if uri == page.file.src_uri:
+                    path = self.corpus.files.get(item_id)  # type: ignore[union-attr]
+                    if path is not None:
+                        try:
+                            return path.relative_to(self.root).as_posix()
+                        except ValueError:
+                            return str(path)
+        return f"docs/{page.file.src_uri}"
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if not self.config.enabled or self.root is None:
