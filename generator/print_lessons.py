@@ -125,7 +125,10 @@ def _teacher_labels(lesson: Lesson) -> dict[str, str]:
 
 
 def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False) -> PrintJob:
-    """The handout of a lesson; ``url`` (may be empty) is printed as a QR code."""
+    """The handout of a lesson; ``url`` is printed as a QR code, unless it is empty or on a
+    placeholder host (then a 「网址未设置」 box stands in its place)."""
+    if url and urls.is_placeholder(url):
+        url = ""
     base: dict[str, Any] = {
         "doc_title": f"{lesson.title}（{'大字版讲义' if large else '讲义'}）",
         "large": large,
