@@ -450,7 +450,7 @@ def test_weekly_and_monthly_duties_are_in_each_terms_digest(corpus: Corpus) -> N
         if duty.rule.every not in ("周", "月"):
             continue
         name = "本周例行工作" if duty.rule.every == "周" else "本月例行工作"
-        for term in year.terms:
+        for term in (*year.terms, *year.vacations):
             due = any(o.start <= term.end and o.end >= term.start for o in duty.occurrences)
             holding = [e for e in digests if str(e["SUMMARY"]).startswith(name)
                        and term.start <= e.decoded("DTSTART") <= term.end

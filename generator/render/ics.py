@@ -85,6 +85,7 @@ class Digest:
     term: str  # 秋季学期 …
     days: list[dt.date]  # the school day of each period on which it shows
     items: list[tuple[ResolvedPlan, ResolvedItem]]
+    in_term: bool = True
 
 
 def _first_weekday_of_month(day: dt.date) -> dt.date:
@@ -113,13 +114,13 @@ def _period_end(period: str, day: dt.date) -> dt.date:
 
 
 def digests(year: SchoolYear, plans: Sequence[ResolvedPlan]) -> list[Digest]:
-    """Per term, a weekly and a monthly digest of the routine duties due in it.
+    """Per term and vacation, a weekly and a monthly digest of the routine duties due in it.
 
     A digest shows on the first school day of each week (month) of the term in which at least one
-    of its duties is due; weeks without a school day (a holiday week) have none.
+    of its duties is due (in a vacation: the first working day); weeks without one have none.
     """
     found: list[Digest] = []
-    for term in year.terms:
+    for term in (*year.terms, *year.vacations):
         for period in ("周", "月"):
             items: list[tuple[ResolvedPlan, ResolvedItem]] = []
             due: set[dt.date] = set()  # period starts in which something is due
@@ -136,11 +137,14 @@ def digests(year: SchoolYear, plans: Sequence[ResolvedPlan]) -> list[Digest]:
             for begin in sorted(due):
                 first = max(begin, term.start)
                 last = min(_period_end(period, begin), term.end)
-                school = next(year.school_days(first, last), None)
+                if term.is_term:
+                    school = next(year.school_days(first, last), None)
+                else:  # vacation work (网格 reports, visits) falls on working days
+                    school = next((d for d in _days(first, last) if year.is_open_day(d)), None)
                 if school is not None:
                     days.append(school)
             if items and days:
-                found.append(Digest(period, term.label, days, items))
+                found.append(Digest(period, term.label, days, items, term.is_term))
     return found
 
 
@@ -286,7 +290,7 @@ def calendar_ics(school_id: str, school_name: str, year: SchoolYear, plans: Sequ
     def add_digest(digest: Digest) -> None:
         rule, exdates, rdates = digest_recurrence(digest.period, digest.days)
         name = "本周例行工作" if digest.period == "周" else "本月例行工作"
-        summary = f"{name}（{len(digest.items)}项）"
+        summary = f"{name}（{len(digest.items)}项）" if digest.in_term else f"{name}（{digest.term}，{len(digest.items)}项）"
         body = [f"{digest.term}每{digest.period}要做的常规工作（各方案中的经常性工作）："]
         body += [f"· {rp.tag}：{item.title}" + (f"（{item.unit}）" if item.unit else "") for rp, item in digest.items]
         lines.extend([
