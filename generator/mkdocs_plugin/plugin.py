@@ -42,6 +42,8 @@ JS_URI = "assets/gongyu/gongyu.js"
 BIG_TEXT_HEAD = ('<script>try{if(localStorage.getItem("gongyu.bigtext")==="1")'
                  'document.documentElement.classList.add("gy-big")}catch(e){}</script>')
 _JS = Path(__file__).with_name("gongyu.js")
+#: Templates that replace Material's: ``404.html`` in Chinese, with search and a link home.
+_OVERRIDES = Path(__file__).with_name("overrides")
 #: The small navigation every page repeats; everything else is reached through these index pages.
 DEFAULT_NAV: list[Any] = [
     {"首页": "index.md"},
@@ -59,6 +61,26 @@ DEFAULT_NAV: list[Any] = [
 ]
 
 
+
+
+def docs_symlinks(docs_dir: Path) -> list[str]:
+    """Every symbolic link under ``docs_dir`` (relative POSIX paths), links to folders not entered.
+
+    MkDocs follows them and publishes the target (``/etc/passwd``, a private folder); the content
+    folders refuse them for the same reason.
+    """
+    import os
+
+    found: list[str] = []
+    if not docs_dir.is_dir():
+        return found
+    for folder, dirs, names in os.walk(docs_dir, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirs + names):
+            if (here / name).is_symlink():
+                found.append((here / name).relative_to(docs_dir).as_posix())
+        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
+    return sorted(found)
 
 
 def redirect_page(target: str) -> str:
@@ -123,6 +145,12 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if not config.nav:
             config.nav = DEFAULT_NAV
         theme = config.theme
+        if "toc" in config.markdown_extensions:
+            # Python-Markdown's default tooltip on heading anchors is the English "Permanent link"
+            config.mdx_configs.setdefault("toc", {}).setdefault("permalink_title", "本节链接")
+        if theme.name == "material" and str(_OVERRIDES) not in theme.dirs:
+            # our own templates first (the Chinese 404 page), then the project's custom_dir, then Material's
+            theme.dirs.insert(0, str(_OVERRIDES))
         if theme.name == "material" and theme.get("font") is not False:
             # Google Fonts are unreachable in mainland China: a page that waits for them hangs.
             theme["font"] = False
@@ -160,6 +188,12 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if not self.config.enabled or self.corpus is None:
             return None
         from ..render.pages import PageBuilder
+
+        links = docs_symlinks(Path(config.docs_dir))
+        if links:
+            raise GongyuPluginError(GongyuError([Problem(
+                f"docs/{link}", 0, 0, "docs 中的这一项是符号链接（快捷方式），它指向的文件会被原样发布到网站上",
+                "请删除这个链接；要发布的文件直接放进 docs/（文章放进 content/）") for link in links]))
 
         try:
             downloads, timelines = self.collect_downloads(config)
