@@ -74,7 +74,7 @@ _PLACEHOLDER = re.compile(
 )
 
 #: The setting that holds the site's address, as the user writes it.
-SETTING = "mkdocs.yml 中的 site_url（或命令行的 --site-url）"
+SETTING = "mkdocs.yml 的 site_url（或命令行的 --site-url）"
 
 
 def is_placeholder(site_url: str | None) -> bool:
@@ -101,6 +101,6 @@ def qr_target(site_url: str | None, path: str) -> str:
 
 def placeholder_warning(site_url: str | None) -> str:
     """The Chinese warning printed while the site's address is unset or a placeholder."""
-    shown = f"“{site_url.strip()}”" if site_url and site_url.strip() else "（未设置）"
-    return (f"注意：网站地址 site_url 是{shown}，不是本站真正的地址，打印材料上不印二维码，改印“网址未设置”方框。"
-            f"网站发布后，请在 {SETTING} 中写上本站的真实地址（如 https://jxgy.某某县.gov.cn/），再重新生成。")
+    shown = f"“{site_url.strip()}”" if site_url and site_url.strip() else "没有设置"
+    return (f"注意：网站地址 site_url {shown}，不是本站能控制的地址，打印材料上不印二维码，改印“网址未设置”方框。"
+            "网站发布后，请把 mkdocs.yml 中的 site_url 改成本站的真实地址（或生成时加 --site-url 网址），再重新生成。")
