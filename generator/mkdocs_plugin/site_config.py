@@ -30,8 +30,6 @@ def site_url_of(root: Path) -> str:
 
 def site_url_problem(root: Path, site_url: str) -> Problem:
     """The located problem of an unset or placeholder ``site_url`` (for ``gongyu check --strict``)."""
-    from .. import urls
-
     line = column = 0
     config_file = root / "mkdocs.yml"
     if config_file.is_file():
@@ -43,4 +41,5 @@ def site_url_problem(root: Path, site_url: str) -> Problem:
     shown = f"“{site_url}”" if site_url else "没有设置"
     return Problem("mkdocs.yml", line, column,
                    f"网站地址 site_url {shown}，不是本站能控制的地址：打印材料上的二维码会印成“网址未设置”方框",
-                   f"在 {urls.SETTING} 中写上本站发布后的真实地址（以 https:// 开头），再重新生成")
+                   "把 mkdocs.yml 的 site_url 改成本站发布后的真实地址（以 https:// 开头），"
+                   "生成时也可以用 --site-url 指定")
