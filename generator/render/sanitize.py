@@ -56,6 +56,7 @@ def external_sources(html: str) -> list[str]:
     for match in _SOURCE.finditer(html):
         value = next(v for v in match.groups()[1:] if v is not None).strip()
         first = value.split(",")[0].strip().lower()
-        if first.startswith(("http:", "https:", "//", "\\\\", "ftp:")) or re.match(r"^[a-z][a-z0-9+.-]*:", first) and not first.startswith("data:image/"):
+        # other schemes (javascript:, data:, file:) never survive sanitize(): only hosts are refused here
+        if re.match(r"^(https?:|ftp:|//|\\\\)", first):
             found.append(value)
     return found

@@ -276,6 +276,13 @@ function mount() {
     open(button);
     if (input && query) { input.value = query; shown = SHOWN; last = null; run(); }
   };
+  var notFound = document.querySelector("form.gy-notfound-search");
+  if (notFound) {
+    notFound.addEventListener("submit", function (e) {
+      e.preventDefault();
+      api.open(notFound.querySelector("input").value);
+    });
+  }
   var source = header.querySelector(".md-header__source");
   header.insertBefore(button, source);
   window.addEventListener("keydown", function (e) {
