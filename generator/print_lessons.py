@@ -206,7 +206,9 @@ def organiser_job(lesson: Lesson, course: Course, *, school_name: str | None = N
         "continued": f"{lesson.title}（组织者用页，续）",
         "footer": f"{course.title} · {lesson.title}",
     }
-    return PrintJob(template="organiser", attempts=((data, None),), model=model_json(lesson, course))
+    # one sheet if a slightly smaller type gets it there (a last line alone on page 2 is a wasted page)
+    return PrintJob(template="organiser", attempts=tuple(({**data, "size": size}, None) for size in (11, 10.5, 10)),
+                    save_page=True, model=model_json(lesson, course))
 
 
 def help_card_job(*, school_name: str | None = None) -> PrintJob:
