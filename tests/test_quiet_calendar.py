@@ -96,6 +96,8 @@ def test_calendars_are_quiet_and_keep_to_school_days(packs: dict, year_name: str
             assert by_vobject[uid] == days, (school_id, summary)
             assert "停课期间" not in summary and "停课期间" not in str(event.get("DESCRIPTION", ""))
             per_term[year.window(days[0]).label] += 1
+            if summary.startswith(("本周例行工作", "本月例行工作")):
+                assert "VALARM" not in event.to_ical().decode()
             if "RRULE" in event:
                 recurring += 1
                 assert summary.startswith(("本周例行工作", "本月例行工作")), summary
