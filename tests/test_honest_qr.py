@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import urls
-from generator.print_lessons import lesson_qr_url
+from generator.base import urls
+from generator.render.printables.lessons import lesson_qr_url
 
 from .conftest import gongyu
 
@@ -45,7 +45,7 @@ def test_real_addresses_are_kept(url: str) -> None:
 def test_the_short_form_makes_a_smaller_code() -> None:
     import segno
 
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
 
     from .conftest import REPO
 
@@ -104,8 +104,8 @@ def test_configured_address_decodes_and_placeholder_prints_no_code(mini_project:
 
 
 def test_a_placeholder_handed_to_the_handout_itself_prints_no_code() -> None:
-    from generator.corpus import load_corpus
-    from generator.printables import _prepare, handout_job
+    from generator.pipeline import load_corpus
+    from generator.render.printables import _prepare, handout_job
 
     from .conftest import REPO
 

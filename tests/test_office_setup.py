@@ -27,7 +27,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.fixture(scope="module")
 def word_files() -> dict[str, bytes]:
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
     from generator.packs import pack_files, resolve_profile
 
     corpus = load_corpus(REPO)
@@ -85,7 +85,7 @@ def test_help_uses_chinese_metavars() -> None:
     import click
     from click.testing import CliRunner
 
-    from generator import cli_zh
+    from generator.cli import zh as cli_zh
 
     cli_zh.install()
 
@@ -138,7 +138,7 @@ def test_windows_setup_script_exists_and_is_documented() -> None:
         assert piece in script, piece
     assert "apt-get" not in script and "sudo" not in script
     # the font files it reports are the ones generator/fonts.py looks for
-    from generator.fonts import _CANDIDATES as CANDIDATES
+    from generator.base.fonts import _CANDIDATES as CANDIDATES
 
     for name in ("simfang.ttf", "simkai.ttf", "simhei.ttf", "FZXBSJW.TTF"):
         assert any(name in names for names in CANDIDATES.values()), name

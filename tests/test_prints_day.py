@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import Corpus, load_corpus
-from generator.print_lessons import HELP_LINES, download_name, lesson_jobs, wants_help_card
-from generator.printables import render_job
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
+from generator.render.printables.lessons import HELP_LINES, download_name, lesson_jobs, wants_help_card
+from generator.render.printables import render_job
 
 from .conftest import REPO, gongyu
 
@@ -111,7 +112,7 @@ def test_download_names_carry_the_lesson(real: Corpus) -> None:
 
 
 def test_lesson_page_links_the_help_card_with_its_name(real: Corpus, tmp_path: Path) -> None:
-    from generator.downloads import Download
+    from generator.models.download import Download
     from generator.render.pages import PageBuilder
 
     lesson = real.lessons["gz-xinli-weiji"]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import Corpus, load_corpus
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.render.ics import digest_recurrence
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,7 +34,7 @@ def real() -> Corpus:
 @pytest.fixture(scope="module")
 def packs(real: Corpus) -> dict[tuple[str, str], object]:
     from generator.packs import pack_files, retarget
-    from generator.resolve import resolve_school
+    from generator.resolve.school import resolve_school
 
     built = {}
     for school_id, school in sorted(real.schools.items()):

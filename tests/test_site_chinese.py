@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from generator.build import build_site
+from generator.mkdocs_plugin.build import build_site
 
 from .conftest import gongyu
 
