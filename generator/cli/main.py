@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from ..base import urls
+from ..errors import GongyuError
 from . import zh
 from .context import ChineseGroup, Context, reports_errors
 from .zh import ChinesePath
