@@ -11,6 +11,7 @@ from .errors import GongyuError, Problem, ProblemList
 from .load import SourceDoc, load_front_matter, load_yaml_file, validate
 from .models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
 from .calendar.schedule import Schedule, load_schedule
+from .policies import Register, load_register
 from .regulations import Regulations, load_regulations
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class Corpus:
     misnamed: set[Path] = field(default_factory=set)
     #: Provincial regulations templates may cite (``plans/data/regulations.yml``).
     regulations: Regulations = field(default_factory=Regulations)
+    #: Every law, regulation and document the content cites (``plans/data/policies.yml``).
+    policies: Register = field(default_factory=Register)
     #: The State Council's holiday schedule typed in for years the ``holidays`` package lacks (``plans/data/holidays.yml``).
     schedule: Schedule = field(default_factory=Schedule)
     #: Only plan templates and forms (the set shipped with the package): ``related`` links to
@@ -228,6 +231,10 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
     except GongyuError as exc:
         problems.extend(exc.problems)
     try:
+        corpus.policies = load_register(plans)
+    except GongyuError as exc:
+        problems.extend(exc.problems)
+    try:
         corpus.schedule = load_schedule(plans)
     except GongyuError as exc:
         problems.extend(exc.problems)
@@ -235,6 +242,7 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
         _try(problems, _load_yaml_doc, path, Form, "form", problems, corpus)
 
     _check_references(corpus, problems)
+    _check_citations(corpus, problems)
 
     if schools:
         for path in _files(plans / "schools", "yaml", problems):
@@ -254,6 +262,14 @@ def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus
                                  f"请把文件夹改名为 {course.id}，或把 id 改为 {folder.name}"))
     if _register(corpus, problems, course.id, "course", doc, path):
         corpus.courses[course.id] = course
+
+
+def _check_citations(corpus: Corpus, problems: ProblemList) -> None:
+    """Documents cited in text are in the register and in force for the school year a build makes."""
+    from .policies import check_citations
+    from .render.timeline import default_first_year
+
+    problems.extend(check_citations(corpus, default_first_year()))
 
 
 def _check_references(corpus: Corpus, problems: ProblemList) -> None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from .calendar.schedule import ScheduleFile
 from .models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School
+from .policies import PolicyFile
 from .regulations import RegulationFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -19,6 +20,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "form": Form,
     "school": School,
     "regulations": RegulationFile,
+    "policies": PolicyFile,
     "holidays": ScheduleFile,
 }
 
