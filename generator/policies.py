@@ -304,16 +304,18 @@ def check_citations(corpus: Corpus, first_year: int) -> list[Problem]:
     problems: list[Problem] = []
 
     def stale(policy: Policy) -> tuple[str, str] | None:
+        """(message, hint) when ``policy`` no longer applies in the school year; the year is in the hint only."""
         if register.status(policy, first_year) == CURRENT:
             return None
         assert policy.expired is not None
         newer = register.by_id(policy.replaced_by) if policy.replaced_by else None
         if newer is not None:
-            return (f"已于{date_words(policy.expired)}被《{newer.title}》取代，不适用于{year}",
-                    f"请改为依据《{newer.title}》" + (f"（{newer.number}）" if newer.number else "")
-                    + "，并按新文件核对这里的要求")
-        return (f"已于{date_words(policy.expired)}失效，不适用于{year}",
-                "请删去这处引用，或改为依据现行的文件（先在 plans/data/policies.yml 中登记）")
+            return (f"已于{date_words(policy.expired)}被《{newer.title}》取代",
+                    f"生成的是{year}的内容，这份文件已不适用；请改为依据《{newer.title}》"
+                    + (f"（{newer.number}）" if newer.number else "") + "，并按新文件核对这里的要求")
+        return (f"已于{date_words(policy.expired)}失效",
+                f"生成的是{year}的内容，这份文件已不适用；请删去这处引用，或改为依据现行的文件"
+                "（先在 plans/data/policies.yml 中登记）")
 
     for path in _text_files(corpus.root):
         shown = shown_path(path)
@@ -329,8 +331,13 @@ def check_citations(corpus: Corpus, first_year: int) -> list[Problem]:
                     if policy is None:
                         if title in regulation_titles or _EXAMPLE.search(title) or _own_document(title, own):
                             continue
+                        import difflib
+
+                        names = [name for p in register.policies for name in p.names()]
+                        guess = difflib.get_close_matches(title, names, n=1, cutoff=0.75)
                         problems.append(Problem(
                             shown, number, column, f"引用的《{title}》不在政策文件登记表中",
+                            (f"您是不是想写《{guess[0]}》？" if guess else "") +
                             "如果这是一部法律、法规或文件：核对原文后在 plans/data/policies.yml 中登记"
                             "（全称、制定机关、文号、日期、所依据的规定和原文网址）；"
                             "如果名称写错了，请照登记表中的全称改正；如果是本项目的方案或表格，请写它的完整标题"))
