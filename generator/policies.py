@@ -50,6 +50,13 @@ def _url(value: str) -> str:
     return value
 
 
+def _month(value: str) -> str:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"“{value}”不是年月；请写成 2023-01 这样的格式")
+    return value
+
+
 Title = Annotated[Label, AfterValidator(_bare_title)]
 Url = Annotated[str, AfterValidator(_url)]
 
@@ -64,6 +71,8 @@ class Policy(Strict):
     issuer: Label = Field(description="制定或印发机关，例如 全国人民代表大会常务委员会、教育部等十三部门")
     number: Label | None = Field(default=None, description="文号，例如 教基〔2022〕7号、教育部令第50号；没有文号的不写")
     issued: dt.date | None = Field(default=None, description="通过或印发日期（核实过才写），例如 2021-10-23")
+    issued_in: Annotated[str, AfterValidator(_month)] | None = Field(
+        default=None, description="只核实到月份时写印发或公布的年月，例如 2023-01（核实到具体日期的写 issued）")
     in_force: dt.date | None = Field(default=None, description="施行日期（核实过才写）")
     expired: dt.date | None = Field(default=None, description="失效日期：到期、废止或被替代之日（没有失效的不写）")
     replaced_by: Id | None = Field(default=None, description="被哪一条登记取代（写它的编号）")
@@ -75,6 +84,8 @@ class Policy(Strict):
     def _consistent(self) -> Policy:
         if self.replaced_by is not None and self.expired is None:
             raise ValueError("写了 replaced_by（被取代）就要写 expired（从哪一天起不再适用）")
+        if self.issued and self.issued_in:
+            raise ValueError("issued 和 issued_in 只写一个：核实到日期的写 issued，只核实到月份的写 issued_in")
         if self.issued and self.in_force and self.in_force < self.issued:
             raise ValueError("施行日期（in_force）早于印发日期（issued），请核对")
         if self.in_force and self.expired and self.expired < self.in_force:
@@ -203,16 +214,28 @@ _TITLE = re.compile(r"《([^《》\n]{1,120})》")
 _NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}(?:[〔\[【（(]\d{4}[〕\]】）)]\s*\d+\s*号|令第\s*[\d一二三四五六七八九十百零〇]+\s*号)")
 
 
-def describe(policy: Policy) -> str:
-    """文号 and dates in words: 教基〔2022〕7号；2022年12月…印发；…起施行."""
-    parts = []
-    if policy.number:
-        parts.append(policy.number)
+def issued_words(policy: Policy) -> str:
+    """通过 / 印发 date in words (to the day or the month, as verified), or ""."""
+    verb = "通过" if "人民代表大会" in policy.issuer else "印发"
     if policy.issued:
-        parts.append(f"{date_words(policy.issued)}{'通过' if '人民代表大会' in policy.issuer else '印发'}")
+        return f"{date_words(policy.issued)}{verb}"
+    if policy.issued_in:
+        year, month = policy.issued_in.split("-")
+        return f"{year}年{int(month)}月{verb}"
+    return ""
+
+
+def dates_words(policy: Policy) -> str:
+    """Issued and in-force dates in words: 2021年10月23日通过，2022年1月1日起施行."""
+    parts = [issued_words(policy)] if issued_words(policy) else []
     if policy.in_force and policy.in_force != policy.issued:
         parts.append(f"{date_words(policy.in_force)}起施行")
     return "，".join(parts)
+
+
+def describe(policy: Policy) -> str:
+    """文号 and dates in words: 教基〔2022〕7号，2022年…印发，…起施行."""
+    return "，".join(part for part in (policy.number or "", dates_words(policy)) if part)
 
 
 def cited(text: str, register: Register) -> list[Policy]:
@@ -374,5 +397,5 @@ def check_citations(corpus: Corpus, first_year: int) -> list[Problem]:
 
 
 __all__ = ["CURRENT", "EXPIRED", "FILE_NAME", "REPLACED", "Policy", "PolicyFile", "Register", "RetiredTerm",
-           "annotate", "basis_lines", "check_citations", "cited", "describe", "load_register", "school_year_end",
+           "annotate", "basis_lines", "check_citations", "cited", "dates_words", "describe", "load_register", "school_year_end",
            "year_words"]

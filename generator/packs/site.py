@@ -39,7 +39,7 @@ def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
 
         try:
             path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json,
-                                      corpus.regulations.digest(), corpus.schedule.digest()], make)
+                                      corpus.regulations.digest(), corpus.schedule.digest(), corpus.policies.digest()], make)
         except GongyuError as exc:
             problems.extend(exc.problems)
             continue
@@ -47,7 +47,8 @@ def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
                                   kind="pack-zip", path=path))
     for plan_id in sorted(corpus.plans):
         plan = corpus.plans[plan_id]
-        inputs = [plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms}]
+        inputs = [plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms},
+                  corpus.policies.digest()]
         document = None
 
         def doc_for(plan: Any = plan) -> Any:
