@@ -130,6 +130,8 @@ class Register:
 
     policies: tuple[Policy, ...] = ()
     retired: tuple[RetiredTerm, ...] = ()
+    #: Whether the project has a register file at all (without one, citations are not checked).
+    present: bool = False
     _by_name: dict[str, Policy] = field(default_factory=dict, compare=False, repr=False)
     _by_id: dict[str, Policy] = field(default_factory=dict, compare=False, repr=False)
 
@@ -204,7 +206,7 @@ def load_register(plans_dir: Path) -> Register:
                                         "检查会把新说法也当成停用的提法；请换一个写法"))
     if problems:
         raise GongyuError(problems)
-    return Register(tuple(data.policies), tuple(data.retired_terms))
+    return Register(tuple(data.policies), tuple(data.retired_terms), present=True)
 
 
 # --- what a document shows as its 依据 -----------------------------------------------------------------
@@ -317,10 +319,15 @@ def _lines(path: Path) -> list[str]:
 
 def check_citations(corpus: Corpus, first_year: int) -> list[Problem]:
     """Every citation of a document that is unknown, or no longer in force in the school year starting
-    in ``first_year``, and every retired term, located in the file where it is written."""
+    in ``first_year``, and every retired term, located in the file where it is written.
+
+    Only for a project that keeps a register (``plans/data/policies.yml``): one without it (an old
+    project, a test fixture) cites freely, as before the register existed."""
     from .corpus import shown_path
 
     register = corpus.policies
+    if not register.present:
+        return []  # a project without plans/data/policies.yml has not opted in
     regulation_titles = {t.strip("《》") for r in corpus.regulations.entries for t in (r.title,)}
     own = _project_titles(corpus)
     year = year_words(first_year)
