@@ -297,6 +297,19 @@ def _own_document(title: str, own: list[str]) -> bool:
     return any(title == t or (len(bare) >= 4 and bare in t) for t in own)
 
 
+#: Words that may stand right before a 文号 in running text (见教基〔2022〕7号, 按国办发……).
+_LEAD_WORDS = "见另按照依据和及与或的即为是参详等并"
+
+
+def _trim_number(written: str) -> str:
+    """The 文号 itself out of a match that may carry words before it: 另见教基〔2099〕1号 → 教基〔2099〕1号."""
+    cut = re.search(r"[〔\[【（(]\d{4}|令第", written)
+    head, tail = (written[: cut.start()], written[cut.start():]) if cut else ("", written)
+    head = head[-5:] if "令第" not in tail[:2] else head[-6:]
+    head = head.lstrip(_LEAD_WORDS)
+    return head + tail
+
+
 def _text_files(root: Path) -> Iterator[Path]:
     for folder in ("content", "courses"):
         base = root / folder
@@ -378,8 +391,7 @@ def check_citations(corpus: Corpus, first_year: int) -> list[Problem]:
             if "号" in line:
                 for match in _NUMBER.finditer(line):
                     policy = register.by_number(match.group(0))
-                    written = re.search(r"[\u4e00-\u9fff]{0,6}(?:[〔\[【（(]\d{4}|令第).*", match.group(0))
-                    shown_number = written.group(0) if written else match.group(0)
+                    shown_number = _trim_number(match.group(0))
                     column = match.start() + 1 + (len(match.group(0)) - len(shown_number))
                     if policy is None:
                         problems.append(Problem(

@@ -34,7 +34,8 @@ class PageBuilder(HomePage, IndexPages, LessonPages, PlanPages, FormPages, Artic
         pages["safety/index.md"] = self.safety_index()
         pages["plans/index.md"] = self.plans_index()
         pages["forms/index.md"] = self.forms_index()
-        pages[POLICIES_URI] = self.policies_page()
+        if self.corpus.policies.present:
+            pages[POLICIES_URI] = self.policies_page()
         pages["stages/index.md"] = self.stages_index()
         pages["topics/index.md"] = self.topics_index()
         pages["tags.md"] = md.front_matter("标签", searchable=False) + "# 标签\n\n<!-- material/tags -->\n"

@@ -22,6 +22,8 @@ class PolicyPages(BuilderBase):
         """A plan's 依据 as bullets: each line with the 文号 and dates the register gives it."""
         register = self.corpus.policies
         items = [annotate(line, register) for line in lines]
+        if not register.present:
+            return md.bullets(items) + "\n"
         return (md.bullets(items) + "\n\n"
                 + f"<small>文号、日期和是否现行见{md.link('政策依据', from_uri, POLICIES_URI)}。</small>\n")
 
