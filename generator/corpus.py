@@ -242,7 +242,6 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
         _try(problems, _load_yaml_doc, path, Form, "form", problems, corpus)
 
     _check_references(corpus, problems)
-    _check_citations(corpus, problems)
 
     if schools:
         for path in _files(plans / "schools", "yaml", problems):
@@ -250,6 +249,7 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
                 load_school(path, corpus)
             except GongyuError as exc:
                 problems.extend(exc.problems)
+    _check_citations(corpus, problems)
     problems.raise_if_any()
     return corpus
 
@@ -265,11 +265,14 @@ def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus
 
 
 def _check_citations(corpus: Corpus, problems: ProblemList) -> None:
-    """Documents cited in text are in the register and in force for the school year a build makes."""
+    """Documents cited in text are in the register and in force for the school years a build makes: the
+    year in progress (the site) and every school profile's year; the latest is checked, since a document
+    stale for an earlier year is stale for a later one too."""
     from .policies import check_citations
     from .render.timeline import default_first_year
 
-    problems.extend(check_citations(corpus, default_first_year()))
+    year = max([default_first_year(), *(school.first_year for school in corpus.schools.values())])
+    problems.extend(check_citations(corpus, year))
 
 
 def _check_references(corpus: Corpus, problems: ProblemList) -> None:

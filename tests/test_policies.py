@@ -167,3 +167,16 @@ def test_plan_document_and_pages_show_the_basis_and_the_register(monkeypatch: py
     assert "已废止" in row
     article = builder.article_markdown(corpus.articles["jz-child-bullies"])
     assert "## 依据" in article and "《中华人民共和国治安管理处罚法》" in article.split("## 依据")[1]
+
+
+def test_a_school_profile_for_a_later_year_is_checked_for_its_year(tmp_path: Path) -> None:
+    """The check takes the latest school year any profile builds: a document ending in spring 2027 is
+    fine for the site built in January 2025 but stale for a 2026—2027 pack."""
+    root = _project(tmp_path, "学校按照《某项旧行动计划（2023—2025年）》开展工作。", expired="2027-03-01")
+    assert load_corpus(root, schools=False).policies.present  # 2024—2025 only: in force
+    shutil.copytree(MINI / "plans" / "schools", root / "plans" / "schools")
+    with pytest.raises(GongyuError) as caught:
+        load_corpus(root)
+    assert [p.message for p in caught.value.problems] == [
+        "《某项旧行动计划（2023—2025年）》已于2027年3月1日被《某项新措施》取代"]
+    assert "2026—2027学年" in caught.value.problems[0].hint
