@@ -12,11 +12,11 @@ import re
 #: numbers appear anywhere on the site. 12356 is the national psychological help line (every
 #: local line connected to it by 2025-05-01, 国家卫生健康委); 12355 is the Youth League's service line.
 EMERGENCY_NUMBERS = (
-    ("110", "报警", "孩子走失、被拐骗、被打或有人正在伤害孩子"),
-    ("120", "急救", "孩子受伤、溺水、中毒、昏迷或突然生重病"),
-    ("119", "火警", "着火、燃气泄漏，或有人被困需要救援"),
-    ("12356", "心理援助热线", "孩子情绪低落、想不开、说出伤害自己的话，或家长需要心理支持"),
-    ("12355", "青少年服务热线", "孩子被欺凌，或需要成长、权益和法律方面的帮助"),
+    ("110", "报警", "孩子走失、被拐骗，或有人在伤害孩子"),
+    ("120", "急救", "受伤、溺水、中毒、昏迷或突发急病"),
+    ("119", "火警", "着火、燃气泄漏，或有人被困"),
+    ("12356", "心理援助热线", "心里难受、想不开，或需要心理支持"),
+    ("12355", "青少年服务热线", "被欺凌，或需要权益和法律帮助"),
 )
 
 _NUMBERS = "|".join(sorted((re.escape(n) for n, _who, _when in EMERGENCY_NUMBERS), key=len, reverse=True))

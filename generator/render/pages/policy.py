@@ -25,7 +25,7 @@ class PolicyPages(BuilderBase):
         if not register.present:
             return md.bullets(items) + "\n"
         return (md.bullets(items) + "\n\n"
-                + f"<small>文号、日期和是否现行见{md.link('政策依据', from_uri, POLICIES_URI)}。</small>\n")
+                + f"文号、日期和是否现行见{md.link('政策依据', from_uri, POLICIES_URI)}。\n")
 
     def cited_block(self, from_uri: str, text: str) -> str:
         """The 依据 of an article or lesson: the register entries its text cites (empty when none)."""
@@ -34,7 +34,7 @@ class PolicyPages(BuilderBase):
             return ""
         items = [f"《{p.title}》" + (f"（{describe(p)}）" if describe(p) else "") for p in policies]
         return ("## 依据\n\n" + md.bullets(items) + "\n\n"
-                + f"<small>文号、日期和是否现行见{md.link('政策依据', from_uri, POLICIES_URI)}。</small>\n")
+                + f"文号、日期和是否现行见{md.link('政策依据', from_uri, POLICIES_URI)}。\n")
 
     def policies_page(self) -> str:
         """Every register entry with its status for the school year the site is built for."""
@@ -67,7 +67,7 @@ class PolicyPages(BuilderBase):
             lines.append(md.bullets([md.text(p) for p in policy.provisions]) + "\n")
             if policy.note:
                 lines.append(md.text(policy.note) + "\n")
-            lines.append(f"<small>核对原文：{md.text(policy.source)}</small>\n")
+            lines.append(f"核对原文：{md.text(policy.source)}\n")
         if register.retired:
             lines.append("## 不再使用的提法\n")
             lines.append(md.raw_table(["旧提法", "现在的说法"],
