@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import load_corpus
+from generator.check.citations import check_citations
 from generator.errors import GongyuError
-from generator.policies import CURRENT, EXPIRED, REPLACED, Policy, Register, annotate, check_citations
+from generator.load.policies import CURRENT, EXPIRED, REPLACED, Policy, Register, annotate
+from generator.pipeline import load_corpus
 from generator.render.pages import PageBuilder
 
 from .conftest import MINI, REPO
@@ -150,7 +151,7 @@ def test_shipped_content_cites_only_current_registered_documents() -> None:
 
 
 def test_plan_document_and_pages_show_the_basis_and_the_register(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.render.gbt_content import template_document
+    from generator.resolve.content import template_document
 
     _pin(monkeypatch, 2026, 12)
 

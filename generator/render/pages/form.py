@@ -23,7 +23,7 @@ class FormPages(BuilderBase):
         lines += preview_lines(form)
         if form.note:
             lines.append(f"!!! note \"填表说明\"\n    {md.text(form.note)}\n")
-        from ...wording import iter_texts
+        from ...check.wording import iter_texts
 
         basis = self.cited_block(uri, "\n".join(text for _path, text in iter_texts(form)))  # type: ignore[attr-defined]
         if basis:

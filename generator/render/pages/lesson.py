@@ -107,6 +107,6 @@ class LessonPages(BuilderBase):
 
 def _texts(lesson: Lesson):  # type: ignore[no-untyped-def]
     """Every text of a lesson (for the documents it cites)."""
-    from ...wording import iter_texts
+    from ...check.wording import iter_texts
 
     return iter_texts(lesson)

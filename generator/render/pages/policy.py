@@ -3,7 +3,7 @@ block that plan, article and lesson pages show: each cited document with its 文
 
 from __future__ import annotations
 
-from ...policies import CURRENT, Policy, annotate, cited, describe, year_words
+from ...load.policies import CURRENT, Policy, annotate, cited, describe, year_words
 from .. import markdown as md
 from .common import BuilderBase
 
@@ -76,7 +76,7 @@ class PolicyPages(BuilderBase):
 
 
 def _dates(policy: Policy) -> str:
-    from ...policies import dates_words
+    from ...load.policies import dates_words
 
     return dates_words(policy) or "—"
 
