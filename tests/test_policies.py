@@ -163,9 +163,9 @@ def test_plan_document_and_pages_show_the_basis_and_the_register(monkeypatch: py
     page = builder.plan_page(corpus.plans["qiling-zhili"])
     assert "《中华人民共和国治安管理处罚法》（2025年6月27日通过，2026年1月1日起施行）" in page
     register_page = builder.pages()["policies/index.md"]
-    assert "| 《全面加强和改进新时代学生心理健康工作专项行动计划（2023—2025年）》 |" in register_page
-    row = next(line for line in register_page.splitlines() if "专项行动计划（2023—2025年）》 |" in line)
-    assert "已废止" in row
+    row = next(line for line in register_page.splitlines() if "专项行动计划（2023—2025年）》](" in line)
+    assert row.endswith("| 已废止（2025年12月31日起） |")
+    assert "**文号：** 教体艺〔2023〕1号" in register_page
     article = builder.article_markdown(corpus.articles["jz-child-bullies"])
     assert "## 依据" in article and "《中华人民共和国治安管理处罚法》" in article.split("## 依据")[1]
 

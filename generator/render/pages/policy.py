@@ -49,21 +49,29 @@ class PolicyPages(BuilderBase):
         if not register.policies:
             lines.append("（暂无）\n")
             return "\n".join(lines)
-        rows = []
+        shown: dict[str, str] = {}
         for policy in register.policies:
             status = register.status(policy, first_year)
-            shown = status
+            words = status
             if status != CURRENT:
                 assert policy.expired is not None
                 newer = register.by_id(policy.replaced_by) if policy.replaced_by else None
-                shown = f"{status}（{policy.expired.year}年{policy.expired.month}月{policy.expired.day}日起"
-                shown += f"，由《{newer.title}》取代）" if newer else "）"
-            rows.append([f"《{md.text(policy.title)}》", md.text(policy.issuer), md.text(policy.number or "—"),
-                         md.text(_dates(policy)), md.text(shown)])
-        lines.append(md.raw_table(["名称", "制定或印发机关", "文号", "日期", "状态"], rows) + "\n")
-        lines.append("## 各文件的要点\n")
+                words = f"{status}（{policy.expired.year}年{policy.expired.month}月{policy.expired.day}日起"
+                words += f"，由《{newer.title}》取代）" if newer else "）"
+            shown[policy.id] = words
+        # two columns fit a phone; the details of each document follow, one block each
+        rows = [[md.link(f"《{policy.title}》", uri, f"{uri}#{policy.id}"), md.text(shown[policy.id])]
+                for policy in register.policies]
+        lines.append(md.raw_table(["名称", "状态"], rows) + "\n")
+        lines.append("## 各文件的文号、日期和要点\n")
         for policy in register.policies:
-            lines.append(f"### {md.text(policy.title)}\n")
+            lines.append(f"### {md.text(policy.title)} {{ #{policy.id} }}\n")
+            facts = [f"**状态：** {md.text(shown[policy.id])}", f"**制定或印发：** {md.text(policy.issuer)}"]
+            if policy.number:
+                facts.append(f"**文号：** {md.text(policy.number)}")
+            if _dates(policy) != "—":
+                facts.append(f"**日期：** {md.text(_dates(policy))}")
+            lines.append("<br>\n".join(facts) + "\n")
             lines.append(md.bullets([md.text(p) for p in policy.provisions]) + "\n")
             if policy.note:
                 lines.append(md.text(policy.note) + "\n")
