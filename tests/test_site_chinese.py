@@ -194,6 +194,11 @@ def test_404_in_chromium_searches_and_goes_home(built: Path, browser: Any, tmp_p
         assert page.title().startswith("找不到这个页面")
         shot = _screenshot(page, tmp_path, "404.png")
         assert shot.stat().st_size > 1000
+        # the search box is visible as a box (the theme strips inputs of their border) and finger-sized
+        box = page.locator("#gy-notfound-q").evaluate("""i => { const s = getComputedStyle(i), r = i.getBoundingClientRect();
+            return {border: parseFloat(s.borderBottomWidth), style: s.borderBottomStyle, height: r.height, width: r.width}; }""")
+        assert box["border"] >= 1 and box["style"] != "none", box
+        assert box["height"] >= 44 and box["width"] >= 180, box
         page.fill("#gy-notfound-q", "青春期的孩子")
         page.click(".gy-notfound-search button")
         page.wait_for_selector(".gy-search__link", timeout=15000)
