@@ -63,6 +63,34 @@ def test_help_card_carries_the_help_lines_and_the_schools_blanks(real: Corpus, t
 
 
 @needs_poppler
+@pytest.mark.parametrize("school", [None, "青山县石桥镇青山小学", "青山县石桥镇中心学校附属幼儿园和青山县第二特殊教育学校送教部"],
+                         ids=["no-school", "school", "long-school"])
+def test_help_card_fits_its_quarter_with_every_blank(tmp_path: Path, school: str | None) -> None:
+    """Each card stays inside its quarter of the sheet, every blank printed once, no line over another
+    (an overfull card once printed its last blank on top of the one before)."""
+    import re
+
+    from generator.render.printables.lessons import help_card_job
+
+    path = tmp_path / "card.pdf"
+    path.write_bytes(render_job(help_card_job(school_name=school)))
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', xml).group(1))
+    words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)]
+    text = "".join(w for *_box, w in words)
+    for blank in ("学校联系电话", "班主任", "心理辅导老师", "就近医院（精神心理科）", "家里大人"):
+        assert text.count(blank) == 4, blank
+    cut = height / 2
+    for x0, y0, x1, y1, word in words:
+        assert y1 <= cut - 3 or y0 >= cut + 3, (word, y0, y1)  # clear of the cut between the rows
+    for i, (ax0, ay0, ax1, ay1, aw) in enumerate(words):
+        for bx0, by0, bx1, by1, bw in words[i + 1:]:
+            overlap = min(ax1, bx1) - max(ax0, bx0) > 1 and min(ay1, by1) - max(ay0, by0) > 1
+            assert not overlap, (aw, bw)
+
+
+@needs_poppler
 def test_preparation_is_on_the_organisers_sheet_not_the_handouts(real: Corpus, tmp_path: Path) -> None:
     lesson = real.lessons["aqj-fangqiling"]
     jobs = _jobs(real, "aqj-fangqiling")
