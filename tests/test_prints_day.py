@@ -175,3 +175,15 @@ def test_print_with_a_school_needs_only_its_name(mini_project: Path, tmp_path: P
     result = gongyu("--root", str(mini_project), "print", "demo-form", "--school", str(nameless), "--out", str(out),
                     "--draft")
     assert result.returncode == 0, result.stderr
+
+
+def test_blanks_asking_for_words_leave_room_to_write(real: Corpus) -> None:
+    """A blank that asks for an opinion or a message gets more than one line: on the holiday letters'
+    回执 「想对学校说的话」 was one cramped row."""
+    from generator.models.form import FieldsBlock
+
+    asking = ("说的话", "意见", "建议", "想法")
+    cramped = [(form.id, field.label) for form in real.forms.values() for block in form.blocks
+               if isinstance(block, FieldsBlock) for field in block.fields
+               if not field.options and any(word in field.label for word in asking) and field.lines < 2]
+    assert cramped == []
