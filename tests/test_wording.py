@@ -287,3 +287,14 @@ def test_a_bad_placeholder_is_pointed_at_where_it_is_written() -> None:
     second = next(i for i, line in enumerate(lines) if "{{数值:none}}" in line)
     assert found[0].startswith(f"demo-plan.yml:{first + 1}:{lines[first].index('{{') + 1}: 占位符{{{{时间:nope}}}}"), found
     assert found[1].startswith(f"demo-plan.yml:{second + 1}:{lines[second].index('{{') + 1}: 占位符{{{{数值:none}}}}"), found
+
+
+def test_basis_titles_with_a_bracketed_note_are_parted_by_a_dunhao() -> None:
+    """GB/T 15834—2011, 4.5.3.5: bare titles side by side take no 顿号; once a title carries a note in
+    brackets (its 文号 and dates), a 顿号 parts it from the next."""
+    from generator.resolve.document import _join_titles
+
+    assert _join_titles(["《甲法》", "《乙法》", "《丙条例》"]) == "《甲法》《乙法》《丙条例》"
+    assert _join_titles(["《甲法》（2020年通过）", "《乙法》", "《丙规定》（第1号）", "《丁条例》"]) == (
+        "《甲法》（2020年通过）、《乙法》《丙规定》（第1号）和《丁条例》")
+    assert _join_titles(["《甲法》", "教育部《乙意见》", "县里的通知"]) == "《甲法》、教育部《乙意见》和县里的通知"

@@ -92,10 +92,11 @@ class _Outline:
 
 
 def _join_titles(names: list[str]) -> str:
-    """《甲》《乙》和本省条例: no 顿号 between book titles (GB/T 15834)."""
+    """《甲》《乙》和本省条例: no 顿号 between two bare book titles, but one after a title that carries a
+    bracketed note, 《甲》（2020年通过）、《乙》 (GB/T 15834—2011, 4.5.3.5)."""
     out = ""
     for index, name in enumerate(names):
-        if index and not (name.startswith("《") and names[index - 1].endswith(("》", "）"))):
+        if index and not (name.startswith("《") and names[index - 1].endswith("》")):
             out += "和" if index == len(names) - 1 else "、"
         out += name
     return out
