@@ -234,3 +234,21 @@ def test_plain_build_opened_from_disk_follows_links(built: Path, browser: Any, t
         assert page.url.endswith("/demo-article/index.html"), page.url
     finally:
         context.close()
+
+
+def test_page_tags_list_stages_in_school_order_first(built: Path) -> None:
+    """Material sorts a page's tags by code point (初中 before 学前, 小学中年级 before 小学低年级);
+    the plugin orders them: stages as children go through school, then topics."""
+    import re
+
+    from generator.mkdocs_plugin.plugin import tag_order
+
+    assert sorted(["初中", "学前", "家校合作", "小学中年级", "小学低年级", "高中"], key=tag_order) == [
+        "学前", "小学低年级", "小学中年级", "初中", "高中", "家校合作"]
+    html = (built / "site" / "parents" / "demo-article" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="md-tags"[^>]*>(.*?)</nav>', html, re.S)
+    assert nav is not None
+    tags = [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r'<a [^>]*class="md-tag[^"]*"[^>]*>(.*?)</a>|'
+                                                                   r'<span [^>]*class="md-tag[^"]*"[^>]*>(.*?)</span>',
+                                                                   nav.group(1), re.S) for t in t if t]
+    assert tags[0] == "初中" and sorted(tags[1:]) == tags[1:], tags

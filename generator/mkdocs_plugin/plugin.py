@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 
 from ..base import urls
 from ..errors import GongyuError, Problem
+from ..models.common import STAGES
 from ..search import SiteSearch
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
@@ -48,6 +49,24 @@ BIG_TEXT_HEAD = ('<script>try{if(localStorage.getItem("gongyu.bigtext")==="1")'
 _JS = Path(__file__).with_name("gongyu.js")
 #: Templates that replace Material's: ``404.html`` in Chinese, with search and a link home.
 _OVERRIDES = Path(__file__).with_name("overrides")
+
+
+def tag_order(tag: Any, *_: Any) -> tuple[int, str]:
+    """Sort key for Material's tags: the school stages in the order children go through them
+    (学前, 小学低年级 … 高中, 跨学段), then every other tag by name. The default sorts by code point,
+    which put 初中 before 学前 and 小学中年级 before 小学低年级 at the top of a page."""
+    name = str(getattr(tag, "name", tag))
+    return (STAGES.index(name) if name in STAGES else len(STAGES), name)
+
+
+def _order_tags(config: MkDocsConfig) -> None:
+    """Point Material's tags plugin (when it is on) at :func:`tag_order`, for page headers and listings."""
+    for key in ("tags", "material/tags"):
+        plugin = config.plugins.get(key)
+        settings = getattr(plugin, "config", None)
+        if settings is not None and hasattr(settings, "tags_sort_by"):
+            settings.tags_sort_by = tag_order
+            settings.listings_tags_sort_by = tag_order
 #: The small navigation every page repeats; everything else is reached through these index pages.
 DEFAULT_NAV: list[Any] = [
     {"首页": "index.md"},
@@ -147,6 +166,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self.search = SiteSearch(self.corpus)  # fails early when jieba cannot segment Chinese
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
+        _order_tags(config)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
