@@ -26,6 +26,8 @@ _DUMMY = _HASHER.hash("x" * SECRET_LENGTH)
 
 #: Failed sign-ins allowed from one address before each further try must wait.
 FREE_FAILURES = 5
+#: The wait after those, in seconds; it doubles with every further failure.
+FIRST_WAIT = 30
 #: The longest wait between tries, in seconds.
 MAX_WAIT = 300
 
@@ -70,7 +72,7 @@ def wait_seconds(s: Session, client: str, now: dt.datetime) -> int:
     row = s.get(Failure, client)
     if row is None or row.count < FREE_FAILURES:
         return 0
-    wait = min(2 ** (row.count - FREE_FAILURES + 1), MAX_WAIT)
+    wait = min(FIRST_WAIT * 2 ** (row.count - FREE_FAILURES), MAX_WAIT)
     left = (row.last_at + dt.timedelta(seconds=wait) - now).total_seconds()
     return max(0, int(left + 0.999))
 
