@@ -68,9 +68,12 @@ def make_county(tmp: Path, corpus: Any, schools: int = 2, workers: int = 1) -> C
 
 def form_of(client: Any, school_id: str) -> dict[str, Any]:
     """The school's form as a browser would post it: every field's current value, with the CSRF token."""
-    from html.parser import HTMLParser
+    return parse_form(client.get(f"/s/{school_id}/").get_data(as_text=True))
 
-    page = client.get(f"/s/{school_id}/").get_data(as_text=True)
+
+def parse_form(page: str) -> dict[str, Any]:
+    """The values of the profile form in a page, as a browser would post them."""
+    from html.parser import HTMLParser
 
     class Fields(HTMLParser):
         def __init__(self) -> None:
@@ -128,3 +131,88 @@ def web_corpus() -> Any:
     from generator.project import templates_project
 
     return load_corpus(templates_project(None, Path.cwd()).root, schools=False)
+
+
+@dataclass
+class Server:
+    """``gongyu web`` started as its own process on a free port of 127.0.0.1."""
+
+    process: Any
+    url: str
+    data_dir: Path
+    port: int
+    log: Path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gongyu_cli(*args: str, cwd: Path) -> str:
+    """Run ``gongyu …`` (this checkout's) in ``cwd``; its standard output."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def start_server(data_dir: Path, cwd: Path, port: int | None = None, workers: int = 1, threads: int = 8) -> Server:
+    """Start ``gongyu web`` and wait until it answers (at most a minute)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = port or free_port()
+    log = cwd / f"server-{port}.log"
+    handle = log.open("ab")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "web", "--data", str(data_dir), "--port", str(port),
+                                "--workers", str(workers), "--threads", str(threads)],
+                               cwd=cwd, stdout=handle, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"gongyu web did not start: {log.read_text(encoding='utf-8', errors='replace')}")
+        time.sleep(0.2)
+    return Server(process, url, data_dir, port, log)
+
+
+def stop_server(server: Server) -> None:
+    """Stop a server started here (by its own process id only)."""
+    import subprocess
+
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=10)
+
+
+def cli_county(folder: Path, schools: int = 2) -> tuple[Path, dict[str, str], str]:
+    """A county made with the commands a clerk runs: its data folder, school codes and an admin code."""
+    from openpyxl import load_workbook
+
+    county_sheet(folder / "学校名单.xlsx", schools)
+    data_dir = folder / "gongyu-web"
+    gongyu_cli("web", "add-schools", "学校名单.xlsx", "--data", str(data_dir), cwd=folder)
+    rows = list(load_workbook(folder / "登录码.xlsx").active.values)[1:]
+    out = gongyu_cli("web", "add-admin", "县管理员甲", "--data", str(data_dir), cwd=folder)
+    admin = re.search(r"登录码：(\S+)", out).group(1)
+    return data_dir, {r[0]: r[2] for r in rows}, admin

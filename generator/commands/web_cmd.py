@@ -70,7 +70,14 @@ def web(ctx: click.Context, data_dir: Path, db_url: str | None, host: str, port:
         click.echo("还没有县管理员账号：请另开一个窗口运行 gongyu web add-admin 姓名", err=True)
     if schools == 0:
         click.echo("还没有学校：请运行 gongyu web add-schools 学校名单.xlsx", err=True)
-    serve(app, host=host, port=port, threads=threads, ident="gongyu", clear_untrusted_proxy_headers=True)
+    import signal
+
+    # a service manager's stop (SIGTERM) ends the server like Ctrl+C: the pack workers are shut down too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        serve(app, host=host, port=port, threads=threads, ident="gongyu", clear_untrusted_proxy_headers=True)
+    finally:
+        app.extensions["gongyu"]["packs"].close()
 
 
 def _corpus(obj: Context):  # noqa: ANN202 - Corpus

@@ -66,12 +66,40 @@ def _build_zip(profile: dict[str, Any], draft: bool) -> tuple[str, Any]:
         return "fail", (Problem("_general", 0, 0, f"内部错误：{type(exc).__name__}: {exc}", "请把这条信息告诉县里的管理员"),)
 
 
+def _init_web_worker(corpus: Corpus, font_dirs: tuple[Path, ...], server_pid: int) -> None:
+    """A worker of the service: the batch worker's set-up, and an exit of its own when the server is gone.
+
+    A server ended with ``kill -9`` (or by a power cut of the terminal) cannot shut its pool down;
+    without this its workers would wait for work forever.
+    """
+    import os
+    import time
+
+    from ..packs.batch import _init_worker
+
+    _init_worker(corpus, font_dirs)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(server_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # a new process under another user took the number: ours is gone
+                os._exit(0)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
+
+
 class PackService:
     """Builds and caches packs; the same pack asked for twice at once is built once."""
 
     def __init__(self, corpus: Corpus, cache_dir: Path, workers: int = 2) -> None:
         from ..fonts import user_font_dirs
-        from ..packs.batch import _init_worker, _mp_context, _slim
+        import os
+
+        from ..packs.batch import _mp_context, _slim
 
         self.cache_dir = cache_dir
         self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -79,8 +107,8 @@ class PackService:
         self._lock = threading.Lock()
         self._running: dict[str, concurrent.futures.Future[tuple[str, Any]]] = {}
         self._pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=max(1, workers), mp_context=_mp_context(), initializer=_init_worker,
-            initargs=(_slim(corpus), user_font_dirs()))
+            max_workers=max(1, workers), mp_context=_mp_context(), initializer=_init_web_worker,
+            initargs=(_slim(corpus), user_font_dirs(), os.getpid()))
 
     def path(self, key: str) -> Path:
         return self.cache_dir / f"{key}.zip"
