@@ -21,7 +21,10 @@ from .db import Code, Failure
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 SELECTOR_LENGTH = 4
 SECRET_LENGTH = 8
-_HASHER = PasswordHasher()
+#: argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a code's secret part is 40
+#: random bits and guessing is slowed per address, so the heavier default (64 MiB) only made 50
+#: schools signing in at once wait on each other.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _DUMMY = _HASHER.hash("x" * SECRET_LENGTH)
 
 #: Failed sign-ins allowed from one address before each further try must wait.
