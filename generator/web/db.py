@@ -16,7 +16,9 @@ from typing import Any
 
 from sqlalchemy import (ForeignKey, Integer, String, Text, create_engine, event, func, insert, select, update)
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+
+from ..errors import GongyuError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 DB_FILE = "gongyu-web.sqlite3"
@@ -106,10 +108,17 @@ class Setting(Base):
 
 
 def database_url(data_dir: Path, url: str | None) -> str:
-    """``url`` as given, else the SQLite file in the data folder."""
-    if url:
-        return url
-    return f"sqlite:///{(data_dir / DB_FILE).resolve().as_posix()}"
+    """``url`` as given, else the SQLite file in the data folder.
+
+    ``postgresql://…`` (and ``postgres://…``) use psycopg 3 — ``pip install 'gongyu[postgresql]'`` —
+    unless the URL names another driver (``postgresql+psycopg2://…``).
+    """
+    if not url:
+        return f"sqlite:///{(data_dir / DB_FILE).resolve().as_posix()}"
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
 
 
 def make_engine(url: str) -> Engine:
@@ -125,8 +134,18 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
     else:
-        engine = create_engine(url, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+        try:
+            engine = create_engine(url, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise GongyuError(f"缺少连接这种数据库的软件包（{exc.name}）。PostgreSQL 请先运行："
+                              "pip install 'gongyu[postgresql]'") from None
+        except ArgumentError as exc:
+            raise GongyuError(f"数据库地址写法不对（{exc}）。PostgreSQL 请写成 postgresql://用户:密码@主机:端口/库名") from None
+    try:
+        Base.metadata.create_all(engine)
+    except OperationalError as exc:
+        raise GongyuError(f"连接不上数据库：{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}。"
+                          "请检查地址、用户名、密码，以及数据库服务是否已启动") from None
     return engine
 
 
