@@ -186,6 +186,14 @@ def test_pack_previews_and_cache(county: County) -> None:
     page = client.get(f"/s/{OWN}/plan/kongchuo-baoxue").get_data(as_text=True)
     assert "控辍保学" in page and 'class="doc-title"' in page
     assert client.get(f"/s/{OWN}/plan/no-such-plan").status_code == 404
+    # saved again with a change: a new pack, and the stale one is gone from the cache
+    form = form_of(client, OWN)
+    form["people.校长"] = "换了校长"
+    assert client.post(f"/s/{OWN}/", data=form).status_code == 303
+    second = client.get(f"/s/{OWN}/pack.zip")
+    assert second.data != first.data
+    assert [p.name for p in (county.data_dir / "packs").glob("*.zip")] != [p.name for p in cache]
+    assert len(list((county.data_dir / "packs").glob("*.zip"))) == 1
 
 
 def test_county_page_summary_packs_and_audit(county: County) -> None:

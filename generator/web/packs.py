@@ -110,16 +110,29 @@ class PackService:
             max_workers=max(1, workers), mp_context=_mp_context(), initializer=_init_web_worker,
             initargs=(_slim(corpus), user_font_dirs(), os.getpid()))
 
-    def path(self, key: str) -> Path:
-        return self.cache_dir / f"{key}.zip"
+    def path(self, key: str, school_id: str) -> Path:
+        """``<school-id>--<hash>.zip``: the school's name in it lets older packs of the school be removed."""
+        from ..atomic import safe_child
+
+        return safe_child(self.cache_dir, f"{school_id}--{key[:40]}.zip")
 
     def ready(self, profile: dict[str, Any], draft: bool) -> bool:
-        return self.path(pack_key(profile, draft, self.digest)).is_file()
+        return self.path(pack_key(profile, draft, self.digest), str(profile.get("id"))).is_file()
+
+    def _prune(self, keep: Path, school_id: str) -> None:
+        """Remove the school's older packs (a profile saved again makes them stale)."""
+        for old in self.cache_dir.glob(f"{school_id}--*.zip"):
+            if old != keep:
+                try:
+                    old.unlink()
+                except OSError:  # being sent right now (Windows): the next build removes it
+                    pass
 
     def start(self, profile: dict[str, Any], draft: bool) -> concurrent.futures.Future[tuple[str, Any]]:
         """Begin building (or find the build already under way); the future gives ("ok", path) or ("fail", problems)."""
         key = pack_key(profile, draft, self.digest)
-        target = self.path(key)
+        school_id = str(profile.get("id"))
+        target = self.path(key, school_id)
         with self._lock:
             running = self._running.get(key)
             if running is not None:
@@ -136,6 +149,7 @@ class PackService:
                 status, value = future.result()
                 if status == "ok":
                     write_bytes(target, value)
+                    self._prune(target, school_id)
                     value = target
                 done.set_result((status, value))
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
