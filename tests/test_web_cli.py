@@ -49,3 +49,19 @@ def test_add_admin_prints_a_code_once_and_refuses_an_empty_name(tmp_path: Path) 
 def test_web_help_is_in_chinese() -> None:
     done = gongyu("web", "--help")
     assert done.returncode == 0 and "网上填报" in done.stdout and "--port" in done.stdout and "add-schools" in done.stdout
+
+
+def test_the_wheel_carries_the_web_templates_and_stylesheet() -> None:
+    """Every template and static file of ``gongyu web`` matches the package data of pyproject.toml."""
+    import fnmatch
+    import tomllib
+
+    from .conftest import REPO
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["generator"]
+    web = REPO / "generator" / "web"
+    files = [p for folder in ("templates", "static") for p in (web / folder).rglob("*") if p.is_file()]
+    assert any(p.name == "school.html" for p in files) and any(p.name == "web.css" for p in files)
+    for path in files:
+        relative = path.relative_to(REPO / "generator").as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
