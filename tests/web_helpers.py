@@ -17,7 +17,7 @@ def county_sheet(path: Path, schools: int = 2) -> Path:
     """The template school list with its example row and ``schools - 1`` copies of it under other ids."""
     from openpyxl import load_workbook
 
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
     from generator.project import templates_project
     from generator.xlsx import template_bytes
 
@@ -127,7 +127,7 @@ def parse_form(page: str) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def web_corpus() -> Any:
     """The plan templates, loaded once for every web test."""
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
     from generator.project import templates_project
 
     return load_corpus(templates_project(None, Path.cwd()).root, schools=False)

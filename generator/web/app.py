@@ -33,7 +33,7 @@ from .form import (ADOPTION_FIELDS, DAY_FIELDS, DAYS_LABEL, GENERAL, MAX_DAYS, S
 from .packs import PackService
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
 
 #: Largest request accepted (a county's school list is far smaller; a form post is a few KB).
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -41,7 +41,7 @@ SESSION_HOURS = 12
 
 
 def _load_corpus() -> Corpus:
-    from ..corpus import load_corpus
+    from ..pipeline import load_corpus
     from ..project import templates_project
 
     return load_corpus(templates_project(None, Path.cwd()).root, schools=False)
@@ -241,12 +241,12 @@ def create_app(data_dir: Path, db_url: str | None = None, *, corpus: Corpus | No
 
     def resolved_for(row: SchoolRow) -> Any:
         from ..models.school import School
-        from ..resolve import resolve_school
+        from ..pipeline import resolve_school
 
         profile = row.profile_data()
         if profile is None:
             return None
-        return resolve_school(School.model_validate(profile), corpus, doc=saved_doc(profile), draft=True)
+        return resolve_school(corpus, School.model_validate(profile), doc=saved_doc(profile), draft=True)
 
     @app.get("/s/<school_id>/plan/<plan_id>")
     @school_access
@@ -437,11 +437,11 @@ def _posted_values(form: Any) -> dict[str, Any]:
 
 def _missing(school: Any, doc: Any) -> list[Problem]:
     """What the saved profile still lacks for a final pack (people for leading groups …), located by field."""
-    from ..resolve import resolve_school
+    from ..pipeline import resolve_school
 
     corpus = _current_corpus()
     try:
-        resolve_school(school, corpus, doc=doc, draft=False)
+        resolve_school(corpus, school, doc=doc, draft=False)
     except GongyuError as exc:
         return list(exc.problems)
     return []

@@ -14,7 +14,7 @@ from . import codes
 from .db import Admin, Database, SchoolRow
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
 
 CODES_NAME = "登录码.xlsx"
 SUMMARY_NAME = "汇总.xlsx"

@@ -27,7 +27,7 @@ from ..xlsx.cells import (cell_date, cell_id, cell_int, cell_people, cell_plain,
 from ..xlsx.columns import COLUMNS, OTHER_PEOPLE, SPLIT, Column
 
 if typing.TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
 
 FieldKind = Literal["text", "textarea", "date", "int", "year", "select", "list", "titles", "people"]
 
@@ -168,7 +168,7 @@ ADOPTION_FIELDS: tuple[tuple[str, str, str, FieldKind], ...] = tuple(
 
 def plan_choices(corpus: Corpus, school_type: str | None = None) -> list[PlanChoice]:
     """The corpus's plan templates in id order, with targets, skippable items and group roles."""
-    from ..resolve import plan_item_ids
+    from ..check.profile import plan_item_ids
 
     choices = []
     for plan_id in sorted(corpus.plans):
@@ -392,7 +392,7 @@ def read_form(form: Mapping[str, Any], school_id: str, corpus: Corpus, saved: di
     if problems:
         return submission
     from ..load import validate
-    from ..resolve import profile_problems
+    from ..check.profile import profile_problems
 
     try:
         school = validate(School, doc)

@@ -16,11 +16,11 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..atomic import write_bytes
+from ..write.atomic import write_bytes
 from ..errors import GongyuError, Problem
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
 
 
 def corpus_digest(corpus: Corpus) -> str:
@@ -48,17 +48,17 @@ def pack_key(profile: dict[str, Any], draft: bool, digest: str) -> str:
 def _build_zip(profile: dict[str, Any], draft: bool) -> tuple[str, Any]:
     """Run in a worker: the pack's zip bytes, or its problems (never raises for the user's data)."""
     from ..models.school import School
-    from ..packs import pack_files, zip_files
+    from ..packs import zip_files
     from ..packs.batch import _WORKER_CORPUS
-    from ..resolve import resolve_school
+    from ..pipeline import render_pack, resolve_school
     from .form import saved_doc
 
     corpus = _WORKER_CORPUS
     assert corpus is not None
     try:
         school = School.model_validate(profile)
-        resolved = resolve_school(school, corpus, doc=saved_doc(profile), draft=draft)
-        content = pack_files(resolved, corpus)
+        resolved = resolve_school(corpus, school, doc=saved_doc(profile), draft=draft)
+        content = render_pack(resolved, corpus)
         return "ok", zip_files(content.files, school.id)
     except GongyuError as exc:
         return "fail", tuple(exc.problems)
@@ -96,7 +96,7 @@ class PackService:
     """Builds and caches packs; the same pack asked for twice at once is built once."""
 
     def __init__(self, corpus: Corpus, cache_dir: Path, workers: int = 2) -> None:
-        from ..fonts import user_font_dirs
+        from ..base.fonts import user_font_dirs
         import os
 
         from ..packs.batch import _mp_context, _slim
@@ -112,7 +112,7 @@ class PackService:
 
     def path(self, key: str, school_id: str) -> Path:
         """``<school-id>--<hash>.zip``: the school's name in it lets older packs of the school be removed."""
-        from ..atomic import safe_child
+        from ..write.atomic import safe_child
 
         return safe_child(self.cache_dir, f"{school_id}--{key[:40]}.zip")
 
