@@ -4,7 +4,6 @@ an entry fails :func:`test_every_route_has_an_access_rule`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest

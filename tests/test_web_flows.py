@@ -244,7 +244,7 @@ def test_import_from_the_county_page_gives_codes_once_and_refuses_a_large_file(c
 def test_the_form_covers_every_field_of_the_profile_model() -> None:
     """One source of truth: a new field in the model must show up in the form (or be listed as kept)."""
     from generator.models.school import Adoption, OwnDay, School
-    from generator.web.form import ADOPTION_FIELDS, DAY_FIELDS, PRESERVED, school_fields
+    from generator.web.fields import ADOPTION_FIELDS, DAY_FIELDS, PRESERVED, school_fields
 
     def leaves(model: type[BaseModel], base: tuple[str, ...]) -> set[tuple[str, ...]]:
         found = set()

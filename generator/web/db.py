@@ -134,11 +134,12 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
     else:
+        import importlib.util
+
+        if url.startswith("postgresql+psycopg://") and importlib.util.find_spec("psycopg") is None:
+            raise GongyuError("缺少连接 PostgreSQL 的软件包 psycopg。请先运行：pip install 'gongyu[postgresql]'")
         try:
             engine = create_engine(url, pool_pre_ping=True)
-        except ModuleNotFoundError as exc:
-            raise GongyuError(f"缺少连接这种数据库的软件包（{exc.name}）。PostgreSQL 请先运行："
-                              "pip install 'gongyu[postgresql]'") from None
         except ArgumentError as exc:
             raise GongyuError(f"数据库地址写法不对（{exc}）。PostgreSQL 请写成 postgresql://用户:密码@主机:端口/库名") from None
     try:

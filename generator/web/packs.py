@@ -51,7 +51,7 @@ def _build_zip(profile: dict[str, Any], draft: bool) -> tuple[str, Any]:
     from ..packs import zip_files
     from ..packs.batch import _WORKER_CORPUS
     from ..pipeline import render_pack, resolve_school
-    from .form import saved_doc
+    from .fields import saved_doc
 
     corpus = _WORKER_CORPUS
     assert corpus is not None
