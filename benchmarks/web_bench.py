@@ -50,6 +50,23 @@ class Client:
             return response.read()
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and every live descendant (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -124,10 +141,15 @@ def main() -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        cpu = process_tree_cpu(server.process.pid)
     finally:
         stop_server(server)
     total = time.perf_counter() - began
     print(f"wall time {total:.1f} s; load after: {os.getloadavg()[0]:.1f}; errors: {len(errors)}")
+    rounds = args.schools * args.rounds
+    print(f"CPU used by the service (server + pack workers, start-up included): {cpu:.1f} s, "
+          f"{cpu / rounds:.2f} s per school round (open form, save, pack built, two downloads); "
+          f"on {os.cpu_count()} free cores that is {cpu / (os.cpu_count() or 1):.1f} s of wall time at best")
     for line in errors[:20]:
         print("  ", line)
     print(f"{'round':<6}{'step':<20}{'n':>5}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
