@@ -62,7 +62,8 @@ def register(app: Flask) -> None:
         before = form_values(profile or {})
         after = form_values(data)
         labels = {**{f.key: f.label for f in school_fields()}, **submission.doc.labels}
-        changed = sorted({labels.get(k, k.split(".")[0]) for k in set(before) | set(after) if before.get(k) != after.get(k)})
+        changed = sorted({labels.get(k) or labels.get(".".join(k.split(".")[:2])) or labels.get(k.split(".")[0], "采用方案")
+                          for k in set(before) | set(after) if before.get(k) != after.get(k)})
         version = db.save_profile(row.id, seen, data, [(p.path, p.message, p.hint) for p in missing], g.actor,
                                   "改了：" + "、".join(changed) if changed else "没有改动")
         if version is None:
