@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import signal
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -16,6 +17,30 @@ from .web_helpers import TOKEN, cli_county, parse_form, start_server, stop_serve
 
 pytestmark = pytest.mark.slow
 OWN = "qingshan-xiaoxue"
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (Linux /proc)."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = [int(c) for c in (task / "children").read_text().split()]
+                found += children
+                todo += children
+        except OSError:
+            continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 class Browser:
@@ -50,11 +75,23 @@ def test_an_acknowledged_save_survives_kill_9_and_a_restart(tmp_path: Path) -> N
         form["calendar.autumn_start"] = "2026-08-31"
         page = browser.post(f"/s/{OWN}/", form)
         assert 'id="message">已保存。' in page  # acknowledged
+        with browser.opener.open(f"{server.url}s/{OWN}/pack.zip", timeout=300) as response:
+            assert response.read(2) == b"PK"  # the pack workers are up
+        helpers = descendants(server.process.pid)
+        assert helpers
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait(timeout=30)
     finally:
         stop_server(server)
     assert server.process.returncode == -signal.SIGKILL
+    # the pack workers notice and go too (none is left waiting for work forever)
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = [pid for pid in helpers if alive(pid)]
+    for pid in left:  # ours: do not leave them behind even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, left
     again = start_server(data_dir, tmp_path)
     try:
         browser = Browser(again.url)

@@ -79,14 +79,25 @@ def _init_web_worker(corpus: Corpus, font_dirs: tuple[Path, ...], server_pid: in
 
     _init_worker(corpus, font_dirs)
 
+    def server_alive() -> bool:
+        if os.name == "nt":
+            # os.kill(pid, 0) would end the process on Windows; there workers are spawned by the server itself
+            import multiprocessing
+
+            parent = multiprocessing.parent_process()
+            return parent is None or parent.is_alive()
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # a new process under another user took the number: ours is gone
+            return False
+        return True
+
     def watch() -> None:
         while True:
             time.sleep(1)
-            try:
-                os.kill(server_pid, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # a new process under another user took the number: ours is gone
+            if not server_alive():
                 os._exit(0)
 
     threading.Thread(target=watch, name="server-watch", daemon=True).start()
