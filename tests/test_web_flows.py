@@ -161,6 +161,8 @@ def test_missing_people_save_a_draft_with_the_gaps_marked_and_a_pack_with_blanks
     page = client.get(f"/s/{OWN}/").get_data(as_text=True)
     assert 'id="status">草稿' in page and "已保存为草稿" in page
     assert "德育处主任" in field_block(page, "people.德育处主任") and "err-people.德育处主任-1" in page
+    assert "--draft" not in page and "可以先保存" in field_block(page, "people.德育处主任")
+    assert 'class="ok banner"' in client.get(f"/s/{OWN}/?m=saved").get_data(as_text=True)
     response = client.get(f"/s/{OWN}/pack.zip")
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.data)) as pack:

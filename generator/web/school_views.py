@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Flask, abort, g, redirect, render_template, request, send_file, url_for
@@ -156,7 +157,13 @@ def _missing(school: Any, doc: Any) -> list[Problem]:
     try:
         resolve_school(corpus, school, doc=doc, draft=False)
     except GongyuError as exc:
-        return list(exc.problems)
+        # the command line's way out (--draft) is what saving already does here
+        return [replace(p, hint=p.hint.replace(CLI_DRAFT_HINT, WEB_DRAFT_HINT)) for p in exc.problems]
     return []
+
+
+#: How the command line says a missing name can wait, and how the form says it.
+CLI_DRAFT_HINT = "暂时不知道的，可以加 --draft 先生成留有空白的草稿"
+WEB_DRAFT_HINT = "暂时不知道的，可以先保存，方案包中这里以“________”留空"
 
 
