@@ -94,7 +94,7 @@ def test_school_signs_in_fixes_an_error_previews_and_downloads_its_pack(county: 
         # previews
         page.get_by_role("link", name="预览行事历").click()
         assert page.locator("table.xingshili").first.is_visible()
-        assert "周次" in page.locator("table.xingshili").first.inner_text()
+        assert "第1周" in page.locator("table.xingshili").first.inner_text()  # by week, stacked on a phone
         page.go_back()
         page.get_by_role("link", name="预览《", exact=False).first.click()
         assert page.locator("h1.doc-title").first.is_visible()
