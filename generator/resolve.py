@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import GongyuError, Problem
 from .load import SourceDoc
+from .models.plan import applies
 
 if TYPE_CHECKING:
     from .calendar import ResolvedPlan, SchoolYear
@@ -73,8 +74,9 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
             continue
         try:
             resolved = resolve_plan(plan, year, adoption, plan_doc=corpus.sources.get(plan.id), school_doc=doc,
-                                    adoption_index=index, stages=school.stages)
+                                    adoption_index=index, stages=school.fit)
             resolved = localise_plan(resolved, Wording.for_school(school, corpus.regulations, adoption))
+            resolved = fitting_forms(resolved, corpus, school)
             document = plan_document(resolved, corpus, school=school, adoption=adoption, draft=draft,
                                      school_doc=doc, adoption_index=index)
         except GongyuError as exc:
@@ -87,6 +89,25 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
     return ResolvedSchool(school, doc, year, tuple(plans), tuple(documents), draft)
 
 
+def fitting_forms(resolved: ResolvedPlan, corpus: Corpus, school: School) -> ResolvedPlan:
+    """``resolved`` without the forms that do not fit the school (a 作业 record for a kindergarten)."""
+    import dataclasses
+
+    def fits(form_id: str | None) -> bool:
+        form = corpus.forms.get(form_id) if form_id else None
+        return form is None or applies(form, school.fit)
+
+    plan = resolved.plan
+    if all(fits(f) for f in resolved.form_ids()):
+        return resolved
+    plan = plan.model_copy(update={"forms": [f for f in plan.forms if fits(f)]})
+
+    def strip(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(item if fits(item.form) else dataclasses.replace(item, form=None) for item in items)
+
+    return dataclasses.replace(resolved, plan=plan, events=strip(resolved.events), duties=strip(resolved.duties))
+
+
 def plan_item_ids(plan: PlanTemplate) -> set[str]:
     """Ids a school may override or skip: phases, events and duties."""
     ids = {phase.id for phase in plan.phases}
@@ -95,8 +116,36 @@ def plan_item_ids(plan: PlanTemplate) -> set[str]:
     return ids
 
 
+def _type_words(school_type: str) -> str:
+    return "教育管理中心" if school_type == "教育管理中心" else f"{school_type}学校" if school_type in ("小学", "初中", "高中") \
+        else school_type
+
+
+def unfit_message(plan: PlanTemplate, school: School) -> str:
+    """Why a plan does not fit a school type, in the words a principal uses."""
+    who = _type_words(school.type)
+    why = ""
+    if school.type == "幼儿园" and plan.kind == "控辍保学":
+        why = "：学前教育不属于义务教育，幼儿园没有控辍保学任务"
+    elif plan.stages and not set(plan.stages) & set(school.stages):
+        why = f"：这份方案只用于有{'、'.join(plan.stages)}的学校"
+    elif plan.school_types:
+        why = f"：这份方案只用于{'、'.join(plan.school_types)}"
+    return f"方案“{plan.id}”（{plan.kind}）不适用于{who}{why}"
+
+
+def fitting_plans(school: School, corpus: Corpus) -> list[str]:
+    """Ids of the plan templates a school of this type may adopt, in id order."""
+    return [plan_id for plan_id, plan in sorted(corpus.plans.items()) if applies(plan, school.fit)]
+
+
+def unfit_hint(plan: PlanTemplate, school: School, corpus: Corpus) -> str:
+    return f"请从 plans 中删去这一项。{_type_words(school.type)}可以采用的方案：" + "、".join(fitting_plans(school, corpus))
+
+
 def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> list[Problem]:
     """Cross-check a school profile against the plan templates it adopts (before placing any date)."""
+
     problems: list[Problem] = []
     cal = school.calendar
     first = school.first_year
@@ -123,6 +172,10 @@ def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> l
                                         f"您是不是想写“{guess[0]}”？" if guess else
                                         "可用的方案：" + "、".join(sorted(corpus.plans))))
             continue
+        if not applies(plan, school.fit):
+            problems.append(doc.problem(("plans", index, "plan"), unfit_message(plan, school),
+                                        unfit_hint(plan, school, corpus)))
+            continue
         target_ids = {t.id for t in plan.targets}
         for key in adoption.targets:
             if key not in target_ids:
@@ -137,7 +190,7 @@ def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> l
             if key not in item_ids:
                 problems.append(doc.problem(("plans", index, "skip", s_index), f"方案“{plan.id}”中没有事项或阶段“{key}”",
                                             "可跳过的编号：" + "、".join(sorted(item_ids))))
-        roles = {role.role for role in plan.organisation.roles} if plan.organisation else set()
+        roles = {role.role for role in plan.organisation.roles if applies(role, school.fit)} if plan.organisation else set()
         for key in adoption.group:
             if key not in roles:
                 problems.append(doc.problem(("plans", index, "group", key), f"方案“{plan.id}”的领导小组中没有“{key}”这一职务",

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .errors import GongyuError, Problem
-from .models.plan import StagedText, applies, entry_stages, entry_text
+from .models.plan import Fit, StagedText, applies, entry_limited, entry_scope, entry_text
 from .province import NEUTRAL_SELF, self_reference
 from .regulations import TOPICS, Regulations
 
@@ -58,10 +58,21 @@ _EXAMPLES = "{{日期:事项编号}}、{{时间:事项编号}}、{{负责:事项
 _PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
 #: Fields of a plan that are identifiers or rules, never text.
 _NOT_TEXT = frozenset({"id", "form", "forms", "related", "kind", "when", "comparison", "school_stages", "stages",
-                       "value", "deadline", "many"})
+                       "school_types", "not_for", "value", "deadline", "many"})
+_FIT_FIELDS = ("stages", "school_types", "not_for")
 _STAGE_ORDER = ("幼儿园", "小学", "初中", "高中")
 #: What {{主管}} reads as on the template's own page, where no school (and no authority) is known.
 AUTHORITY_TEMPLATE = "主管教育部门（教育管理中心或教育局）"
+#: How a kindergarten names the same posts, offices and people (保教 roles; children, not pupils).
+#: Longer words first; protected words (法治副校长 is appointed to kindergartens too) are kept.
+_TYPE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "幼儿园": (
+        ("分管副校长", "分管副园长"), ("副校长", "副园长"), ("校长", "园长"),
+        ("教导处主任", "保教主任"), ("德育处主任", "保教主任"), ("教导处", "保教处"), ("德育处", "保教处"),
+        ("本校", "本园"), ("全校", "全园"), ("在校生", "在园幼儿"), ("学生", "幼儿"),
+    ),
+}
+_PROTECTED = ("法治副校长", "中小学生", "学生课", "大学生")
 _FIRST_GRADE = {"幼儿园": "小班", "小学": "一年级", "初中": "七年级", "高中": "高一年级"}
 _LAST_GRADE = {"幼儿园": "大班", "小学": "六年级", "初中": "九年级", "高中": "高三年级"}
 
@@ -113,14 +124,15 @@ def iter_texts(value: Any, path: tuple[Any, ...] = (), *, every_school: bool = F
                ) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every text of a plan (or part of one) with its path in the YAML file.
 
-    ``every_school``: only the texts every school gets (nothing inside an entry limited to some stages).
+    ``every_school``: only the texts every school adopting the plan gets (nothing inside an entry limited
+    to some stages or school types).
     """
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, (list, tuple)):
         for index, entry in enumerate(value):
             yield from iter_texts(entry, (*path, index), every_school=every_school)
-    elif isinstance(value, BaseModel) and not _is_rule(value) and not (every_school and entry_stages(value)):
+    elif isinstance(value, BaseModel) and not _is_rule(value) and not (every_school and path and entry_limited(value)):
         for name in type(value).model_fields:
             if name not in _NOT_TEXT:
                 yield from iter_texts(getattr(value, name), (*path, name), every_school=every_school)
@@ -191,6 +203,7 @@ class Wording:
 
     province: str | None = None
     stages: frozenset[str] | None = None
+    school_type: str | None = None
     regulations: Regulations = dataclasses.field(default_factory=Regulations)
     extra_basis: tuple[str, ...] = ()
     authority: str | None = None
@@ -198,7 +211,13 @@ class Wording:
     @classmethod
     def for_school(cls, school: School, regulations: Regulations, adoption: Adoption | None = None) -> Wording:
         extra = [*school.regulations, *(adoption.legal_basis if adoption else [])]
-        return cls(school.place.province, frozenset(school.stages), regulations, tuple(extra), school.authority)
+        return cls(school.place.province, frozenset(school.stages), school.type, regulations, tuple(extra),
+                   school.authority)
+
+    @property
+    def keep(self) -> Fit | None:
+        """What a school's pack keeps (its stages and type); None for the bare template (everything, marked)."""
+        return None if self.stages is None else Fit(self.stages, self.school_type)
 
     @property
     def template(self) -> bool:
@@ -217,14 +236,35 @@ class Wording:
         return "和".join(names) or "起始年级"
 
 
-def mark(text: str, stages: list[str]) -> str:
-    """How a template document marks a stage-limited text: 【仅初中】……."""
-    return f"【仅{'、'.join(stages)}】{text}" if stages else text
+def mark(text: str, scope: str | list[str]) -> str:
+    """How a template document marks a limited text: 【仅初中】…… (``scope`` from ``entry_scope`` or a stage list)."""
+    if isinstance(scope, list):
+        scope = f"仅{'、'.join(scope)}" if scope else ""
+    return f"【{scope}】{text}" if scope else text
+
+
+def type_words(text: str, school_type: str | None) -> str:
+    """``text`` in the words of a school type: 园长 and 保教主任 in a kindergarten's pack."""
+    table = _TYPE_WORDS.get(school_type or "")
+    if not table:
+        return text
+    kept: dict[str, str] = {}
+    for index, word in enumerate(_PROTECTED):
+        if word in text:
+            token = f"\x00{index}\x00"
+            kept[token] = word
+            text = text.replace(word, token)
+    for old, new in table:
+        text = text.replace(old, new)
+    for token, word in kept.items():
+        text = text.replace(token, word)
+    return text
 
 
 class _Filler:
     def __init__(self, resolved: ResolvedPlan, wording: Wording) -> None:
         self.wording = wording
+        self.school_type = wording.school_type if wording.stages is not None else None
         self.items: dict[str, ResolvedItem] = {item.id: item for item in resolved.items()}
         self.rules: dict[str, Any] = {p.id: p.when for p in resolved.plan.phases}
         self.rules.update({e.id: e.when for _, e in resolved.plan.all_events()})
@@ -261,6 +301,9 @@ class _Filler:
         return w.grades(_FIRST_GRADE if name == "起始年级" else _LAST_GRADE)
 
     def fill(self, text: str) -> str:
+        return type_words(self._fill(text), self.school_type)
+
+    def _fill(self, text: str) -> str:
         if "{{" not in text:
             return text
 
@@ -302,10 +345,32 @@ def _transform(value: Any, filler: _Filler, keep: frozenset[str] | None) -> Any:
     if isinstance(value, BaseModel) and not _is_rule(value):
         updates = {name: _transform(getattr(value, name), filler, keep)
                    for name in type(value).model_fields if name not in _NOT_TEXT}
-        if keep is not None and "stages" in type(value).model_fields:
-            updates["stages"] = []  # kept for this school: no longer limited, so never marked
+        if keep is not None:
+            for name in _FIT_FIELDS:  # kept for this school: no longer limited, so never marked
+                if name in type(value).model_fields:
+                    updates[name] = []
         return value.model_copy(update=updates)
     return value
+
+
+def _merged(org: Any) -> Any:
+    """One line per post and one heading per unit, after a type's words made two the same (德育处, 教导处 → 保教处)."""
+    roles, seen = [], set()
+    for role in org.roles:
+        if (role.role, role.holder) not in seen:
+            seen.add((role.role, role.holder))
+            roles.append(role)
+    units: list[Any] = []
+    for unit in org.units:
+        same = next((i for i, u in enumerate(units) if u.unit == unit.unit), None)
+        if same is None:
+            units.append(unit)
+        else:
+            duties = list(units[same].duties) + [d for d in unit.duties if d not in units[same].duties]
+            units[same] = units[same].model_copy(update={"duties": duties})
+    if len(roles) == len(org.roles) and len(units) == len(org.units):
+        return org
+    return org.model_copy(update={"roles": roles, "units": units})
 
 
 def localise_plan(resolved: ResolvedPlan, wording: Wording) -> ResolvedPlan:
@@ -315,13 +380,15 @@ def localise_plan(resolved: ResolvedPlan, wording: Wording) -> ResolvedPlan:
     stage-limited entries stay :class:`StagedText` and item titles are marked (【仅初中】).
     """
     filler = _Filler(resolved, wording)
-    keep = wording.stages
+    keep = wording.keep
     plan = _transform(resolved.plan, filler, keep)
     basis = list(plan.legal_basis)
     for line in wording.extra_basis:
         if line not in basis:
             basis.append(line)
     plan = plan.model_copy(update={"legal_basis": basis})
+    if keep is not None and plan.organisation is not None:
+        plan = plan.model_copy(update={"organisation": _merged(plan.organisation)})
     sources: dict[str, Any] = {p.id: p for p in plan.phases}
     sources.update({e.id: e for _, e in plan.all_events()})
     sources.update({d.id: d for d in plan.duties})
@@ -335,11 +402,11 @@ def localise_plan(resolved: ResolvedPlan, wording: Wording) -> ResolvedPlan:
             source = sources.get(item.id)
             if source is None:  # dropped: another stage's (or its phase was)
                 continue
-            stages = entry_stages(originals[item.id])
+            scope = entry_scope(originals[item.id])
             title = filler.fill(item.title)
-            title = mark(title, stages) if keep is None else title
+            title = mark(title, scope) if keep is None else title
             details = filler.fill(item.details) if item.details else item.details
-            tasks = tuple(mark(entry_text(t), entry_stages(t)) if keep is None else entry_text(t)
+            tasks = tuple(mark(entry_text(t), entry_scope(t)) if keep is None else entry_text(t)
                           for t in getattr(source, "tasks", ()) or ())
             out.append(dataclasses.replace(item, title=title, details=details,
                                            tasks=tasks if item.kind == "phase" else item.tasks))

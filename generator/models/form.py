@@ -9,6 +9,7 @@ import re
 from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from .common import Id, Label, Strict, Text
+from .plan import Fitted
 
 
 class FormField(Strict):
@@ -133,8 +134,12 @@ Block = Annotated[
 ]
 
 
-class Form(Strict):
-    """A printable blank form, or a letter, notice or charter with blanks to fill in."""
+class Form(Fitted):
+    """A printable blank form, or a letter, notice or charter with blanks to fill in.
+
+    ``stages``, ``school_types`` and ``not_for`` say which schools it fits: a pack leaves out a
+    form that does not fit its school (and the plan's text no longer points to it).
+    """
 
     id: Id
     title: Label = Field(description="表格名称")

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from ..province import checked as checked_province
 from .common import Id, Label, Strict, Text
 from .daterule import DateRule
+from .plan import Fit
 
 #: 教育管理中心 is a township education office, not a school: it adopts township plans (xiangzhen-kongchuo)
 #: for the primary and junior-secondary schools it oversees.
@@ -178,6 +179,11 @@ class School(Strict):
     def stages(self) -> set[str]:
         """The school stages a school of this type teaches (for stage-specific targets)."""
         return set(_TYPE_STAGES[self.type])
+
+    @property
+    def fit(self) -> Fit:
+        """The school's stages and type: what a plan, section, item or form must fit to reach its pack."""
+        return Fit(_TYPE_STAGES[self.type], self.type)
 
     @property
     def first_year(self) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..calendar import ResolvedItem, ResolvedPlan, format_date, format_occurrences
 from ..errors import GongyuError, Problem
-from ..models.plan import entry_stages
+from ..models.plan import entry_scope
 from ..numbering import chinese_number
 from ..wording import mark
 from .gbt_document import BLANK, GbtDocument, _end, _generic_post, _join_titles, _Outline, _pad_role, _t, _where
@@ -201,12 +201,12 @@ def plan_document(
             sub += 1
             out.heading(2, sub, "职责分工")
             for u_index, unit in enumerate(org.units, start=1):
-                out.heading(3, u_index, mark(unit.unit, entry_stages(unit)))
+                out.heading(3, u_index, mark(unit.unit, entry_scope(unit)))
                 out.items(4, [_end(_t(d)) for d in unit.duties])
 
     # the plan's own sections
     def emit(level: int, n: int, section: Any) -> None:
-        out.heading(level, n, mark(section.title, entry_stages(section)))
+        out.heading(level, n, mark(section.title, entry_scope(section)))
         for text in section.paragraphs:
             out.para(_t(text))
         k = out.items(level + 1, [_end(_t(t)) for t in section.items])

@@ -8,6 +8,7 @@ from ...numbering import chinese_number
 from ...numbering import number_label as section_number
 from ... import urls
 from .. import markdown as md
+from ...models.plan import entry_scope
 from ..stage_marks import entries_md, entry_md, stage_badge
 from .common import BuilderBase, describe_rule, download_label
 
@@ -65,7 +66,7 @@ class PlanPages(BuilderBase):
         if plan.phases:
             lines.append("## 实施步骤与时间安排\n")
             for index, phase in enumerate(plan.phases, start=1):
-                lines.append(f"### 第{chinese_number(index)}阶段：{md.text(phase.name)}{stage_badge(phase.stages)}\n")
+                lines.append(f"### 第{chinese_number(index)}阶段：{md.text(phase.name)}{stage_badge(entry_scope(phase))}\n")
                 lines.append(f"**时间：** {md.text(describe_rule(phase.when))}\n")
                 if phase.tasks:
                     lines.append(entries_md(phase.tasks) + "\n")
@@ -76,7 +77,7 @@ class PlanPages(BuilderBase):
             lines.append(self.events_table(plan.events) + "\n")
         if plan.duties:
             lines.append("## 经常性工作\n")
-            rows = [[md.text(d.title) + stage_badge(d.stages),
+            rows = [[md.text(d.title) + stage_badge(entry_scope(d)),
                      md.text(describe_rule(d.when)) + ("（学校自定）" if d.school_default else ""),
                      md.text(d.unit), md.text(d.details or "")]
                     for d in plan.duties]
@@ -101,7 +102,7 @@ class PlanPages(BuilderBase):
         if org.units:
             lines.append("### 职责分工\n")
             for unit in org.units:
-                lines.append(f"**{md.text(unit.unit)}**{stage_badge(unit.stages)}\n")
+                lines.append(f"**{md.text(unit.unit)}**{stage_badge(entry_scope(unit))}\n")
                 lines.append(entries_md(unit.duties) + "\n")
         return "\n".join(lines)
 
@@ -117,14 +118,14 @@ class PlanPages(BuilderBase):
     def events_table(self, events: list) -> str:  # type: ignore[type-arg]
         rows = []
         for event in events:
-            title = md.text(event.title) + ("（截止）" if event.deadline else "") + stage_badge(event.stages)
+            title = md.text(event.title) + ("（截止）" if event.deadline else "") + stage_badge(entry_scope(event))
             rows.append([title, md.text(describe_rule(event.when)), md.text(event.unit), md.text(event.details or "")])
         return md.raw_table(["事项", "时间", "责任部门", "要求"], rows)
 
     def section_md(self, section: Section, level: int, index: int, heading_level: int) -> str:
         number = section_number(level, index)
         head = "#" * min(heading_level, 6)
-        lines = [f"{head} {md.text(number)}{md.text(section.title)}{stage_badge(section.stages)}\n"]
+        lines = [f"{head} {md.text(number)}{md.text(section.title)}{stage_badge(entry_scope(section))}\n"]
         for paragraph in section.paragraphs:
             lines.append(entry_md(paragraph) + "\n")
         if section.items:
