@@ -97,13 +97,24 @@ def fitting_forms(resolved: ResolvedPlan, corpus: Corpus, school: School) -> Res
         form = corpus.forms.get(form_id) if form_id else None
         return form is None or applies(form, school.fit)
 
+    def chosen(form_id: str | None) -> str | None:
+        """The form itself, its variant for this school (``variant_of``), or None."""
+        if fits(form_id):
+            return form_id
+        return next((f.id for f in corpus.forms.values() if f.variant_of == form_id and applies(f, school.fit)), None)
+
     plan = resolved.plan
     if all(fits(f) for f in resolved.form_ids()):
         return resolved
-    plan = plan.model_copy(update={"forms": [f for f in plan.forms if fits(f)]})
+    forms: list[str] = []
+    for form_id in plan.forms:
+        choice = chosen(form_id)
+        if choice is not None and choice not in forms:
+            forms.append(choice)
+    plan = plan.model_copy(update={"forms": forms})
 
     def strip(items: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(item if fits(item.form) else dataclasses.replace(item, form=None) for item in items)
+        return tuple(item if fits(item.form) else dataclasses.replace(item, form=chosen(item.form)) for item in items)
 
     return dataclasses.replace(resolved, plan=plan, events=strip(resolved.events), duties=strip(resolved.duties))
 

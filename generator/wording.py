@@ -70,9 +70,11 @@ _TYPE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("分管副校长", "分管副园长"), ("副校长", "副园长"), ("校长", "园长"),
         ("教导处主任", "保教主任"), ("德育处主任", "保教主任"), ("教导处", "保教处"), ("德育处", "保教处"),
         ("本校", "本园"), ("全校", "全园"), ("在校生", "在园幼儿"), ("学生", "幼儿"),
+        ("主题班会", "主题活动"), ("放学", "离园"), ("上学", "入园"),
+        ("任课教师", "配班教师"),
     ),
 }
-_PROTECTED = ("法治副校长", "中小学生", "学生课", "大学生")
+_PROTECTED = ("法治副校长", "中小学生", "学生课", "大学生", "安全教育课（学生）")
 _FIRST_GRADE = {"幼儿园": "小班", "小学": "一年级", "初中": "七年级", "高中": "高一年级"}
 _LAST_GRADE = {"幼儿园": "大班", "小学": "六年级", "初中": "九年级", "高中": "高三年级"}
 
@@ -406,9 +408,10 @@ def localise_plan(resolved: ResolvedPlan, wording: Wording) -> ResolvedPlan:
             title = filler.fill(item.title)
             title = mark(title, scope) if keep is None else title
             details = filler.fill(item.details) if item.details else item.details
+            unit = filler.fill(item.unit) if item.unit else item.unit
             tasks = tuple(mark(entry_text(t), entry_scope(t)) if keep is None else entry_text(t)
                           for t in getattr(source, "tasks", ()) or ())
-            out.append(dataclasses.replace(item, title=title, details=details,
+            out.append(dataclasses.replace(item, title=title, details=details, unit=unit,
                                            tasks=tasks if item.kind == "phase" else item.tasks))
         return tuple(out)
 

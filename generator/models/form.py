@@ -143,6 +143,8 @@ class Form(Fitted):
 
     id: Id
     title: Label = Field(description="表格名称")
+    variant_of: Id | None = Field(
+        default=None, description="这张表是哪张表给另一类学校用的版本（表格编号）：方案引用原表时，这类学校拿到的是本表")
     purpose: Text = Field(description="什么时候、由谁使用，显示在网站上")
     orientation: Literal["纵向", "横向"] = Field(default="纵向", description="纸张方向")
     blocks: list[Block] = Field(min_length=1)

@@ -244,7 +244,9 @@ class PlanTemplate(Fitted):
     variant: Label | None = Field(default=None, description="变体名称，例如 今冬明春")
     title: Label = Field(description="文件标题（学校名称会自动加在前面）")
     summary: Text = Field(description="一段话的简介，显示在网站上")
-    legal_basis: list[Label] = Field(default_factory=list, description="依据的法律和文件（书名号写全）")
+    legal_basis: list[Entry] = Field(
+        default_factory=list,
+        description="依据的法律和文件（书名号写全）；只适用于某类学校的写成 {text: 《……》, school_types: [幼儿园]}")
     background: list[Entry] = Field(default_factory=list, description="背景与意义（段落）")
     goals: list[Entry] = Field(default_factory=list, description="工作目标")
     targets: list[Target] = Field(default_factory=list, description="量化指标")

@@ -139,7 +139,7 @@ def plan_document(
         for text in plan.background:
             out.para(_t(text))
         if plan.legal_basis:
-            out.para(f"主要依据：{_join_titles(list(plan.legal_basis))}。")
+            out.para(f"主要依据：{_join_titles([_t(b) for b in plan.legal_basis])}。")
 
     # goals and targets
     if plan.goals or resolved.targets:
