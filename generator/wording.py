@@ -73,6 +73,8 @@ _TYPE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("主题班会", "主题活动"), ("放学", "离园"), ("上学", "入园"),
         ("任课教师", "配班教师"),
     ),
+    # a senior high school has a Communist Youth League secretary, no Young Pioneers
+    "高中": (("少先队辅导员（团委书记）", "团委书记"),),
 }
 _PROTECTED = ("法治副校长", "中小学生", "学生课", "大学生", "安全教育课（学生）")
 _FIRST_GRADE = {"幼儿园": "小班", "小学": "一年级", "初中": "七年级", "高中": "高一年级"}
@@ -245,13 +247,25 @@ def mark(text: str, scope: str | list[str]) -> str:
     return f"【{scope}】{text}" if scope else text
 
 
-def type_words(text: str, school_type: str | None) -> str:
-    """``text`` in the words of a school type: 园长 and 保教主任 in a kindergarten's pack."""
+#: Blank forms also name the unit itself (学校（盖章）): a kindergarten's forms say 幼儿园.
+_FORM_WORDS: dict[str, tuple[tuple[str, str], ...]] = {"幼儿园": (("学校", "幼儿园"),)}
+_FORM_PROTECTED = ("家长学校", "学校家庭社会", "学校、幼儿园", "中小学")
+
+
+def type_words(text: str, school_type: str | None, *, form: bool = False) -> str:
+    """``text`` in the words of a school type: 园长 and 保教主任 in a kindergarten's pack.
+
+    ``form``: the text of a blank form, which also names the unit (学校 → 幼儿园).
+    """
     table = _TYPE_WORDS.get(school_type or "")
     if not table:
         return text
+    protected = _PROTECTED
+    if form:
+        table = (*table, *_FORM_WORDS.get(school_type or "", ()))
+        protected = (*_FORM_PROTECTED, *_PROTECTED)
     kept: dict[str, str] = {}
-    for index, word in enumerate(_PROTECTED):
+    for index, word in enumerate(protected):
         if word in text:
             token = f"\x00{index}\x00"
             kept[token] = word
@@ -428,5 +442,33 @@ def localise_template(plan: PlanTemplate, year: Any = None) -> ResolvedPlan:
     return localise_plan(resolve_plan(plan, year), Wording())
 
 
-__all__ = ["KEYS", "Wording", "check_plan", "iter_texts", "localise_plan", "localise_template", "mark",
+def typed_form(form: Any, school_type: str | None) -> Any:
+    """``form`` with its texts in the words of ``school_type`` (the same object when nothing changes)."""
+    if not _TYPE_WORDS.get(school_type or ""):
+        return form
+    key = (id(form), school_type)
+    known = _TYPED_FORMS.get(key)
+    if known is not None and known[0] is form:
+        return known[1]
+    typed = _map_texts(form, lambda text: type_words(text, school_type, form=True))
+    _TYPED_FORMS[key] = (form, typed)
+    return typed
+
+
+_TYPED_FORMS: dict[tuple[int, str | None], tuple[Any, Any]] = {}
+
+
+def _map_texts(value: Any, change: Any) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_map_texts(v, change) for v in value]
+    if isinstance(value, BaseModel):
+        updates = {name: _map_texts(getattr(value, name), change)
+                   for name in type(value).model_fields if name not in _NOT_TEXT and name != "variant_of"}
+        return value.model_copy(update=updates)
+    return value
+
+
+__all__ = ["KEYS", "Wording", "check_plan", "typed_form", "iter_texts", "localise_plan", "localise_template", "mark",
            "placeholder_problems"]

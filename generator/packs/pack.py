@@ -71,7 +71,10 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
     form_ids = resolved.form_ids(corpus) if pdf and forms else []
     # laid out once per process, the school's name stamped on (see stamp.py)
     # an education office hands its forms on to its schools, who fill them in: no name of its own on them
-    stamped = stamped_forms([corpus.forms[form_id] for form_id in form_ids], "" if school.is_office else school.name)
+    from ..wording import typed_form
+
+    forms_used = [typed_form(corpus.forms[form_id], school.type) for form_id in form_ids]
+    stamped = stamped_forms(forms_used, "" if school.is_office else school.name)
     for form_id, form_pdf in zip(form_ids, stamped):
         files[f"{FORMS_DIR}/{form_id}.pdf"] = form_pdf
     blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
