@@ -150,8 +150,14 @@ def fitting_plans(school: School, corpus: Corpus) -> list[str]:
     return [plan_id for plan_id, plan in sorted(corpus.plans.items()) if applies(plan, school.fit)]
 
 
-def unfit_hint(plan: PlanTemplate, school: School, corpus: Corpus) -> str:
-    return f"请从 plans 中删去这一项。{_type_words(school.type)}可以采用的方案：" + "、".join(fitting_plans(school, corpus))
+def unfit_hint(plan: PlanTemplate, school: School, corpus: Corpus, doc: SourceDoc | None = None) -> str:
+    """Remove the plan (in the words of the source: a YAML list, or the cell of a county's list) and what fits."""
+    headers = getattr(doc, "headers", None)
+    if headers and "采用方案" in headers:
+        where = f"请在“采用方案”一列（{doc.cell('采用方案')}）删去 {plan.id}。"  # type: ignore[union-attr]
+    else:
+        where = "请从 plans 中删去这一项。"
+    return where + f"{_type_words(school.type)}可以采用的方案：" + "、".join(fitting_plans(school, corpus))
 
 
 def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> list[Problem]:
@@ -185,7 +191,7 @@ def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> l
             continue
         if not applies(plan, school.fit):
             problems.append(doc.problem(("plans", index, "plan"), unfit_message(plan, school),
-                                        unfit_hint(plan, school, corpus)))
+                                        unfit_hint(plan, school, corpus, doc)))
             continue
         target_ids = {t.id for t in plan.targets}
         for key in adoption.targets:

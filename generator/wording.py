@@ -76,7 +76,7 @@ _TYPE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     # a senior high school has a Communist Youth League secretary, no Young Pioneers
     "高中": (("少先队辅导员（团委书记）", "团委书记"),),
 }
-_PROTECTED = ("法治副校长", "中小学生", "学生课", "大学生", "安全教育课（学生）")
+_PROTECTED = ("法治副校长", "家长学校副校长", "家长学校校长", "中小学生", "学生课", "大学生", "安全教育课（学生）")
 _FIRST_GRADE = {"幼儿园": "小班", "小学": "一年级", "初中": "七年级", "高中": "高一年级"}
 _LAST_GRADE = {"幼儿园": "大班", "小学": "六年级", "初中": "九年级", "高中": "高三年级"}
 

@@ -43,6 +43,11 @@ def leading_group(
     if org is None:
         return [], []
     people = dict(school.people) if school else {}
+    if school is not None:  # a kindergarten's 校长 column (a county's list) is its 园长
+        from ..wording import type_words
+
+        for post, name in school.people.items():
+            people.setdefault(type_words(post, school.type), name)
     post_of: dict[str, str] = {}
     for post, name in people.items():
         post_of.setdefault(name, post)
