@@ -143,7 +143,8 @@ def iter_texts(value: Any, path: tuple[Any, ...] = (), *, every_school: bool = F
 
 
 #: A school grade written out: only right for one stage, so it belongs in a staged entry or {{起始年级}}.
-_GRADE = re.compile(r"[一二三四五六七八九]年级|(?<![月正])初[一二三](?![十])|(?<![提增升])高[一二三](?![十个项])|选考科目")
+_GRADE = re.compile(r"[一二三四五六七八九]年级|(?<![月正])初[一二三](?![十])|(?<![提增升])高[一二三](?![十个项])|选考科目"
+                    r"|[小中大]班(?![子级化额主会长])")
 #: A heading naming one stage (小学低年级, 初中, 高中 …): its whole section is for that stage only.
 _STAGE_TITLE = re.compile(r"^(幼儿园|学前|小学|初中|高中)")
 #: "Our province" written out: wrong for a 自治区 or 直辖市, and never names the province.

@@ -17,6 +17,7 @@ from io import BytesIO
 import pytest
 
 from generator.corpus import Corpus, load_corpus
+from generator.models.plan import entry_text
 from generator.render.docx_gbt import render_docx, template_document
 from generator.render.pages import PageBuilder
 from generator.render.plan_pdf import render_pdf
@@ -47,8 +48,8 @@ def test_source_figures_are_not_presented_as_tolerated_rates() -> None:
         for target in plan.targets:
             if target.value in (0.18, 1.21):
                 assert target.basis == "来源文件", target.id
-                assert target.note and "动态清零" in target.note + "".join(plan.goals), target.id
-        text = " ".join([*plan.goals, *plan.outcomes, *plan.requirements])
+                assert target.note and "动态清零" in target.note + "".join(map(entry_text, plan.goals)), target.id
+        text = " ".join(map(entry_text, [*plan.goals, *plan.outcomes, *plan.requirements]))
         assert "指标以内" not in text, plan.id
 
 

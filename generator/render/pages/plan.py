@@ -36,7 +36,12 @@ class PlanPages(BuilderBase):
         uri = self.site.uris[plan.id]
         kind = plan.kind + (f"（{plan.variant}）" if plan.variant else "")
         lines = [md.front_matter(plan.title, tags=[plan.kind, "方案模板"], description=plan.summary),
-                 f"# {md.text(plan.title)}\n", f"**类别：** {md.text(kind)}\n", md.paragraphs(plan.summary) + "\n"]
+                 f"# {md.text(plan.title)}\n", f"**类别：** {md.text(kind)}\n"]
+        scope = [f"有{'或'.join(plan.stages)}学段的学校" if plan.stages else "", "、".join(plan.school_types),
+                 f"{'、'.join(plan.not_for)}以外的学校" if plan.not_for else ""]
+        if any(scope):  # which schools may adopt it (a pack for any other type is refused)
+            lines.append(f"**适用学校：** {md.text('；'.join(s for s in scope if s))}\n")
+        lines.append(md.paragraphs(plan.summary) + "\n")
         buttons = self.download_buttons(uri, plan.id)
         if buttons:
             lines.append(buttons)
