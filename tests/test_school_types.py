@@ -349,3 +349,31 @@ def test_templates_mark_type_limited_parts(corpus) -> None:  # type: ignore[no-u
     assert "【仅特殊教育学校】残疾留守儿童" in text
     dropout = template_document(corpus.plans["kongchuo-baoxue"], corpus).text()
     assert "【仅特殊教育学校】送教上门" in dropout
+
+
+@pytest.mark.parametrize("school_type, words", [
+    ("幼儿园", r"作业|辍学|控辍|道德与法治|信息科技|少先队|任课教师|主题班会|义务教育法|(?<!法治副)(?<!家长学校)(?<!家长学校副)校长"),
+    ("高中", r"(?<!中)小学|低年级|初中|义务教育|辍学|少先队|小升初|[七八九]年级|(?<!高)[一二三四五六]年级|小班|幼儿(?!园安全管理办法)"),
+])
+def test_every_plan_a_type_may_adopt_fits_it(corpus, school_type, words, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Not only the examples: a school of the type adopting every plan that fits it gets none of the other types' text."""
+    from generator.packs import pack_files
+    from generator.resolve import fitting_plans, resolve_school
+
+    probe = corpus.schools[KINDERGARTEN if school_type == "幼儿园" else SENIOR]
+    plans = fitting_plans(probe, corpus)
+    assert len(plans) >= 9 and "kongchuo-baoxue" not in plans
+    school = probe.model_copy(update={"plans": [type(probe.plans[0])(plan=p) for p in plans]})
+    content = pack_files(resolve_school(school, corpus, draft=True), corpus, pdf=False, forms=False)
+    texts = {}
+    for name, data in content.files.items():
+        if name.endswith(".docx"):
+            (tmp_path / name).write_bytes(data)
+            texts[name] = docx_text(tmp_path / name)
+        else:
+            texts[name] = data.decode("utf-8-sig").replace("\r\n ", "")
+    assert len(texts) == len(plans) + 3
+    assert not _found(texts, words), _found(texts, words)
+    for name in texts:
+        if name.endswith(".docx"):
+            assert not _empty_headings(_headings(tmp_path / name)), name
