@@ -99,6 +99,8 @@ def test_a_kindergarten_pack_holds_nothing_a_kindergarten_does_not_have(built) -
     assert "陪伴帮扶幼儿：每天" in texts["liushou-guanai.docx"]
     assert "《中华人民共和国学前教育法》" in texts["liushou-guanai.docx"]
     assert "义务教育法" not in everything
+    assert texts["README.txt"].startswith("云溪县白沙镇中心幼儿园 幼儿园方案包") and "已印上幼儿园名称" in texts["README.txt"]
+    assert "根据本园采用的4份工作方案汇总" in texts["xingshili.docx"] and "以幼儿园通知为准" in texts["xingshili.docx"]
     # the kindergarten's own forms, not the school ones
     forms = {p.stem for p in (built[KINDERGARTEN] / "forms").glob("*.pdf")}
     assert {"daili-wugeyi-youer", "liushou-dangan-youer", "jiafang-jilu-youer", "jujia-xuexi-xuzhi-youer"} <= forms

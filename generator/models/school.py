@@ -160,7 +160,7 @@ class School(Strict):
     @property
     def self_word(self) -> str:
         """How the unit's own documents name it: 本校, or 本中心 for an education office."""
-        return "本中心" if self.is_office else "本校"
+        return "本中心" if self.is_office else "本园" if self.type == "幼儿园" else "本校"
 
     @field_validator("year")
     @classmethod
