@@ -379,3 +379,29 @@ def test_every_plan_a_type_may_adopt_fits_it(corpus, school_type, words, tmp_pat
     for name in texts:
         if name.endswith(".docx"):
             assert not _empty_headings(_headings(tmp_path / name)), name
+
+
+def test_a_section_left_with_nothing_for_the_school_prints_no_heading(corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The 高中 pack's 「（一）按学段选用课程」 stood empty before the course table had a 高中 row: take the row out again."""
+    import dataclasses
+
+    from generator.models.plan import PlanTemplate
+    from generator.render.docx_gbt import render_docx
+    from generator.resolve import resolve_school
+
+    path = REPO / "plans" / "jiazhang-xuexiao.yml"
+    text = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                   if "高中：生涯规划和选科" not in line)
+    plan = validate(PlanTemplate, parse_yaml(text, "jiazhang-xuexiao.yml"))
+    without_row = dataclasses.replace(corpus, plans={**corpus.plans, plan.id: plan})
+    school = corpus.schools[SENIOR].model_copy(update={"plans": [corpus.schools[SENIOR].plans[0]]})
+    assert school.plans[0].plan == "jiazhang-xuexiao"
+    (document,) = resolve_school(school, without_row).documents
+    (tmp_path / "plan.docx").write_bytes(render_docx(document))
+    paragraphs = _headings(tmp_path / "plan.docx")
+    titles = [text for level, text in paragraphs if level]
+    assert not any(t.endswith("按学段选用课程") for t in titles) and "（一）跨学段专题" in titles
+    assert not _empty_headings(paragraphs)
+    # numbering closes the gap: 跨学段专题 is now the first sub-section of its part
+    (number,) = [b.number for b in document.blocks if b.text == "跨学段专题"]
+    assert number == "（一）"
