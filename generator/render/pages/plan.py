@@ -100,7 +100,7 @@ class PlanPages(BuilderBase):
         org = plan.organisation
         assert org is not None
         lines = ["## 组织机构\n", f"**{md.text(org.group)}**\n"]
-        rows = [[md.text(r.role), md.text(r.holder), md.text(r.duty or "")] for r in org.roles]
+        rows = [[md.text(r.role), md.text(r.holder) + stage_badge(entry_scope(r)), md.text(r.duty or "")] for r in org.roles]
         lines.append(md.raw_table(["职务", "通常由谁担任", "职责"], rows) + "\n")
         if org.office:
             lines.append(f"办公室设在{md.text(org.office)}" + (f"：{md.text(org.office_duty)}" if org.office_duty else "。") + "\n")
