@@ -405,3 +405,23 @@ def test_a_section_left_with_nothing_for_the_school_prints_no_heading(corpus, tm
     # numbering closes the gap: 跨学段专题 is now the first sub-section of its part
     (number,) = [b.number for b in document.blocks if b.text == "跨学段专题"]
     assert number == "（一）"
+
+
+def test_a_complete_secondary_school_gets_both_stages_once(corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """完全中学: the 初中 and the 高中 course rows, and a line written for both stages only once."""
+    from generator.packs import pack_files
+    from generator.resolve import resolve_school
+
+    probe = corpus.schools[SENIOR]
+    adopt = type(probe.plans[0])
+    school = probe.model_copy(update={"type": "完全中学", "plans": [adopt(plan=p) for p in
+                                                                  ("jiazhang-xuexiao", "jiaolianti", "liushou-guanai")]})
+    content = pack_files(resolve_school(school, corpus, draft=True), corpus, pdf=False, forms=False)
+    texts = {}
+    for name in ("jiazhang-xuexiao", "jiaolianti", "liushou-guanai"):
+        (tmp_path / f"{name}.docx").write_bytes(content.files[f"{name}.docx"])
+        texts[name] = docx_text(tmp_path / f"{name}.docx")
+    assert "初中：青春期沟通" in texts["jiazhang-xuexiao"] and "高中：生涯规划和选科" in texts["jiazhang-xuexiao"]
+    assert "七年级和高一年级新生" in texts["jiazhang-xuexiao"]
+    assert texts["jiaolianti"].count("信息互通：") == 1
+    assert "按规定落实普通高中学生资助政策" in texts["liushou-guanai"] and "落实免费义务教育和资助政策" in texts["liushou-guanai"]
