@@ -32,6 +32,7 @@ from .errors import GongyuError, Problem
 from .models.plan import Fit, StagedText, applies, entry_limited, entry_scope, entry_text
 from .province import NEUTRAL_SELF, self_reference
 from .regulations import TOPICS, Regulations
+from .type_words import merge_renamed, type_words, typed_form
 
 if TYPE_CHECKING:
     from .calendar import ResolvedItem, ResolvedPlan
@@ -63,20 +64,6 @@ _FIT_FIELDS = ("stages", "school_types", "not_for")
 _STAGE_ORDER = ("幼儿园", "小学", "初中", "高中")
 #: What {{主管}} reads as on the template's own page, where no school (and no authority) is known.
 AUTHORITY_TEMPLATE = "主管教育部门（教育管理中心或教育局）"
-#: How a kindergarten names the same posts, offices and people (保教 roles; children, not pupils).
-#: Longer words first; protected words (法治副校长 is appointed to kindergartens too) are kept.
-_TYPE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "幼儿园": (
-        ("分管副校长", "分管副园长"), ("副校长", "副园长"), ("校长", "园长"),
-        ("教导处主任", "保教主任"), ("德育处主任", "保教主任"), ("教导处", "保教处"), ("德育处", "保教处"),
-        ("本校", "本园"), ("全校", "全园"), ("在校生", "在园幼儿"), ("学生", "幼儿"),
-        ("主题班会", "主题活动"), ("放学", "离园"), ("上学", "入园"),
-        ("任课教师", "配班教师"), ("缺课", "缺勤"),
-    ),
-    # a senior high school has a Communist Youth League secretary, no Young Pioneers
-    "高中": (("少先队辅导员（团委书记）", "团委书记"),),
-}
-_PROTECTED = ("法治副校长", "家长学校副校长", "家长学校校长", "中小学生", "学生课", "大学生", "安全教育课（学生）")
 _FIRST_GRADE = {"幼儿园": "小班", "小学": "一年级", "初中": "七年级", "高中": "高一年级"}
 _LAST_GRADE = {"幼儿园": "大班", "小学": "六年级", "初中": "九年级", "高中": "高三年级"}
 
@@ -248,36 +235,6 @@ def mark(text: str, scope: str | list[str]) -> str:
     return f"【{scope}】{text}" if scope else text
 
 
-#: Blank forms also name the unit itself (学校（盖章）): a kindergarten's forms say 幼儿园.
-_FORM_WORDS: dict[str, tuple[tuple[str, str], ...]] = {"幼儿园": (("学校", "幼儿园"),)}
-_FORM_PROTECTED = ("家长学校", "学校家庭社会", "学校、幼儿园", "中小学")
-
-
-def type_words(text: str, school_type: str | None, *, form: bool = False) -> str:
-    """``text`` in the words of a school type: 园长 and 保教主任 in a kindergarten's pack.
-
-    ``form``: the text of a blank form, which also names the unit (学校 → 幼儿园).
-    """
-    table = _TYPE_WORDS.get(school_type or "")
-    if not table:
-        return text
-    protected = _PROTECTED
-    if form:
-        table = (*table, *_FORM_WORDS.get(school_type or "", ()))
-        protected = (*_FORM_PROTECTED, *_PROTECTED)
-    kept: dict[str, str] = {}
-    for index, word in enumerate(protected):
-        if word in text:
-            token = f"\x00{index}\x00"
-            kept[token] = word
-            text = text.replace(word, token)
-    for old, new in table:
-        text = text.replace(old, new)
-    for token, word in kept.items():
-        text = text.replace(token, word)
-    return text
-
-
 class _Filler:
     def __init__(self, resolved: ResolvedPlan, wording: Wording) -> None:
         self.wording = wording
@@ -370,26 +327,6 @@ def _transform(value: Any, filler: _Filler, keep: frozenset[str] | None) -> Any:
     return value
 
 
-def _merged(org: Any) -> Any:
-    """One line per post and one heading per unit, after a type's words made two the same (德育处, 教导处 → 保教处)."""
-    roles, seen = [], set()
-    for role in org.roles:
-        if (role.role, role.holder) not in seen:
-            seen.add((role.role, role.holder))
-            roles.append(role)
-    units: list[Any] = []
-    for unit in org.units:
-        same = next((i for i, u in enumerate(units) if u.unit == unit.unit), None)
-        if same is None:
-            units.append(unit)
-        else:
-            duties = list(units[same].duties) + [d for d in unit.duties if d not in units[same].duties]
-            units[same] = units[same].model_copy(update={"duties": duties})
-    if len(roles) == len(org.roles) and len(units) == len(org.units):
-        return org
-    return org.model_copy(update={"roles": roles, "units": units})
-
-
 def localise_plan(resolved: ResolvedPlan, wording: Wording) -> ResolvedPlan:
     """``resolved`` with every placeholder filled, stage-limited parts kept or dropped, and the school's basis added.
 
@@ -405,7 +342,7 @@ def localise_plan(resolved: ResolvedPlan, wording: Wording) -> ResolvedPlan:
             basis.append(line)
     plan = plan.model_copy(update={"legal_basis": basis})
     if keep is not None and plan.organisation is not None:
-        plan = plan.model_copy(update={"organisation": _merged(plan.organisation)})
+        plan = plan.model_copy(update={"organisation": merge_renamed(plan.organisation)})
     sources: dict[str, Any] = {p.id: p for p in plan.phases}
     sources.update({e.id: e for _, e in plan.all_events()})
     sources.update({d.id: d for d in plan.duties})
@@ -441,34 +378,6 @@ def localise_template(plan: PlanTemplate, year: Any = None) -> ResolvedPlan:
     from .calendar import resolve_plan
 
     return localise_plan(resolve_plan(plan, year), Wording())
-
-
-def typed_form(form: Any, school_type: str | None) -> Any:
-    """``form`` with its texts in the words of ``school_type`` (the same object when nothing changes)."""
-    if not _TYPE_WORDS.get(school_type or ""):
-        return form
-    key = (id(form), school_type)
-    known = _TYPED_FORMS.get(key)
-    if known is not None and known[0] is form:
-        return known[1]
-    typed = _map_texts(form, lambda text: type_words(text, school_type, form=True))
-    _TYPED_FORMS[key] = (form, typed)
-    return typed
-
-
-_TYPED_FORMS: dict[tuple[int, str | None], tuple[Any, Any]] = {}
-
-
-def _map_texts(value: Any, change: Any) -> Any:
-    if isinstance(value, str):
-        return change(value)
-    if isinstance(value, list):
-        return [_map_texts(v, change) for v in value]
-    if isinstance(value, BaseModel):
-        updates = {name: _map_texts(getattr(value, name), change)
-                   for name in type(value).model_fields if name not in _NOT_TEXT and name != "variant_of"}
-        return value.model_copy(update=updates)
-    return value
 
 
 __all__ = ["KEYS", "Wording", "check_plan", "typed_form", "iter_texts", "localise_plan", "localise_template", "mark",

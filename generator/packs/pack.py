@@ -71,7 +71,7 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
     form_ids = resolved.form_ids(corpus) if pdf and forms else []
     # laid out once per process, the school's name stamped on (see stamp.py)
     # an education office hands its forms on to its schools, who fill them in: no name of its own on them
-    from ..wording import typed_form
+    from ..type_words import typed_form
 
     forms_used = [typed_form(corpus.forms[form_id], school.type) for form_id in form_ids]
     stamped = stamped_forms(forms_used, "" if school.is_office else school.name)

@@ -44,7 +44,7 @@ def leading_group(
         return [], []
     people = dict(school.people) if school else {}
     if school is not None:  # a kindergarten's 校长 column (a county's list) is its 园长
-        from ..wording import type_words
+        from ..type_words import type_words
 
         for post, name in school.people.items():
             people.setdefault(type_words(post, school.type), name)
