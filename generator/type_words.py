@@ -2,8 +2,8 @@
 
 A plan template is written once, in a school's words; a kindergarten's pack shows the same posts
 and offices under the names a kindergarten uses (校长 → 园长, 教导处 → 保教处, 学生 → 幼儿). Titles
-that keep their name everywhere are protected: the 法治副校长 is appointed to kindergartens too,
-and a parent school (家长学校) has its own 校长. Blank forms also name the unit (学校 → 幼儿园).
+that keep their name everywhere are protected: 法治副校长 is the title of an appointee from the
+courts, procuratorate or police, and a parent school (家长学校) has its own 校长. Blank forms also name the unit (学校 → 幼儿园).
 What a kindergarten does not have at all (作业, 辍学, 信息科技教师) is left out by the plans'
 ``not_for`` / ``school_types``, not reworded here.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 #: How a kindergarten names the same posts, offices and people (保教 roles; children, not pupils).
-#: Longer words first; protected words (法治副校长 is appointed to kindergartens too) are kept.
+#: Longer words first; protected words (法治副校长, the title of an appointee) are kept.
 _TYPE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "幼儿园": (
         ("分管副校长", "分管副园长"), ("副校长", "副园长"), ("校长", "园长"),

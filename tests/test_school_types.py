@@ -89,7 +89,7 @@ def test_a_kindergarten_pack_holds_nothing_a_kindergarten_does_not_have(built) -
     # homework, dropping out, school subjects and posts a kindergarten has not
     assert not _found(texts, r"作业|辍学|控辍|道德与法治|信息科技|少先队|任课教师|主题班会"), _found(
         texts, r"作业|辍学|控辍|道德与法治|信息科技|少先队|任课教师|主题班会")
-    # its own posts and words: 园长, 保教, 小班—大班; never 校长 (the 法治副校长 is appointed to kindergartens too)
+    # its own posts and words: 园长, 保教, 小班—大班; never 校长 (法治副校长 is an appointee's title)
     everything = "\n".join(texts.values())
     assert "园长" in everything and "保教主任" in everything and "保教处" in everything
     # (the parent school's own 家长学校校长 keeps its title)
