@@ -21,12 +21,12 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
 from generator.load import parse_yaml, validate
 from generator.models.school import School
 from generator.packs import build_pack, build_packs, resolve_profile
-from generator.render.gbt_document import Block, GbtDocument, settle_headings
+from generator.resolve.document import Block, GbtDocument, settle_headings
 
 from .conftest import REPO
 from .test_wording import docx_text
@@ -344,7 +344,7 @@ def test_the_school_list_reports_an_unfit_plan_at_its_cell(corpus, tmp_path) -> 
 
 
 def test_templates_mark_type_limited_parts(corpus) -> None:  # type: ignore[no-untyped-def]
-    from generator.render.docx_gbt import template_document
+    from generator.render.docx.gbt import template_document
 
     text = template_document(corpus.plans["liushou-guanai"], corpus).text()
     assert "【幼儿园除外】辅导帮扶学生的作业" in text and "【仅幼儿园】陪伴帮扶幼儿" in text
@@ -360,7 +360,8 @@ def test_templates_mark_type_limited_parts(corpus) -> None:  # type: ignore[no-u
 def test_every_plan_a_type_may_adopt_fits_it(corpus, school_type, words, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Not only the examples: a school of the type adopting every plan that fits it gets none of the other types' text."""
     from generator.packs import pack_files
-    from generator.resolve import fitting_plans, resolve_school
+    from generator.check.profile import fitting_plans
+    from generator.resolve.school import resolve_school
 
     probe = corpus.schools[KINDERGARTEN if school_type == "幼儿园" else SENIOR]
     plans = fitting_plans(probe, corpus)
@@ -386,8 +387,8 @@ def test_a_section_left_with_nothing_for_the_school_prints_no_heading(corpus, tm
     import dataclasses
 
     from generator.models.plan import PlanTemplate
-    from generator.render.docx_gbt import render_docx
-    from generator.resolve import resolve_school
+    from generator.render.docx.gbt import render_docx
+    from generator.resolve.school import resolve_school
 
     path = REPO / "plans" / "jiazhang-xuexiao.yml"
     text = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -410,7 +411,7 @@ def test_a_section_left_with_nothing_for_the_school_prints_no_heading(corpus, tm
 def test_a_complete_secondary_school_gets_both_stages_once(corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """完全中学: the 初中 and the 高中 course rows, and a line written for both stages only once."""
     from generator.packs import pack_files
-    from generator.resolve import resolve_school
+    from generator.resolve.school import resolve_school
 
     probe = corpus.schools[SENIOR]
     adopt = type(probe.plans[0])
