@@ -97,6 +97,7 @@ def test_a_kindergarten_pack_holds_nothing_a_kindergarten_does_not_have(built) -
     assert not re.search(principal, everything), re.findall(".{8}" + principal + ".{4}", everything)[:5]
     assert "小班新生" in texts["jiazhang-xuexiao.docx"] and "大班家长升学衔接" in texts["jiazhang-xuexiao.docx"]
     assert "陪伴帮扶幼儿：每天" in texts["liushou-guanai.docx"]
+    assert "（幼儿园自定" in texts["tingke-buting.docx"] and "学校自定" not in everything
     assert "《中华人民共和国学前教育法》" in texts["liushou-guanai.docx"]
     assert "义务教育法" not in everything
     assert texts["README.txt"].startswith("云溪县白沙镇中心幼儿园 幼儿园方案包") and "已印上幼儿园名称" in texts["README.txt"]

@@ -137,7 +137,8 @@ def plan_document(
     plan = resolved.plan
     school_name = school.name if school else BLANK
     # a figure the template's authors chose: the unit issuing the plan may change it
-    own_choice = "中心自定" if school is not None and school.is_office else "学校自定"
+    own_choice = ("中心自定" if school is not None and school.is_office
+                  else "幼儿园自定" if school is not None and school.type == "幼儿园" else "学校自定")
     group_lines, missing = leading_group(plan, school, adoption, school_doc=school_doc, adoption_index=adoption_index)
     if missing and school is not None and not draft:
         raise GongyuError(missing)
