@@ -9,6 +9,7 @@ from ...models import PlanTemplate
 from ...models.plan import Section, Target
 from .. import markdown as md
 from ...models.plan import entry_scope
+from ...resolve.document import _t
 from ..stage_marks import entries_md, entry_md, stage_badge
 from .common import BuilderBase, describe_rule, download_label
 
@@ -49,7 +50,8 @@ class PlanPages(BuilderBase):
             lines.append(f"![{md.text(plan.title)}时间轴]({md.rel(uri, urls.timeline(plan.id))}){{ .gy-timeline }}\n")
         if plan.legal_basis:
             lines.append("## 依据\n")
-            lines.append(entries_md(plan.legal_basis) + "\n")
+            # a line for some schools only keeps its mark (【仅幼儿园】) on the template page
+            lines.append(self.basis_block(uri, [_t(b) for b in plan.legal_basis]))  # type: ignore[attr-defined]
         if plan.background:
             lines.append("## 背景\n")
             lines.append("\n\n".join(entry_md(p) for p in plan.background) + "\n")
