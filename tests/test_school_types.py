@@ -126,6 +126,8 @@ def test_a_special_education_pack_has_home_teaching_and_its_families(built) -> N
     assert "残疾儿童家庭的指导和支持" in texts["jiazhang-xuexiao.docx"]
     assert "送教上门" in texts["tingke-buting.docx"] and "送教上门" in texts["xingshili.docx"]
     assert "送教上门" in texts["calendar.ics"]
+    assert (built[SPECIAL] / "forms" / "songjiao-jilu.pdf").is_file()
+    assert not (built[KINDERGARTEN] / "forms" / "songjiao-jilu.pdf").exists()
 
 
 def test_other_schools_get_no_kindergarten_or_special_education_lines(corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
