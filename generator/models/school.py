@@ -13,6 +13,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .common import Id, Label, Strict, Text
 from .daterule import DateRule
+from .plan import Fit
 from .province import checked as checked_province
 
 #: 教育管理中心 is a township education office, not a school: it adopts township plans (xiangzhen-kongchuo)
@@ -159,7 +160,7 @@ class School(Strict):
     @property
     def self_word(self) -> str:
         """How the unit's own documents name it: 本校, or 本中心 for an education office."""
-        return "本中心" if self.is_office else "本校"
+        return "本中心" if self.is_office else "本园" if self.type == "幼儿园" else "本校"
 
     @field_validator("name")
     @classmethod
@@ -190,6 +191,11 @@ class School(Strict):
     def stages(self) -> set[str]:
         """The school stages a school of this type teaches (for stage-specific targets)."""
         return set(_TYPE_STAGES[self.type])
+
+    @property
+    def fit(self) -> Fit:
+        """The school's stages and type: what a plan, section, item or form must fit to reach its pack."""
+        return Fit(_TYPE_STAGES[self.type], self.type)
 
     @property
     def first_year(self) -> int:
