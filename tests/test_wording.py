@@ -26,7 +26,7 @@ from .conftest import REPO
 
 YEARS = ("2026-2027", "2027-2028")
 JUNIOR_GRADES = re.compile(r"[七八九]年级|初[一二三](?![十])")
-PRIMARY_GRADES = re.compile(r"[一二三四五六]年级")
+PRIMARY_GRADES = re.compile(r"(?<!高)[一二三四五六]年级")  # 高一年级 is a senior grade
 
 
 @pytest.fixture(scope="module")
@@ -250,8 +250,10 @@ def test_template_keeps_every_stage_marked(corpus) -> None:  # type: ignore[no-u
     from generator.render.pages import PageBuilder
 
     page = PageBuilder(corpus).plan_page(corpus.plans["tingke-buting"])
-    assert '（一）小学低年级 <span class="gy-stage">仅小学</span>' in page
-    assert '（三）初中 <span class="gy-stage">仅初中</span>' in page
+    assert '（一）幼儿园 <span class="gy-stage">仅幼儿园</span>' in page
+    assert '（二）小学低年级 <span class="gy-stage">仅小学</span>' in page
+    assert '（四）初中 <span class="gy-stage">仅初中</span>' in page
+    assert '<span class="gy-stage">幼儿园除外</span>' in page and '<span class="gy-stage">仅特殊教育学校</span>' in page
     assert "{{" not in page
     document = template_document(corpus.plans["kongchuo-baoxue"], corpus)
     text = document.text()

@@ -70,6 +70,14 @@ def check_references(corpus: Corpus, problems: ProblemList) -> None:
         for index, target in enumerate(lesson.related):
             ref(doc, ("related", index), target, any_kind, "相关内容")
 
+    for form_id, form in sorted(corpus.forms.items()):
+        if form.variant_of:
+            doc = corpus.sources[form_id]
+            ref(doc, ("variant_of",), form.variant_of, ("form",), "表格")
+            if not (form.stages or form.school_types):
+                problems.add(doc.problem(("variant_of",), f"表格“{form_id}”是“{form.variant_of}”的另一个版本，却没有写给哪类学校用",
+                                         "请加上 school_types（例如 [幼儿园]）或 stages，并在原表上写 not_for"))
+
     for plan_id, plan in sorted(corpus.plans.items()):
         doc = corpus.sources[plan_id]
         problems.extend(check_plan(plan, doc))

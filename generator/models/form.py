@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from .common import Id, Label, Strict, Text
+from .plan import Fitted
 
 
 class FormField(Strict):
@@ -132,11 +133,17 @@ Block = Annotated[
 ]
 
 
-class Form(Strict):
-    """A printable blank form, or a letter, notice or charter with blanks to fill in."""
+class Form(Fitted):
+    """A printable blank form, or a letter, notice or charter with blanks to fill in.
+
+    ``stages``, ``school_types`` and ``not_for`` say which schools it fits: a pack leaves out a
+    form that does not fit its school (and the plan's text no longer points to it).
+    """
 
     id: Id
     title: Label = Field(description="表格名称")
+    variant_of: Id | None = Field(
+        default=None, description="这张表是哪张表给另一类学校用的版本（表格编号）：方案引用原表时，这类学校拿到的是本表")
     purpose: Text = Field(description="什么时候、由谁使用，显示在网站上")
     orientation: Literal["纵向", "横向"] = Field(default="纵向", description="纸张方向")
     blocks: list[Block] = Field(min_length=1)

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .common import Id, Label, Strict, Text
 from .daterule import DateRule
+from .plan import Fit
 from .province import checked as checked_province
 
 #: 教育管理中心 is a township education office, not a school: it adopts township plans (xiangzhen-kongchuo)
@@ -159,7 +160,19 @@ class School(Strict):
     @property
     def self_word(self) -> str:
         """How the unit's own documents name it: 本校, or 本中心 for an education office."""
-        return "本中心" if self.is_office else "本校"
+        return "本中心" if self.is_office else "本园" if self.type == "幼儿园" else "本校"
+
+    @field_validator("name")
+    @classmethod
+    def _one_line_name(cls, value: str) -> str:
+        """The name heads every file, a progress line and a calendar's title: one line, and not
+        something a spreadsheet would take for a formula."""
+        value = value.strip()
+        if any(ch in value for ch in "\n\t\u2028\u2029\x85"):
+            raise ValueError("学校名称应写在一行内，不能有换行或制表符")
+        if value[:1] in ("=", "+", "-", "@"):
+            raise ValueError(f"学校名称以“{value[0]}”开头，像是公式而不是学校名称，请直接写学校全称")
+        return value
 
     @field_validator("year")
     @classmethod
@@ -178,6 +191,11 @@ class School(Strict):
     def stages(self) -> set[str]:
         """The school stages a school of this type teaches (for stage-specific targets)."""
         return set(_TYPE_STAGES[self.type])
+
+    @property
+    def fit(self) -> Fit:
+        """The school's stages and type: what a plan, section, item or form must fit to reach its pack."""
+        return Fit(_TYPE_STAGES[self.type], self.type)
 
     @property
     def first_year(self) -> int:

@@ -169,12 +169,13 @@ def estimate_note(year: SchoolYear, *, rebuild_hint: bool = False) -> str:
 
 
 def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan], *,
-                    office: bool = False) -> Xingshili:
+                    office: bool = False, kindergarten: bool = False) -> Xingshili:
     """Collect every dated phase and event of ``plans`` into the week rows of ``year``.
 
     ``office``: the unit is a township education office (本中心; the calendar is its schools').
+    ``kindergarten``: the unit is a kindergarten (本园).
     """
-    own_word = "本中心" if office else "本校"
+    own_word = "本中心" if office else "本园" if kindergarten else "本校"
     autumn, spring = year.terms
     winter, summer = year.vacations
     autumn_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [("预备周", year.earliest, autumn.start - dt.timedelta(days=1), "prep")]
@@ -209,7 +210,7 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
         routine=tuple(text for *_key, text in sorted(routine)),
         school_name=school_name,
         meta_title=title,
-        note=" ".join(part for part in (note_text(office), estimate_note(year)) if part),
+        note=" ".join(part for part in (note_text(office, kindergarten=kindergarten), estimate_note(year)) if part),
     )
 
 
@@ -217,9 +218,10 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
 
 #: Column widths in twips for the landscape page (257 mm of text width): 周次, 起止日期, 主要工作, 责任部门.
 _COLUMNS_MM = (18, 44, 150, 45)
-def note_text(office: bool = False) -> str:
+def note_text(office: bool = False, *, kindergarten: bool = False) -> str:
     """The note under the 行事历: what the marks mean and whose notice wins."""
-    calendar, notice = ("辖区学校校历", "教育管理中心") if office else ("本校校历", "学校")
+    calendar, notice = (("辖区学校校历", "教育管理中心") if office else ("本园校历", "幼儿园") if kindergarten
+                        else ("本校校历", "学校"))
     return (f"说明：“预备周”指开学前的准备时间；【放假】【调休上课】按国务院办公厅的节假日安排和{calendar}列出；"
             f"日期遇周末、节假日已顺延（截止日期提前）；如遇调整以{notice}通知为准。")
 _HEADERS = ("周次", "起止日期", "主要工作", "责任部门")

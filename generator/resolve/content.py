@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.numbering import chinese_number
 from ..errors import GongyuError, Problem
-from ..models.plan import entry_stages
+from ..models.plan import entry_scope
 from ..schoolcal import ResolvedItem, ResolvedPlan, format_date, format_occurrences
 from .document import (
     BLANK,
@@ -52,6 +52,11 @@ def leading_group(
     if org is None:
         return [], []
     people = dict(school.people) if school else {}
+    if school is not None:  # a kindergarten's 校长 column (a county's list) is its 园长
+        from .type_words import type_words
+
+        for post, name in school.people.items():
+            people.setdefault(type_words(post, school.type), name)
     post_of: dict[str, str] = {}
     for post, name in people.items():
         post_of.setdefault(name, post)
@@ -132,7 +137,8 @@ def plan_document(
     plan = resolved.plan
     school_name = school.name if school else BLANK
     # a figure the template's authors chose: the unit issuing the plan may change it
-    own_choice = "中心自定" if school is not None and school.is_office else "学校自定"
+    own_choice = ("中心自定" if school is not None and school.is_office
+                  else "幼儿园自定" if school is not None and school.type == "幼儿园" else "学校自定")
     group_lines, missing = leading_group(plan, school, adoption, school_doc=school_doc, adoption_index=adoption_index)
     if missing and school is not None and not draft:
         raise GongyuError(missing)
@@ -148,7 +154,7 @@ def plan_document(
         for text in plan.background:
             out.para(_t(text))
         if plan.legal_basis:
-            basis = list(plan.legal_basis)
+            basis = [_t(b) for b in plan.legal_basis]  # marked (【仅幼儿园】) on a template
             if corpus is not None:
                 from ..load.policies import basis_lines
 
@@ -215,12 +221,12 @@ def plan_document(
             sub += 1
             out.heading(2, sub, "职责分工")
             for u_index, unit in enumerate(org.units, start=1):
-                out.heading(3, u_index, mark(unit.unit, entry_stages(unit)))
+                out.heading(3, u_index, mark(unit.unit, entry_scope(unit)))
                 out.items(4, [_end(_t(d)) for d in unit.duties])
 
     # the plan's own sections
     def emit(level: int, n: int, section: Any) -> None:
-        out.heading(level, n, mark(section.title, entry_stages(section)))
+        out.heading(level, n, mark(section.title, entry_scope(section)))
         for text in section.paragraphs:
             out.para(_t(text))
         k = out.items(level + 1, [_end(_t(t)) for t in section.items])

@@ -48,6 +48,14 @@ def _current_first_year(today: dt.date | None = None) -> int:
     return today.year if today.month >= 7 else today.year - 1
 
 
+def _fit_note(plan: Any) -> str:
+    """（只用于……）after a plan that only some school types may adopt."""
+    parts = [f"有{'或'.join(plan.stages)}的学校" if plan.stages else "", "、".join(plan.school_types),
+             f"{'、'.join(plan.not_for)}不用" if plan.not_for else ""]
+    text = "；".join(p for p in parts if p)
+    return f"（{text}）" if text else ""
+
+
 def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
     """A commented school profile to fill in; valid as it stands (with placeholder names)."""
     from ...schoolcal import SchoolYear
@@ -144,11 +152,12 @@ def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
         "#   skip        本校不做的事项或阶段编号，例如 skip: [kc-leaflets]",
         "#   legal_basis 本方案另加的依据（县里的文件、上级通知），例如 legal_basis: [《某县控辍保学工作实施办法》]",
         "plans:",
-        f"  - plan: {chosen}",
+        f"  - plan: {chosen}" + (f"   # {_fit_note(corpus.plans[chosen])[1:-1]}，其他学校请换成下面适用的方案"
+                                 if corpus is not None and chosen in corpus.plans and _fit_note(corpus.plans[chosen]) else ""),
     ]
     for plan_id in plan_ids:
         if plan_id != chosen:
-            lines.append(f"  # - plan: {plan_id}   # {corpus.plans[plan_id].title}")
+            lines.append(f"  # - plan: {plan_id}   # {corpus.plans[plan_id].title}{_fit_note(corpus.plans[plan_id])}")
     lines += [
         "",
         "# 备注：只出现在本校方案包的说明里，可以不写。",
@@ -207,7 +216,7 @@ def new(obj: Context, out: Path, force: bool) -> None:
 @reports_errors
 def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, draft: bool, jobs: int | None,
           no_pdf: bool, zipped: bool, font_dir: Path | None, holidays_file: Path | None) -> None:
-    """生成学校方案包。INPUTS 可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。
+    """生成学校方案包。文件可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。
 
     输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题。
     """
