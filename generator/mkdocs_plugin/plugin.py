@@ -185,6 +185,12 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         files.append(file)
 
     # -- pages ----------------------------------------------------------------------------------
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        """The build date reaches MkDocs as a value (the sitemap's dates), not through the environment."""
+        if self.config.enabled and self.options is not None and self.options.date is not None:
+            page.update_date = self.options.date.day().isoformat()
+        return page
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
