@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter
 
+from generator.errors import GongyuError
+from generator.load.corpus import Corpus
+from generator.models.daterule import ANCHORS, DateRule
+from generator.pipeline import load_corpus, load_school
 from generator.schoolcal import (
     CalendarError,
     Occurrence,
@@ -22,10 +26,6 @@ from generator.schoolcal import (
     resolve,
     resolve_plan,
 )
-from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus, load_school
-from generator.errors import GongyuError
-from generator.models.daterule import ANCHORS, DateRule
 
 REPO = Path(__file__).resolve().parents[1]
 D = dt.date

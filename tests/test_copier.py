@@ -6,15 +6,16 @@ poppler's ``pdffonts`` for faces and ``pdftotext -bbox`` for where the row numbe
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from generator.render import printables
 from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
+from generator.render import printables
 from tests import pdfscan
 from tests.test_printables import REPO, SITE, _write, needs_poppler, pdf_fonts, pdf_pages
 
@@ -75,7 +76,7 @@ def test_signin_sheet_holds_a_class_of_50_on_two_pages(tmp_path: Path, real: Cor
     rows = _row_numbers(path)
     assert [n for _, n, _ in rows] == list(range(1, len(rows) + 1))
     assert len(rows) >= CLASS_SIZE, f"签到表只有 {len(rows)} 行，一个班 {CLASS_SIZE} 户家长不够"
-    pitches = [b[2] - a[2] for a, b in zip(rows, rows[1:]) if a[0] == b[0]]
+    pitches = [b[2] - a[2] for a, b in itertools.pairwise(rows) if a[0] == b[0]]
     assert min(pitches) >= MIN_ROW_MM, f"签到表行距只有 {min(pitches):.1f} mm，不好手写"
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.schoolcal import SchoolYear
-from generator.load.schedule import FILE_NAME
-from generator.pipeline import load_corpus
 from generator.errors import GongyuError
+from generator.load.schedule import FILE_NAME
 from generator.packs import pack_files, resolve_profile
+from generator.pipeline import load_corpus
+from generator.schoolcal import SchoolYear
 
 from .test_calendar import make_project
 

@@ -19,16 +19,16 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from generator.schoolcal import SchoolYear, resolve_plan
-from generator.write.cache import Cache
-from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
 from generator.errors import GongyuError
+from generator.load.corpus import Corpus
 from generator.packs import build_pack, build_packs, load_profiles, pack_files, resolve_profile, site_downloads
+from generator.pipeline import load_corpus
 from generator.render.docx.gbt import BLANK, render_docx, template_document
 from generator.render.ics import calendar_ics, fold_line
 from generator.render.timeline import timeline_svg
 from generator.render.xingshili import build_xingshili
+from generator.schoolcal import SchoolYear, resolve_plan
+from generator.write.cache import Cache
 from generator.xlsx import COLUMNS, read_schools, template_bytes
 
 from .test_calendar import SCHOOL_YAML, make_project, project_corpus
@@ -467,7 +467,7 @@ def test_rrules_expand_to_one_open_day_per_period(corpus: Corpus) -> None:
         periods = [o for o in duty.occurrences
                    if any(year.is_open_day(o.start + dt.timedelta(days=n)) for n in range(o.days))]
         assert len(days) == len(periods), duty.id
-        for day, period in zip(sorted(days), periods):
+        for day, period in zip(sorted(days), periods, strict=True):
             assert period.start <= day <= period.end and year.is_open_day(day), (duty.id, day)
 
 

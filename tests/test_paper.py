@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import printables
 from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
 from generator.models import Course, Form, Lesson
+from generator.pipeline import load_corpus
+from generator.render import printables
 from tests import pdfscan
 from tests.test_printables import (  # noqa: F401  (fixtures)
     LESSON,
@@ -52,7 +52,7 @@ def page_texts(path: Path) -> list[str]:
     return out.split("\f")[: pdf_pages(path)]
 
 
-def gray_page(path: Path, page: int, dpi: int) -> "Image.Image":  # noqa: F821
+def gray_page(path: Path, page: int, dpi: int) -> Image.Image:  # noqa: F821
     from PIL import Image
 
     png = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", str(path)],
@@ -149,7 +149,7 @@ def test_rows_never_split_and_headers_repeat(tmp_path: Path, project: Path) -> N
     pages = page_texts(path)
     assert len(pages) >= 3
     scanned = pdfscan.scan(path)
-    for number, (text, page) in enumerate(zip(pages, scanned), start=1):
+    for number, (text, page) in enumerate(zip(pages, scanned, strict=False), start=1):
         labels = len(re.findall(r"栏目\s*\d\d", text))
         guides = sum(1 for s in page.strokes if 0.3 <= s.luma <= MAX_LUMA)  # the writing guides' grey
         assert guides == 4 * labels, f"第 {number} 页：{labels} 个栏目却有 {guides} 条书写线（有栏目被分到两页）"
@@ -166,7 +166,7 @@ def test_rows_never_split_and_headers_repeat(tmp_path: Path, project: Path) -> N
 # ------------------------------------------------------------------------------------------------
 
 
-def _photocopy(image: "Image.Image", seed: int) -> "Image.Image":  # noqa: F821
+def _photocopy(image: Image.Image, seed: int) -> Image.Image:  # noqa: F821
     """A worn grey copy: blur, washed-out contrast, speckle noise and JPEG artefacts."""
     from PIL import Image, ImageEnhance, ImageFilter
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import load_corpus
 from generator.load import parse_yaml, validate
 from generator.packs import build_pack
+from generator.pipeline import load_corpus
 
 from .conftest import REPO
 from .test_wording import YEARS, docx_text

@@ -16,16 +16,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.render.printables import forms as print_forms
-from generator.render import printables
-from generator.write.printables import site_printables
-from generator.write.cache import Cache
-from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
-from generator.errors import GongyuError
 from generator.base.fonts import find_fonts
+from generator.errors import GongyuError
+from generator.load.corpus import Corpus
 from generator.models import Course, Form, Lesson
+from generator.pipeline import load_corpus
+from generator.render import printables
 from generator.render.pdf import typst_engine
+from generator.render.printables import forms as print_forms
+from generator.write.cache import Cache
+from generator.write.printables import site_printables
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = "https://gongyu.example.org/"

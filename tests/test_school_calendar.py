@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.schoolcal import Occurrence, OwnDay, SchoolYear, official, settle_occurrences
+from generator.errors import GongyuError
 from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
-from generator.errors import GongyuError
+from generator.schoolcal import Occurrence, SchoolYear, official, settle_occurrences
 
 from .test_calendar import SCHOOL_YAML, make_project
 
@@ -136,8 +136,8 @@ calendar:
 
 
 def test_own_days_change_school_days_and_show_in_the_xingshili(tmp_path: Path) -> None:
-    from generator.schoolcal import resolve_plan
     from generator.render.xingshili import build_xingshili
+    from generator.schoolcal import resolve_plan
 
     school_yaml = SCHOOL_YAML.replace("year: 2027-2028\n", "year: 2027-2028\n" + OWN_DAYS)
     corpus = load_corpus(make_project(tmp_path / "p", school=school_yaml), schools=True)

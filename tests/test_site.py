@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.mkdocs_plugin.build import build_site
 from generator.errors import GongyuError
+from generator.mkdocs_plugin.build import build_site
 
 from .conftest import REPO, gongyu
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 #: The instant written into files when no build date is set (2020-01-01 00:00 UTC).
-PINNED = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+PINNED = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,13 @@ class BuildDate:
 
     def instant(self) -> dt.datetime:
         """The timestamp written into generated files (:data:`PINNED` when no date is set)."""
-        return dt.datetime.fromtimestamp(self.epoch, tz=dt.timezone.utc) if self.epoch is not None else PINNED
+        return dt.datetime.fromtimestamp(self.epoch, tz=dt.UTC) if self.epoch is not None else PINNED
 
     def day(self) -> dt.date:
         """The day the build is "made on" (today when no date is set)."""
         if self.epoch is None:
             return dt.date.today()
-        return dt.datetime.fromtimestamp(self.epoch, tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(self.epoch, tz=dt.UTC).date()
 
     def stamp(self) -> str:
         """The date as text, for cache keys (empty when no date is set)."""

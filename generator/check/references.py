@@ -80,7 +80,7 @@ def check_references(corpus: Corpus, problems: ProblemList) -> None:
                 ref(doc, ("related", index), target, any_kind, "相关内容")
         seen: dict[str, tuple] = {}
 
-        def unique(item_id: str, path: tuple) -> None:
+        def unique(item_id: str, path: tuple, seen: dict[str, tuple] = seen, doc: SourceDoc = doc) -> None:
             if item_id in seen:
                 line, _ = doc.where(seen[item_id])
                 problems.add(doc.problem(path, f"编号“{item_id}”在本方案中已用过（第 {line} 行）",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag
 
@@ -112,16 +112,14 @@ def _block_tag(value: Any) -> str | None:
 
 
 Block = Annotated[
-    Union[
-        Annotated[HeadingBlock, Tag("heading")],
-        Annotated[TextBlock, Tag("text")],
-        Annotated[FieldsBlock, Tag("fields")],
-        Annotated[TableBlock, Tag("table")],
-        Annotated[SignaturesBlock, Tag("signatures")],
-        Annotated[LetterBlock, Tag("letter")],
-        Annotated[ClausesBlock, Tag("clauses")],
-        Annotated[CutBlock, Tag("cut")],
-    ],
+    Annotated[HeadingBlock, Tag("heading")]
+    | Annotated[TextBlock, Tag("text")]
+    | Annotated[FieldsBlock, Tag("fields")]
+    | Annotated[TableBlock, Tag("table")]
+    | Annotated[SignaturesBlock, Tag("signatures")]
+    | Annotated[LetterBlock, Tag("letter")]
+    | Annotated[ClausesBlock, Tag("clauses")]
+    | Annotated[CutBlock, Tag("cut")],
     Discriminator(
         _block_tag,
         custom_error_type="form_block",

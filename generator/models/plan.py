@@ -6,7 +6,7 @@ title or item in a template carries its own number.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
@@ -66,7 +66,7 @@ def _entry_tag(value: object) -> str:
 
 #: A paragraph or item: plain text, or ``{text: …, stages: [初中]}`` when it applies to some stages only.
 Entry = Annotated[
-    Union[Annotated[Text, Tag("text")], Annotated[StagedText, Tag("staged")]],
+    Annotated[Text, Tag("text")] | Annotated[StagedText, Tag("staged")],
     Discriminator(_entry_tag),
 ]
 

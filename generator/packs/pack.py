@@ -59,7 +59,7 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
 
     school, year, plans = resolved.school, resolved.year, resolved.plans
     files: dict[str, bytes] = {}
-    for plan, document in zip(plans, resolved.documents):
+    for plan, document in zip(plans, resolved.documents, strict=True):
         files[f"{plan.id}.docx"] = render_docx(document)
         if pdf:
             files[f"{plan.id}.pdf"] = render_pdf(document)
@@ -72,7 +72,7 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
     # laid out once per process, the school's name stamped on (see stamp.py)
     # an education office hands its forms on to its schools, who fill them in: no name of its own on them
     stamped = stamped_forms([corpus.forms[form_id] for form_id in form_ids], "" if school.is_office else school.name)
-    for form_id, form_pdf in zip(form_ids, stamped):
+    for form_id, form_pdf in zip(form_ids, stamped, strict=True):
         files[f"{FORMS_DIR}/{form_id}.pdf"] = form_pdf
     blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
     files[README_NAME] = readme(school, year, plans, corpus, form_ids, pdf=pdf, draft=blanks)

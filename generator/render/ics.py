@@ -52,7 +52,7 @@ ALARMS: dict[str, tuple[str, str]] = {
 
 def event_uid(school_id: str, plan_id: str, item_id: str, index: int) -> str:
     """Stable identifier of one occurrence (or of the run of occurrences starting at ``index``)."""
-    digest = hashlib.sha256(f"{school_id}\x1f{plan_id}\x1f{item_id}\x1f{index}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{school_id}\x1f{plan_id}\x1f{item_id}\x1f{index}".encode()).hexdigest()
     return f"{digest[:32]}@gongyu"
 
 
@@ -210,7 +210,7 @@ def calendar_ics(school_id: str, school_name: str, year: SchoolYear, plans: Sequ
     objects took a third of a pack's time). The tests read every calendar back with two independent
     parsers, ``icalendar`` and ``vobject``.
     """
-    stamp = build_instant().astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = build_instant().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     note = ""
     if year.estimated_holiday_years:
         shown = "、".join(f"{y}年" for y in year.estimated_holiday_years)

@@ -322,7 +322,7 @@ def _table(rows: Sequence[Row]) -> Any:
         for cell in cells:
             row.append(cell)
 
-    tr([_tc([h], w, "GbTableHead", shade=True) for h, w in zip(_HEADERS, widths)], header=True)
+    tr([_tc([h], w, "GbTableHead", shade=True) for h, w in zip(_HEADERS, widths, strict=False)], header=True)
     for item in rows:
         vacation = item.kind != "week"
         tr([

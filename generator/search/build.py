@@ -74,7 +74,7 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
     first_section: list[int] = []
     section_bonus: list[dict[str, float]] = []
     df: Counter[str] = Counter()
-    for p, page in enumerate(pages):
+    for page in pages:
         first_section.append(len(section_tf))
         seen: set[str] = set()
         for s, section in enumerate(page.sections):

@@ -124,7 +124,7 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
 
     target = out if out is not None else safe_child(root / "dist" / "print", item_id)
     written = [safe_child(target, *parts) for parts, _pdf in files]
-    for path, (_parts, pdf) in zip(written, files):
+    for path, (_parts, pdf) in zip(written, files, strict=True):
         write_bytes(path, pdf)
         click.echo(f"已写入 {shown_path(path)}")
     title = corpus.title_of(item_id)

@@ -34,7 +34,7 @@ class IndexPages(AudiencePages):
                 by_topic[lesson.safety_topic].append(lesson)
         rows = []
         for topic in SAFETY_TOPICS:
-            for lesson in sorted(by_topic.get(topic, []), key=lambda l: (l.audience, l.id)):
+            for lesson in sorted(by_topic.get(topic, []), key=lambda item: (item.audience, item.id)):
                 rows.append([md.text(topic), md.link(lesson.title, uri, self.site.uris[lesson.id]), md.text(lesson.audience),
                              md.text("、".join(lesson.season)), f"{lesson.duration} 分钟"])
         lines.append(md.raw_table(["专题", "课题", "对象", "季节", "时长"], rows) if rows else "（暂无）")
