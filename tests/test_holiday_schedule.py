@@ -18,7 +18,7 @@ from generator.packs import pack_files, resolve_profile
 from generator.pipeline import load_corpus
 from generator.schoolcal import SchoolYear
 
-from .test_calendar import make_project
+from .helpers import make_project
 
 REPO = Path(__file__).resolve().parents[1]
 

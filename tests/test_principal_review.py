@@ -16,7 +16,7 @@ from generator.packs import build_pack
 from generator.pipeline import load_corpus
 
 from .conftest import REPO
-from .test_wording import YEARS, docx_text
+from .helpers import YEARS, docx_text
 
 SENIOR = re.compile(r"高中|高[一二三](?![十个项])|选考")
 

@@ -23,8 +23,8 @@ from generator.pipeline import load_corpus
 from generator.resolve.wording import Wording, localise_template
 
 from .conftest import REPO
+from .helpers import YEARS, docx_text
 
-YEARS = ("2026-2027", "2027-2028")
 JUNIOR_GRADES = re.compile(r"[七八九]年级|初[一二三](?![十])")
 PRIMARY_GRADES = re.compile(r"[一二三四五六]年级")
 
@@ -32,18 +32,6 @@ PRIMARY_GRADES = re.compile(r"[一二三四五六]年级")
 @pytest.fixture(scope="module")
 def corpus():  # type: ignore[no-untyped-def]
     return load_corpus(REPO)
-
-
-def docx_text(path: Path) -> str:
-    """Every paragraph and table cell of a Word file, read with python-docx."""
-    import docx
-
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
 
 
 def pack_texts(school: School, corpus, out: Path, year: str | None = None) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -114,7 +102,8 @@ def test_the_parents_letter_follows_the_override(example_packs) -> None:  # type
         text = example_packs[("qingshan-xiaoxue", year)]["kongchuo-baoxue"]
         assert "开学家长会或报到时" not in text
         assert "教师与学生家长（监护人）签订：秋季学期结束当天。" in text
-        assert "控辍保学目标责任书签订率达到100%（青山县石桥镇教育管理中心与校长、校长与教师、教师与家长三级责任书中，由学校签订的后两级都计入）" in text
+        assert ("控辍保学目标责任书签订率达到100%（青山县石桥镇教育管理中心与校长、校长与教师、教师与家长三级责任书中，"
+                "由学校签订的后两级都计入）") in text
         other = example_packs[("hexi-zhongxue", year)]["kongchuo-baoxue"]
         assert "教师与学生家长（监护人）签订：每学期第1至2周。" in other
 
@@ -155,7 +144,8 @@ def test_county_regulations_and_basis_lines_reach_the_legal_basis(corpus, tmp_pa
 
     texts = pack_texts(_variant(corpus, "qingshan-xiaoxue", edit), corpus, tmp_path)
     basis = next(line for line in texts["kongchuo-baoxue"].splitlines() if line.startswith("主要依据"))
-    assert basis.endswith("《贵州省义务教育条例》、《青山县控辍保学<工作>实施办法&细则》和县教育局关于做好控辍保学工作的通知。") or (
+    assert basis.endswith("《贵州省义务教育条例》、《青山县控辍保学<工作>实施办法&细则》"
+                          "和县教育局关于做好控辍保学工作的通知。") or (
         "《青山县控辍保学<工作>实施办法&细则》" in basis and "县教育局关于做好控辍保学工作的通知" in basis), basis
     assert "《青山县控辍保学<工作>实施办法&细则》" in texts["anquan-jiaoyu"]
     assert "县教育局关于做好控辍保学工作的通知" not in texts["anquan-jiaoyu"]
