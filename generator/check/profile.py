@@ -22,7 +22,7 @@ def plan_item_ids(plan: PlanTemplate) -> set[str]:
     return ids
 
 
-def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> list[Problem]:
+def profile_problems(school: School, doc: SourceDoc, corpus: Corpus) -> list[Problem]:
     """Cross-check a school profile against the plan templates it adopts (before placing any date)."""
     problems: list[Problem] = []
     cal = school.calendar

@@ -59,8 +59,8 @@ def check_references(corpus: Corpus, problems: ProblemList) -> None:
         if lesson_id not in listed and lesson_file not in corpus.misnamed and lesson_file.parent.name not in corpus.broken:
             problems.add(doc.problem(("id",), f"课时“{lesson_id}”没有列在所属课程 _course.yml 的 lessons 中",
                                      "请在 _course.yml 的 lessons 列表里加上这个编号"))
-        course = corpus.courses.get(listed.get(lesson_id, ""))
-        if course is not None and course.kind == "安全教育":
+        own_course = corpus.courses.get(listed.get(lesson_id, ""))
+        if own_course is not None and own_course.kind == "安全教育":
             if lesson.safety_topic is None:
                 problems.add(doc.problem(("id",), "安全教育课缺少 safety_topic（安全专题）",
                                          "例如 safety_topic: 防溺水"))
@@ -88,8 +88,8 @@ def check_references(corpus: Corpus, problems: ProblemList) -> None:
             else:
                 seen[item_id] = path
 
-        for index, target in enumerate(plan.targets):
-            unique(target.id, ("targets", index, "id"))
+        for index, plan_target in enumerate(plan.targets):
+            unique(plan_target.id, ("targets", index, "id"))
         for p_index, phase in enumerate(plan.phases):
             unique(phase.id, ("phases", p_index, "id"))
             for e_index, event in enumerate(phase.events):

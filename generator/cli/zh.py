@@ -3,7 +3,8 @@
 Click marks its messages for translation with :func:`gettext.gettext` bound as ``_`` (and
 ``ngettext``) in each of its modules. gongyu's CLI is Chinese only, so instead of a message catalogue
 and a locale that users would have to set, :func:`install` rebinds those two names to a lookup in
-:data:`MESSAGES` when the command starts (:class:`generator.cli.context.ChineseGroup`), not on import. A test checks that every message listed here still exists in the installed Click,
+:data:`MESSAGES` when the command starts (:class:`generator.cli.context.ChineseGroup`), not on import.
+A test checks that every message listed here still exists in the installed Click,
 so an upgrade that rewords one is noticed.
 """
 

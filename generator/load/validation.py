@@ -70,7 +70,7 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[type[BaseMo
                 # keep Annotated metadata (tags) reachable
                 meta = option.model_fields[part].metadata
                 if meta:
-                    current = typing.Annotated[(current, *meta)]  # type: ignore[misc]
+                    current = typing.Annotated[(current, *meta)]
                 stepped = True
                 break
             origin = typing.get_origin(option)

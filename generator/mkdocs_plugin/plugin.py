@@ -26,6 +26,7 @@ from .config import GongyuConfig
 from .options import BuildOptions, options_for
 
 if TYPE_CHECKING:
+    from ..load.corpus import Corpus
     from ..resolve.school import ResolvedSchool
 
 
@@ -69,7 +70,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
     """Adds a page for every course, lesson, plan template and form, plus the downloads."""
 
     def __init__(self) -> None:
-        self.corpus = None
+        self.corpus: Corpus | None = None
         self.root: Path | None = None
         self.generated: dict[str, str] = {}
         self.search: SiteSearch | None = None
@@ -141,13 +142,14 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
 
         downloads: list[Any] = []
         corpus = self.corpus
+        assert corpus is not None  # on_files runs only after on_config loaded it
         cache = Cache(self.cache_dir())
         if self.options is not None and self.options.pdf:
             downloads += site_printables(corpus, self.site_url(config), cache)
         if self.config.packs:
             downloads += site_downloads(corpus, cache, self.resolved)
         cache.finish()
-        timelines = {plan_id: timeline_svg(plan) for plan_id, plan in sorted(corpus.plans.items())  # type: ignore[union-attr]
+        timelines = {plan_id: timeline_svg(plan) for plan_id, plan in sorted(corpus.plans.items())
                      if plan.phases}
         return downloads, timelines
 

@@ -56,7 +56,8 @@ class SignaturesBlock(Strict):
     signatures: list[Signature] = Field(min_length=1)
 
 
-_TYPED_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
+_TYPED_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、"
+                           r"|（[一二三四五六七八九十]+）|\d+[.、．])")
 
 
 def _no_typed_number(value: str) -> str:

@@ -18,7 +18,8 @@ Comparison = Literal["<", "<=", ">", ">=", "="]
 #: follows (来源文件), or a default the authors chose that each school may change (学校自定).
 Basis = Literal["政策", "来源文件", "学校自定"]
 SCHOOL_DEFAULT: Basis = "学校自定"
-_BASIS_HELP = "数值或频次的来源：政策（现行法规和文件的要求）、来源文件（所参照的地方方案的要求）、学校自定（编者拟定的默认值，学校可改）"
+_BASIS_HELP = ("数值或频次的来源：政策（现行法规和文件的要求）、来源文件（所参照的地方方案的要求）、"
+               "学校自定（编者拟定的默认值，学校可改）")
 SchoolStage = Literal["幼儿园", "小学", "初中", "高中"]
 _STAGES_HELP = "只适用于这些学段的学校（不写表示都适用），例如 [初中]；九年一贯制学校两个学段都有"
 _COMPARISON_WORDS = {"<": "低于", "<=": "不高于", ">": "高于", ">=": "不低于", "=": "达到"}

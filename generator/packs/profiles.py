@@ -102,11 +102,11 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
                                                     "学校档案请用 .yml 文件，学校名单请用 .xlsx 文件"),)))
             continue
         try:
-            doc = load_yaml_file(path, shown)
-            school = validate(School, doc)
-            problems = profile_problems(school, doc, corpus)
-            if problems:
-                raise GongyuError(problems)
+            source = load_yaml_file(path, shown)
+            school = validate(School, source)
+            trouble = profile_problems(school, source, corpus)
+            if trouble:
+                raise GongyuError(trouble)
         except GongyuError as exc:
             failures.append(Failure(shown, tuple(exc.problems)))
             continue

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..base.clock import build_instant
+from ..models.plan import entry_text
 from ..schoolcal import (
     ONE_DAY,
     Occurrence,
@@ -102,7 +103,7 @@ def _description(rp: ResolvedPlan, item: ResolvedItem, entry: Entry | None = Non
                  start: dt.date | None = None, end: dt.date | None = None) -> str:
     lines = [f"方案：{rp.title}"]
     if item.kind == "phase":
-        lines.append("阶段工作：" + "；".join(t.rstrip("。") for t in item.tasks) if item.tasks else "实施阶段")
+        lines.append("阶段工作：" + "；".join(entry_text(t).rstrip("。") for t in item.tasks) if item.tasks else "实施阶段")
     if item.unit:
         lines.append(f"负责：{item.unit}")
     lines.append(f"时间：{item.when()}")
@@ -293,4 +294,5 @@ def occurrences_of(plans: Sequence[ResolvedPlan]) -> list[tuple[str, str, int, O
             for i, occ in enumerate(item.occurrences)]
 
 
-__all__ = ["ALARMS", "MAX_STARTS", "PRODID", "Entry", "calendar_ics", "place_starts", "event_uid", "fold_line", "fold_runs", "occurrences_of"]
+__all__ = ["ALARMS", "MAX_STARTS", "PRODID", "Entry", "calendar_ics", "place_starts", "event_uid", "fold_line", "fold_runs",
+           "occurrences_of"]

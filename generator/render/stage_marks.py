@@ -6,11 +6,13 @@ A school's pack never shows these marks: it keeps only what applies to its stage
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..models.plan import entry_stages, entry_text
 from . import markdown as md
 
 
-def stage_badge(stages: list[str]) -> str:
+def stage_badge(stages: Sequence[str]) -> str:
     """A badge after a stage-limited part of a template: 仅初中 (the stage names are a closed list)."""
     return f' <span class="gy-stage">仅{md.text("、".join(stages))}</span>' if stages else ""
 
@@ -20,7 +22,7 @@ def entry_md(entry: object) -> str:
     return md.text(entry_text(entry)) + stage_badge(entry_stages(entry))  # type: ignore[arg-type]
 
 
-def entries_md(entries: list, *, ordered: bool = False) -> str:  # type: ignore[type-arg]
+def entries_md(entries: Sequence[object], *, ordered: bool = False) -> str:
     return "\n".join(f"{f'{i}.' if ordered else '-'} {entry_md(e)}" for i, e in enumerate(entries, start=1))
 
 

@@ -136,7 +136,8 @@ def pin_dates(data: bytes) -> bytes:
         for info in archive.infolist():
             content = archive.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + when + rb"\g<2>", content)
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + when + rb"\g<2>",
+                                 content)
             entries.append((info.filename, content))
     return write_zip(entries)
 

@@ -7,7 +7,7 @@ Markdown; golden tests compare it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ...base import urls
@@ -129,7 +129,7 @@ def page_path(uri: str) -> str:
     return uri[: -len(".md")] + "/"
 
 
-def stage_order(stages: list[str]) -> int:
+def stage_order(stages: Sequence[str]) -> int:
     return min((STAGES.index(s) for s in stages if s in STAGES), default=len(STAGES))
 
 

@@ -71,7 +71,8 @@ class IndexPages(AudiencePages):
         lines = [md.front_matter("按学段", searchable=False), "# 按学段浏览\n"]
         for stage in STAGES:
             count = len(self.articles_for(stage=stage)) + len(self.lessons_for(stage=stage))
-            lines.append(f"- {md.link(stage, uri, f'stages/{STAGE_SLUGS[stage]}.md')}（{md.text(STAGE_NOTES[stage])}，{count} 项）")
+            link = md.link(stage, uri, f"stages/{STAGE_SLUGS[stage]}.md")
+            lines.append(f"- {link}（{md.text(STAGE_NOTES[stage])}，{count} 项）")
         return "\n".join(lines) + "\n"
 
     def topics_index(self) -> str:

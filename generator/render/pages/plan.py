@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ...base import urls
 from ...base.numbering import chinese_number
 from ...base.numbering import number_label as section_number
 from ...models import PlanTemplate
-from ...models.plan import Section, Target
+from ...models.plan import Event, Section, Target
 from .. import markdown as md
 from ..stage_marks import entries_md, entry_md, stage_badge
 from .common import BuilderBase, describe_rule, download_label
@@ -97,7 +99,8 @@ class PlanPages(BuilderBase):
         rows = [[md.text(r.role), md.text(r.holder), md.text(r.duty or "")] for r in org.roles]
         lines.append(md.raw_table(["职务", "通常由谁担任", "职责"], rows) + "\n")
         if org.office:
-            lines.append(f"办公室设在{md.text(org.office)}" + (f"：{md.text(org.office_duty)}" if org.office_duty else "。") + "\n")
+            duty = f"：{md.text(org.office_duty)}" if org.office_duty else "。"
+            lines.append(f"办公室设在{md.text(org.office)}" + duty + "\n")
         if org.units:
             lines.append("### 职责分工\n")
             for unit in org.units:
@@ -114,7 +117,7 @@ class PlanPages(BuilderBase):
             rows.append(f"- {self.link_to(uri, form_id)} {' '.join(pdfs)}".rstrip())
         return "## 配套表格\n\n" + "\n".join(rows) + "\n"
 
-    def events_table(self, events: list) -> str:  # type: ignore[type-arg]
+    def events_table(self, events: Sequence[Event]) -> str:
         rows = []
         for event in events:
             title = md.text(event.title) + ("（截止）" if event.deadline else "") + stage_badge(event.stages)
