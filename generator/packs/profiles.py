@@ -47,6 +47,8 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
     profile or sheet row becomes a :class:`Failure` and the rest are still returned. Two schools
     with the same id: the second is refused. ``notices`` collects what a sheet passed over without
     an error (a column of the user's own, a 合计 row, the template's example row).
+
+    Not split: one loop over the inputs, one branch per kind of input (folder, sheet, YAML), each short.
     """
     from ..base.paths import shown_path
     from ..check.profile import profile_problems

@@ -47,6 +47,8 @@ def leading_group(
     role's holder post; roles that may have many people (``many: true``) whose post is not in
     ``people`` are written as the post (各年级组长). Every missing person is one located problem;
     the line then shows :data:`BLANK`.
+
+    Not split: one pass over the roles in template order; the missing names are found in the same pass.
     """
     org = plan.organisation
     if org is None:
@@ -129,6 +131,9 @@ def plan_document(
     Without ``school`` the result is the bare template with ____ blanks for the school's name,
     people and date (the site's "Word 模板"). With a school, missing people raise one
     :class:`GongyuError` listing everything missing, unless ``draft`` is set.
+
+    Not split: it follows the GB/T 9704 document from the title to the attachments, one section after
+    another, in the order they are printed; each section is a few lines.
     """
     plan = resolved.plan
     school_name = school.name if school else BLANK

@@ -181,6 +181,9 @@ def resolve_plan(
     that cannot be placed is reported at once: at the school's override when the school changed
     it, else at the plan template's rule. With ``stages`` (``School.stages``) only the targets
     that apply to those school stages are kept (no junior-secondary dropout rate for a 小学).
+
+    Not split: phases, events and duties share the placing closure and the school's overrides; splitting
+    would pass the same six values around.
     """
     overrides = dict(adoption.events) if adoption else {}
     skipped = set(adoption.skip) if adoption else set()

@@ -84,6 +84,8 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
     Returns the schools that are valid (each with a :class:`SheetDoc` for later located messages
     and its origin ``file:第N行``) and, per bad row (or bad header), its problems. With ``corpus``
     each school is also checked against the plan templates it adopts.
+
+    Not split: one pass over the rows of a sheet, keeping the row numbers that every message names.
     """
     from ..base.paths import shown_path
     from ..check.profile import profile_problems

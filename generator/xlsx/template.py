@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from ..load.corpus import Corpus
 
 def template_bytes(corpus: Corpus | None = None) -> bytes:
-    """An .xlsx with the header, one filled example row, and a sheet explaining every column."""
+    """An .xlsx with the header, one filled example row, and a sheet explaining every column.
+
+    Not split: it lays out one workbook cell by cell, in the order the sheet is read.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation

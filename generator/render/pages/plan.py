@@ -64,6 +64,19 @@ class PlanPages(BuilderBase):
             lines.append("## 主要内容与措施\n")
             for index, section in enumerate(plan.sections, start=1):
                 lines.append(self.section_md(section, 1, index, 3))
+        lines += self.schedule_md(plan)
+        for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
+            if items:
+                lines.append(f"## {title}\n")
+                lines.append(entries_md(items, ordered=True) + "\n")
+        if plan.forms:
+            lines.append(self.plan_forms(uri, plan))
+        lines.append(self.related(uri, plan.related))
+        return "\n".join(lines)
+
+    def schedule_md(self, plan: PlanTemplate) -> list[str]:
+        """The phases with their tasks and events, the events outside phases, and the regular duties."""
+        lines: list[str] = []
         if plan.phases:
             lines.append("## 实施步骤与时间安排\n")
             for index, phase in enumerate(plan.phases, start=1):
@@ -83,14 +96,7 @@ class PlanPages(BuilderBase):
                      md.text(d.unit), md.text(d.details or "")]
                     for d in plan.duties]
             lines.append(md.raw_table(["工作", "频次", "负责", "要求"], rows) + "\n")
-        for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
-            if items:
-                lines.append(f"## {title}\n")
-                lines.append(entries_md(items, ordered=True) + "\n")
-        if plan.forms:
-            lines.append(self.plan_forms(uri, plan))
-        lines.append(self.related(uri, plan.related))
-        return "\n".join(lines)
+        return lines
 
     def organisation_md(self, plan: PlanTemplate) -> str:
         org = plan.organisation
