@@ -112,7 +112,7 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
         except GongyuError as exc:
             failures.append(Failure(shown, tuple(exc.problems)))
             continue
-        accept(school, doc, shown)
+        accept(school, source, shown)
     return profiles, failures
 
 
