@@ -19,7 +19,7 @@ import yaml
 from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
 
-SITE = "https://gongyu.example.org/"
+SITE = "https://jx.qingshan.edu.cn/"
 #: Characters and strings special to Typst, Jinja, Markdown, HTML and shells: must print as typed.
 HOSTILE = '#set text(red) {{ 7*7 }} $x$ <script>alert(1)</script> C:\\temp\\a ] [ "引号" *粗* _斜_ @ref //注'
 #: The school years the example packs are built for.
