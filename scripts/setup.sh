@@ -80,6 +80,9 @@ if [ "$mode" = site ]; then
   .venv/bin/gongyu build
   echo "完成：网站在 site/ 目录中。运行 .venv/bin/gongyu serve 后用浏览器打开 http://127.0.0.1:8000/ 预览；离线版用 .venv/bin/gongyu build --offline。"
 else
+  say "代码检查 linting (ruff) and type checking (mypy)"
+  .venv/bin/ruff check generator tests
+  .venv/bin/mypy generator
   say "运行测试 running the test suite"
   exec .venv/bin/python -m pytest -q -p no:cacheprovider -n auto
 fi

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag
 
@@ -57,7 +57,8 @@ class SignaturesBlock(Strict):
     signatures: list[Signature] = Field(min_length=1)
 
 
-_TYPED_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
+_TYPED_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、"
+                           r"|（[一二三四五六七八九十]+）|\d+[.、．])")
 
 
 def _no_typed_number(value: str) -> str:
@@ -113,16 +114,14 @@ def _block_tag(value: Any) -> str | None:
 
 
 Block = Annotated[
-    Union[
-        Annotated[HeadingBlock, Tag("heading")],
-        Annotated[TextBlock, Tag("text")],
-        Annotated[FieldsBlock, Tag("fields")],
-        Annotated[TableBlock, Tag("table")],
-        Annotated[SignaturesBlock, Tag("signatures")],
-        Annotated[LetterBlock, Tag("letter")],
-        Annotated[ClausesBlock, Tag("clauses")],
-        Annotated[CutBlock, Tag("cut")],
-    ],
+    Annotated[HeadingBlock, Tag("heading")]
+    | Annotated[TextBlock, Tag("text")]
+    | Annotated[FieldsBlock, Tag("fields")]
+    | Annotated[TableBlock, Tag("table")]
+    | Annotated[SignaturesBlock, Tag("signatures")]
+    | Annotated[LetterBlock, Tag("letter")]
+    | Annotated[ClausesBlock, Tag("clauses")]
+    | Annotated[CutBlock, Tag("cut")],
     Discriminator(
         _block_tag,
         custom_error_type="form_block",

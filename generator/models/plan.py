@@ -6,7 +6,7 @@ title or item in a template carries its own number.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -18,7 +18,8 @@ Comparison = Literal["<", "<=", ">", ">=", "="]
 #: follows (来源文件), or a default the authors chose that each school may change (学校自定).
 Basis = Literal["政策", "来源文件", "学校自定"]
 SCHOOL_DEFAULT: Basis = "学校自定"
-_BASIS_HELP = "数值或频次的来源：政策（现行法规和文件的要求）、来源文件（所参照的地方方案的要求）、学校自定（编者拟定的默认值，学校可改）"
+_BASIS_HELP = ("数值或频次的来源：政策（现行法规和文件的要求）、来源文件（所参照的地方方案的要求）、"
+               "学校自定（编者拟定的默认值，学校可改）")
 SchoolStage = Literal["幼儿园", "小学", "初中", "高中"]
 #: The school types (same list as ``School.type``), for ``school_types`` and ``not_for``.
 FitType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校", "教育管理中心"]
@@ -109,7 +110,7 @@ def _entry_tag(value: object) -> str:
 
 #: A paragraph or item: plain text, or ``{text: …, stages: [初中]}`` when it applies to some stages only.
 Entry = Annotated[
-    Union[Annotated[Text, Tag("text")], Annotated[StagedText, Tag("staged")]],
+    Annotated[Text, Tag("text")] | Annotated[StagedText, Tag("staged")],
     Discriminator(_entry_tag),
 ]
 

@@ -59,7 +59,7 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
 
     school, year, plans = resolved.school, resolved.year, resolved.plans
     files: dict[str, bytes] = {}
-    for plan, document in zip(plans, resolved.documents):
+    for plan, document in zip(plans, resolved.documents, strict=True):
         files[f"{plan.id}.docx"] = render_docx(document)
         if pdf:
             files[f"{plan.id}.pdf"] = render_pdf(document)
@@ -75,7 +75,7 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
 
     forms_used = [typed_form(corpus.forms[form_id], school.type) for form_id in form_ids]
     stamped = stamped_forms(forms_used, "" if school.is_office else school.name)
-    for form_id, form_pdf in zip(form_ids, stamped):
+    for form_id, form_pdf in zip(form_ids, stamped, strict=True):
         files[f"{FORMS_DIR}/{form_id}.pdf"] = form_pdf
     blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
     files[README_NAME] = readme(school, year, plans, corpus, form_ids, pdf=pdf, draft=blanks)
@@ -108,7 +108,8 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
     ]
     for resolved in plans:
         kinds = "Word 和 PDF" if pdf else "Word"
-        lines.append(f"  {resolved.id}.docx{' / .pdf' if pdf else ''}  《{resolved.title}》（{kinds}，按 GB/T 9704 公文版式，可在 Word 或 WPS 中修改）")
+        lines.append(f"  {resolved.id}.docx{' / .pdf' if pdf else ''}  《{resolved.title}》"
+                     f"（{kinds}，按 GB/T 9704 公文版式，可在 Word 或 WPS 中修改）")
     lines.append(f"  {XINGSHILI_NAME}.docx{' / .pdf' if pdf else ''}  工作行事历（按教学周列出各方案的工作）")
     lines.append(f"  {CALENDAR_NAME}  日历文件：导入手机或电脑日历后，各阶段和事项会按日期提醒；重新导入会更新而不会重复")
     if form_ids:
@@ -144,7 +145,8 @@ def font_lines() -> list[str]:
     lines = ["PDF 方案所用字体：", *(f"  {line}" for line in font_report())]
     if not all(gbt_fonts()["real"][role] for role in ("title", "body", "h1", "h2")):
         lines += ["生成时本机没有上述部分公文字体，PDF 中已用免费字体替代。",
-                  "Word 文件中指定的是公文字体（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312），在装有这些字体的电脑上打开即按公文字体显示；"
+                  "Word 文件中指定的是公文字体（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312），"
+                  "在装有这些字体的电脑上打开即按公文字体显示；"
                   "也可以在装有公文字体的电脑上重新生成（gongyu school build … --fonts 字体文件夹）。"]
     return lines
 

@@ -6,6 +6,8 @@ A school's pack never shows these marks: it keeps only what applies to its stage
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..models.plan import entry_scope, entry_text
 from . import markdown as md
 
@@ -22,7 +24,7 @@ def entry_md(entry: object) -> str:
     return md.text(entry_text(entry)) + stage_badge(entry_scope(entry))  # type: ignore[arg-type]
 
 
-def entries_md(entries: list, *, ordered: bool = False) -> str:  # type: ignore[type-arg]
+def entries_md(entries: Sequence[object], *, ordered: bool = False) -> str:
     return "\n".join(f"{f'{i}.' if ordered else '-'} {entry_md(e)}" for i, e in enumerate(entries, start=1))
 
 

@@ -109,7 +109,7 @@ def _rows_for(spans: list[tuple[str, dt.date, dt.date, RowKind]], entries: list[
             tag, _, work = entry.text.partition("：")
             tags, owners = merged.setdefault((entry.start, work), ([], []))
             tags.extend([tag] if tag not in tags else [])
-            owners.extend([entry.unit] if entry.unit not in owners else [])
+            owners.extend([entry.unit] if entry.unit is not None and entry.unit not in owners else [])
         units: list[str] = []
         for number, ((_, work), (tags, owners)) in enumerate(merged.items(), start=1):
             lines.append(f"{number}. {'、'.join(tags)}：{work}")
@@ -178,7 +178,8 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
     own_word = "本中心" if office else "本园" if kindergarten else "本校"
     autumn, spring = year.terms
     winter, summer = year.vacations
-    autumn_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [("预备周", year.earliest, autumn.start - dt.timedelta(days=1), "prep")]
+    autumn_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [
+        ("预备周", year.earliest, autumn.start - dt.timedelta(days=1), "prep")]
     autumn_spans += [(w.label, w.start, w.end, "week") for w in year.weeks(autumn)]
     autumn_spans.append(("寒假", winter.start, winter.end, "vacation"))
     spring_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [(w.label, w.start, w.end, "week") for w in year.weeks(spring)]
@@ -246,7 +247,8 @@ def _base() -> Any:
     base_styles(document)
     styles = document.styles.element
     _restyle(styles, "GbTableText", "表格文字", _ppr(jc="left", first_chars=0, line=300, snap=False), _rpr("仿宋_GB2312", 12))
-    _restyle(styles, "GbTableHead", "表头", _ppr(jc="center", first_chars=0, line=300, snap=False), _rpr("黑体", 12, latin="黑体"))
+    _restyle(styles, "GbTableHead", "表头", _ppr(jc="center", first_chars=0, line=300, snap=False),
+             _rpr("黑体", 12, latin="黑体"))
     _restyle(styles, "GbSheetTitle", "行事历标题", _ppr(jc="center", first_chars=0, line=560, snap=False),
              _rpr("方正小标宋简体", 20, latin="方正小标宋简体"))
     _restyle(styles, "GbSheetHeading", "学期标题", _ppr(jc="left", first_chars=0, line=440, snap=False, keep_next=True),
@@ -324,7 +326,7 @@ def _table(rows: Sequence[Row]) -> Any:
         for cell in cells:
             row.append(cell)
 
-    tr([_tc([h], w, "GbTableHead", shade=True) for h, w in zip(_HEADERS, widths)], header=True)
+    tr([_tc([h], w, "GbTableHead", shade=True) for h, w in zip(_HEADERS, widths, strict=False)], header=True)
     for item in rows:
         vacation = item.kind != "week"
         tr([

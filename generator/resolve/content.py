@@ -47,6 +47,8 @@ def leading_group(
     role's holder post; roles that may have many people (``many: true``) whose post is not in
     ``people`` are written as the post (各年级组长). Every missing person is one located problem;
     the line then shows :data:`BLANK`.
+
+    Not split: one pass over the roles in template order; the missing names are found in the same pass.
     """
     org = plan.organisation
     if org is None:
@@ -73,12 +75,13 @@ def leading_group(
             names = [n for n in group[role_name] if n.strip()]
             if not names:
                 parts.append(BLANK)
-                problems.append(_where(school_doc, school.id if school else plan.id, ("plans", adoption_index, "group", role_name),
+                where = ("plans", adoption_index, "group", role_name)
+                problems.append(_where(school_doc, school.id if school else plan.id, where,
                                        f"方案“{plan.id}”的{org.group}中“{role_name}”没有填写姓名",
                                        f"请在 group 的“{role_name}”后面写上姓名，例如 {role_name}: [张三]"))
             for name in names:
-                post = post_of.get(name)
-                parts.append(f"{name}（{post}）" if post else name)
+                title = post_of.get(name)
+                parts.append(f"{name}（{title}）" if title else name)
         else:
             for role in org.roles:
                 if role.role != role_name:
@@ -133,6 +136,9 @@ def plan_document(
     Without ``school`` the result is the bare template with ____ blanks for the school's name,
     people and date (the site's "Word 模板"). With a school, missing people raise one
     :class:`GongyuError` listing everything missing, unless ``draft`` is set.
+
+    Not split: it follows the GB/T 9704 document from the title to the attachments, one section after
+    another, in the order they are printed; each section is a few lines.
     """
     plan = resolved.plan
     school_name = school.name if school else BLANK
@@ -195,9 +201,9 @@ def plan_document(
         sub += 1
         out.heading(2, sub, org.group)
         out.para(f"成立{org.group}，成员如下：")
-        width = max(len(role) for role, _ in group_lines) if group_lines else 0
-        for role, names in group_lines:
-            out.para(f"{_pad_role(role, width)}：{names}")
+        width = max(len(title) for title, _ in group_lines) if group_lines else 0
+        for title, names in group_lines:
+            out.para(f"{_pad_role(title, width)}：{names}")
         seen_duties: set[str] = set()
         for role in org.roles:
             if role.duty and role.role not in seen_duties:
@@ -244,7 +250,8 @@ def plan_document(
         many = len(resolved.phases) > 1
         for p_index, phase in enumerate(resolved.phases, start=1):
             stage = f"第{chinese_number(p_index)}阶段：" if many else ""
-            when = format_occurrences(phase.occurrences, weekday=True) if phase.occurrences and not phase.repeats else phase.when()
+            dated = phase.occurrences and not phase.repeats
+            when = format_occurrences(phase.occurrences, weekday=True) if dated else phase.when()
             out.heading(2, p_index, f"{stage}{phase.title}（{when}）")
             k = out.items(3, [_end(_t(t)) for t in phase.tasks])
             texts = []
@@ -270,10 +277,10 @@ def plan_document(
             texts.append(text)
         out.items(2, texts)
 
-    for title, texts in (("工作要求", plan.requirements), ("预期效果", plan.outcomes), ("保障措施", plan.safeguards)):
-        if texts:
+    for title, entries in (("工作要求", plan.requirements), ("预期效果", plan.outcomes), ("保障措施", plan.safeguards)):
+        if entries:
             out.section(title)
-            out.items(2, [_end(_t(t)) for t in texts])
+            out.items(2, [_end(_t(t)) for t in entries])
 
     if school is not None and resolved.issue_date is not None:
         date = format_date(resolved.issue_date)

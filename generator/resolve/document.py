@@ -165,7 +165,8 @@ def _generic_post(holder: str) -> str:
     return holder if holder.startswith("各") or holder.endswith("代表") else f"各{holder}"
 
 
-def _where(doc: SourceDoc | None, school_id: str, path: tuple[Any, ...], message: str, hint: str, *, key: bool = False) -> Problem:
+def _where(doc: SourceDoc | None, school_id: str, path: tuple[Any, ...], message: str, hint: str, *,
+           key: bool = False) -> Problem:
     if doc is None:
         return Problem(school_id, 0, 0, message, hint)
     return doc.problem(path, message, hint, key=key)

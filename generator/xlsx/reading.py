@@ -59,8 +59,15 @@ def _open(path: Path, shown: str) -> Any:
 MAX_ROWS = 5000
 
 
+#: A school read from a row: its profile, the sheet row it came from (for located problems), its origin.
+Read = tuple["School", SheetDoc, str]
+#: A row that could not be read: its origin and its problems.
+Failed = tuple[str, list[Problem]]
+
+
 def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[str, list[Problem]]] | None = None,
-                 labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+                 labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | None = None,
+                 ) -> tuple[list[Read], list[Failed]]:
     """Read every school of a sheet; a damaged file is reported, never raised as another error.
 
     ``notices`` collects what was passed over without being an error (a column of the user's own,
@@ -81,12 +88,15 @@ def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[s
 
 
 def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[str, list[Problem]]] | None = None,
-                  labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+                  labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | frozenset[str] = frozenset(),
+                  ) -> tuple[list[Read], list[Failed]]:
     """Read every school of a sheet.
 
     Returns the schools that are valid (each with a :class:`SheetDoc` for later located messages
     and its origin ``file:第N行``) and, per bad row (or bad header), its problems. With ``corpus``
     each school is also checked against the plan templates it adopts.
+
+    Not split: one pass over the rows of a sheet, keeping the row numbers that every message names.
     """
     from ..base.paths import shown_path
 
@@ -117,8 +127,8 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
     if sheet is None:
         return [], [(shown, sheet_problems)]
     rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    top = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
-    top = [r for r in top if r is not None]
+    first = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
+    top = [r for r in first if r is not None]
     if not top or not any(cell_text(v) for r in top for v in r):
         return [], [(shown, [SheetProblem(shown, 1, 0, "表格是空的，第1行应是列名",
                                           "可以用“gongyu school xlsx-template”生成一份带列名的空表")])]

@@ -57,7 +57,10 @@ def _fit_note(plan: Any) -> str:
 
 
 def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
-    """A commented school profile to fill in; valid as it stands (with placeholder names)."""
+    """A commented school profile to fill in; valid as it stands (with placeholder names).
+
+    Not split: it is the text of the profile template, top to bottom, with a few values filled in.
+    """
     from ...schoolcal import SchoolYear
 
     year = SchoolYear.default(first_year)

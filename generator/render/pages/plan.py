@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ...base import urls
 from ...base.numbering import chinese_number
 from ...base.numbering import number_label as section_number
 from ...models import PlanTemplate
-from ...models.plan import Section, Target
+from ...models.plan import Event, Section, Target
 from .. import markdown as md
 from ...models.plan import entry_scope
 from ...resolve.document import _t
@@ -70,6 +72,19 @@ class PlanPages(BuilderBase):
             lines.append("## 主要内容与措施\n")
             for index, section in enumerate(plan.sections, start=1):
                 lines.append(self.section_md(section, 1, index, 3))
+        lines += self.schedule_md(plan)
+        for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
+            if items:
+                lines.append(f"## {title}\n")
+                lines.append(entries_md(items, ordered=True) + "\n")
+        if plan.forms:
+            lines.append(self.plan_forms(uri, plan))
+        lines.append(self.related(uri, plan.related))
+        return "\n".join(lines)
+
+    def schedule_md(self, plan: PlanTemplate) -> list[str]:
+        """The phases with their tasks and events, the events outside phases, and the regular duties."""
+        lines: list[str] = []
         if plan.phases:
             lines.append("## 实施步骤与时间安排\n")
             for index, phase in enumerate(plan.phases, start=1):
@@ -89,14 +104,7 @@ class PlanPages(BuilderBase):
                      md.text(d.unit), md.text(d.details or "")]
                     for d in plan.duties]
             lines.append(md.raw_table(["工作", "频次", "负责", "要求"], rows) + "\n")
-        for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
-            if items:
-                lines.append(f"## {title}\n")
-                lines.append(entries_md(items, ordered=True) + "\n")
-        if plan.forms:
-            lines.append(self.plan_forms(uri, plan))
-        lines.append(self.related(uri, plan.related))
-        return "\n".join(lines)
+        return lines
 
     def organisation_md(self, plan: PlanTemplate) -> str:
         org = plan.organisation
@@ -105,7 +113,8 @@ class PlanPages(BuilderBase):
         rows = [[md.text(r.role), md.text(r.holder) + stage_badge(entry_scope(r)), md.text(r.duty or "")] for r in org.roles]
         lines.append(md.raw_table(["职务", "通常由谁担任", "职责"], rows) + "\n")
         if org.office:
-            lines.append(f"办公室设在{md.text(org.office)}" + (f"：{md.text(org.office_duty)}" if org.office_duty else "。") + "\n")
+            duty = f"：{md.text(org.office_duty)}" if org.office_duty else "。"
+            lines.append(f"办公室设在{md.text(org.office)}" + duty + "\n")
         if org.units:
             lines.append("### 职责分工\n")
             for unit in org.units:
@@ -122,7 +131,7 @@ class PlanPages(BuilderBase):
             rows.append(f"- {self.link_to(uri, form_id)} {' '.join(pdfs)}".rstrip())
         return "## 配套表格\n\n" + "\n".join(rows) + "\n"
 
-    def events_table(self, events: list) -> str:  # type: ignore[type-arg]
+    def events_table(self, events: Sequence[Event]) -> str:
         rows = []
         for event in events:
             title = md.text(event.title) + ("（截止）" if event.deadline else "") + stage_badge(entry_scope(event))
