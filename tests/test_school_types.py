@@ -11,7 +11,6 @@ from a row of a county's school list.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import shutil
 import subprocess
@@ -21,11 +20,11 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.pipeline import load_corpus
 from generator.errors import GongyuError
 from generator.load import parse_yaml, validate
 from generator.models.school import School
 from generator.packs import build_pack, build_packs, resolve_profile
+from generator.pipeline import load_corpus
 from generator.resolve.document import Block, GbtDocument, settle_headings
 
 from .conftest import REPO
@@ -362,8 +361,8 @@ def test_templates_mark_type_limited_parts(corpus) -> None:  # type: ignore[no-u
 ])
 def test_every_plan_a_type_may_adopt_fits_it(corpus, school_type, words, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Not only the examples: a school of the type adopting every plan that fits it gets none of the other types' text."""
-    from generator.packs import pack_files
     from generator.check.profile import fitting_plans
+    from generator.packs import pack_files
     from generator.resolve.school import resolve_school
 
     probe = corpus.schools[KINDERGARTEN if school_type == "幼儿园" else SENIOR]

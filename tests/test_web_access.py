@@ -3,12 +3,11 @@ an entry fails :func:`test_every_route_has_an_access_rule`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-import re
 
 from .web_helpers import County, csrf, form_of, make_county, sign_in, web_corpus  # noqa: F401 - a fixture
 

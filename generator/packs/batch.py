@@ -18,6 +18,7 @@ from .outcome import BatchResult, Outcome
 from .pack import build_pack, zip_pack
 from .profiles import Failure, Profile, load_profiles
 
+
 def _is_folder(out_root: Path, school_id: str) -> bool:
     """Whether ``out_root`` holds a pack folder for ``school_id`` (an id as the sheet had it, maybe
     300 characters long or not an id at all: never a path to look up)."""

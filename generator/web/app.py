@@ -111,7 +111,7 @@ def create_app(data_dir: Path, db_url: str | None = None, *, corpus: Corpus | No
     @app.post("/signin")
     def signin() -> Any:
         client = request.remote_addr or "?"
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         typed = request.form.get("code", "")[:64]
         with db.session() as s, s.begin():
             wait = codes.wait_seconds(s, client, now)

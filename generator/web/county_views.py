@@ -14,8 +14,18 @@ from flask import Flask, abort, g, render_template, request, send_file, url_for
 from ..errors import Problem
 from . import codes
 from .access import admin_only, pack_service, status_of
-from .county import (CODES_NAME, DRAFT, NOT_STARTED, READY, SAVED, SUMMARY_NAME, codes_bytes, failure_text,
-                     import_schools, sheet_bytes)
+from .county import (
+    CODES_NAME,
+    DRAFT,
+    NOT_STARTED,
+    READY,
+    SAVED,
+    SUMMARY_NAME,
+    codes_bytes,
+    failure_text,
+    import_schools,
+    sheet_bytes,
+)
 from .fields import describe, plan_choices, saved_doc
 
 

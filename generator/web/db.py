@@ -14,12 +14,12 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (ForeignKey, Integer, String, Text, create_engine, event, func, insert, select, update)
+from sqlalchemy import ForeignKey, Integer, String, Text, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ..errors import GongyuError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 DB_FILE = "gongyu-web.sqlite3"
 
@@ -29,7 +29,7 @@ class Base(DeclarativeBase):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
 
 
 class SchoolRow(Base):

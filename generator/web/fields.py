@@ -77,7 +77,7 @@ def _kind_of(annotation: Any) -> tuple[FieldKind, tuple[str, ...]]:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _kind_of(args[0])
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, __import__("types").UnionType):
         return _kind_of(args[0])
     if origin is Literal:
         return "select", tuple(str(a) for a in typing.get_args(annotation))

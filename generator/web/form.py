@@ -17,8 +17,7 @@ from ..errors import GongyuError, Problem
 from ..models.school import SCHOOL_TYPES, School
 from ..xlsx.cells import cell_date, cell_int, cell_people, cell_plain, cell_text, cell_type, cell_year, set_path, split_titles
 from ..xlsx.columns import SPLIT
-from .fields import (ADOPTION_FIELDS, DAY_FIELDS, GENERAL, MAX_DAYS, PRESERVED, SPARE_DAYS, FormDoc, _number,
-                     school_fields)
+from .fields import ADOPTION_FIELDS, DAY_FIELDS, GENERAL, MAX_DAYS, PRESERVED, SPARE_DAYS, FormDoc, _number, school_fields
 
 if typing.TYPE_CHECKING:
     from ..load.corpus import Corpus
@@ -183,8 +182,8 @@ def read_form(form: Mapping[str, Any], school_id: str, corpus: Corpus, saved: di
     submission = Submission(data, doc, sorted(problems))
     if problems:
         return submission
-    from ..load import validate
     from ..check.profile import profile_problems
+    from ..load import validate
 
     try:
         school = validate(School, doc)

@@ -16,8 +16,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..write.atomic import write_bytes
 from ..errors import GongyuError, Problem
+from ..write.atomic import write_bytes
 
 if TYPE_CHECKING:
     from ..load.corpus import Corpus
@@ -107,9 +107,9 @@ class PackService:
     """Builds and caches packs; the same pack asked for twice at once is built once."""
 
     def __init__(self, corpus: Corpus, cache_dir: Path, workers: int = 2) -> None:
-        from ..base.fonts import user_font_dirs
         import os
 
+        from ..base.fonts import user_font_dirs
         from ..packs.batch import _mp_context, _slim
 
         self.cache_dir = cache_dir

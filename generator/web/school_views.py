@@ -11,8 +11,19 @@ from ..errors import GongyuError, Problem
 from .access import corpus as current_corpus
 from .access import pack_service, school_access, status_of
 from .db import SchoolRow
-from .fields import (ADOPTION_FIELDS, DAY_FIELDS, DAYS_LABEL, GENERAL, MAX_DAYS, SECTION_ORDER, SPARE_DAYS, describe,
-                     plan_choices, saved_doc, school_fields)
+from .fields import (
+    ADOPTION_FIELDS,
+    DAY_FIELDS,
+    DAYS_LABEL,
+    GENERAL,
+    MAX_DAYS,
+    SECTION_ORDER,
+    SPARE_DAYS,
+    describe,
+    plan_choices,
+    saved_doc,
+    school_fields,
+)
 from .form import form_values, read_form
 
 
@@ -49,7 +60,7 @@ def register(app: Flask) -> None:
         profile = row.profile_data()
         if request.method == "GET":
             values = form_values(profile or row.imported_data())
-            notice = {"saved": "已保存。", "fresh": None}.get(request.args.get("m", ""), None)
+            notice = {"saved": "已保存。", "fresh": None}.get(request.args.get("m", ""))
             return render_school(row, values, row.problem_list(), version=row.version, message=notice)
         seen = _int(request.form.get("version"))
         submission = read_form(request.form, row.id, corpus, profile)

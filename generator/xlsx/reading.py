@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
 from ..models.school import SCHOOL_TYPES
+from .budget import check_budget
 from .cells import (
     cell_date,
     cell_id,
@@ -26,7 +27,6 @@ from .cells import (
     set_path,
     split_titles,
 )
-from .budget import check_budget
 from .columns import ID_HEADER, OTHER_PEOPLE, SPLIT, Column, SheetDoc, SheetProblem
 from .ids import base_id, unique_id
 from .layout import (
@@ -36,8 +36,8 @@ from .layout import (
     find_sheet,
     is_note_row,
     is_template_example,
-    note_label,
     merged_down,
+    note_label,
     read_header,
 )
 
@@ -119,9 +119,9 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
                ) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
     """The schools of an open workbook: every row read first (so that ids made from names can
     avoid ids written further down), then each checked."""
+    from ..check.profile import profile_problems
     from ..load import validate
     from ..models.school import School
-    from ..check.profile import profile_problems
 
     sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
     if sheet is None:

@@ -8,10 +8,9 @@ from ...base import urls
 from ...base.numbering import chinese_number
 from ...base.numbering import number_label as section_number
 from ...models import PlanTemplate
-from ...models.plan import Event, Section, Target
-from .. import markdown as md
-from ...models.plan import entry_scope
+from ...models.plan import Event, Section, Target, entry_scope
 from ...resolve.document import _t
+from .. import markdown as md
 from ..stage_marks import entries_md, entry_md, stage_badge
 from .common import BuilderBase, describe_rule, download_label
 
