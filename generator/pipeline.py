@@ -22,6 +22,7 @@ from .check.citations import check_citations, school_year_in_progress
 from .check.references import check_references
 from .errors import GongyuError, ProblemList
 from .load.corpus import Corpus, read_corpus, read_school, school_files
+from .load.source import SourceDoc
 from .models.school import School
 from .packs.pack import PackContent, pack_files
 from .packs.pack import write_pack as _write_pack_folder
@@ -99,9 +100,14 @@ def _load_school(path: Path, corpus: Corpus) -> ResolvedSchool:
     return resolved
 
 
-def resolve_school(corpus: Corpus, school: School, *, draft: bool = False) -> ResolvedSchool:
-    """The resolve stage for one school: its year, every adopted plan placed in it, each plan's document."""
-    return resolving.resolve_school(school, corpus, doc=corpus.school_sources.get(school.id), draft=draft)
+def resolve_school(corpus: Corpus, school: School, *, draft: bool = False,
+                   doc: SourceDoc | None = None) -> ResolvedSchool:
+    """The resolve stage for one school: its year, every adopted plan placed in it, each plan's document.
+
+    ``doc`` locates its problems (default: the profile file it was loaded from; the web form passes its own).
+    """
+    source = doc if doc is not None else corpus.school_sources.get(school.id)
+    return resolving.resolve_school(school, corpus, doc=source, draft=draft)
 
 
 def render_pack(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, forms: bool = True) -> PackContent:

@@ -46,14 +46,16 @@ def require_project(explicit: Path | None, cwd: Path) -> Project:
     if explicit is not None:
         root = explicit.resolve()
         if not is_project(root):
-            raise GongyuError(Problem(str(explicit), 0, 0, "这个文件夹不是 gongyu 项目（其中没有 content/、courses/ 或 plans/ 文件夹）",
+            raise GongyuError(Problem(str(explicit), 0, 0,
+                                      "这个文件夹不是 gongyu 项目（其中没有 content/、courses/ 或 plans/ 文件夹）",
                                       "请用 --root 指向项目文件夹，或在项目文件夹里运行"))
         return Project(root)
-    root = find_root(cwd)
-    if root is None:
-        raise GongyuError(Problem(str(cwd), 0, 0, "当前文件夹及其上级都不是 gongyu 项目（找不到 content/、courses/ 或 plans/ 文件夹）",
+    found = find_root(cwd)
+    if found is None:
+        raise GongyuError(Problem(str(cwd), 0, 0,
+                                  "当前文件夹及其上级都不是 gongyu 项目（找不到 content/、courses/ 或 plans/ 文件夹）",
                                   "请进入项目文件夹再运行，或用 --root 指定项目文件夹"))
-    return Project(root)
+    return Project(found)
 
 
 def templates_project(explicit: Path | None, cwd: Path) -> Project:

@@ -15,6 +15,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 apt_pkgs=(fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils python3-venv)
 if [ "$mode" = test ]; then
   apt_pkgs+=(chromium libreoffice-writer-nogui libreoffice-calc-nogui nodejs zbar-tools)  # zbar-tools: zbarimg reads the QR codes back; calc: reads the xlsx files back; nodejs: runs the search analyzer of the browser in tests
+  apt_pkgs+=(postgresql)  # tests/test_web_postgresql.py: gongyu web on a throwaway cluster (initdb/pg_ctl in a temp folder)
 fi
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""
@@ -79,6 +80,9 @@ if [ "$mode" = site ]; then
   .venv/bin/gongyu build
   echo "完成：网站在 site/ 目录中。运行 .venv/bin/gongyu serve 后用浏览器打开 http://127.0.0.1:8000/ 预览；离线版用 .venv/bin/gongyu build --offline。"
 else
+  say "代码检查 linting (ruff) and type checking (mypy)"
+  .venv/bin/ruff check generator tests
+  .venv/bin/mypy generator
   say "运行测试 running the test suite"
   exec .venv/bin/python -m pytest -q -p no:cacheprovider -n auto
 fi

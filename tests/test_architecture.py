@@ -32,13 +32,15 @@ STAGES: tuple[str, ...] = (
     "packs",          # school packs: one school, a batch, the site's example packs
     "pipeline",       # the one sequence every command runs
     "mkdocs_plugin",  # the only place that knows MkDocs
+    "web",            # gongyu web: the county's online service (the only place that knows Flask)
     "cli",            # the gongyu command
     "__main__",
 )
 #: Modules allowed at the package root; everything else lives in a stage folder.
 ROOT_MODULES = {"__init__", "__main__", "errors", "project", "pipeline"}
 #: Third-party packages only one stage may import.
-OWNED = {"mkdocs": "mkdocs_plugin", "properdocs": "mkdocs_plugin", "click": "cli"}
+OWNED = {"mkdocs": "mkdocs_plugin", "properdocs": "mkdocs_plugin", "click": "cli", "flask": "web",
+         "flask_wtf": "web", "werkzeug": "web", "sqlalchemy": "web", "argon2": "web", "waitress": "web"}
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
@@ -164,3 +166,64 @@ def test_the_checks_find_an_upward_import_and_a_circle(tmp_path: Path) -> None:
     (package / "render" / "docx.py").write_text("from ..resolve.school import f\n", encoding="utf-8")
     assert upward(package) == ["generator.resolve.school:2 imports generator.render.docx (resolve → render)"]
     assert circles(package) == [["generator.render.docx", "generator.resolve.school"]]
+
+
+# --- habits ------------------------------------------------------------------------------------------
+
+#: Import name → the distribution that provides it, where they differ.
+DISTRIBUTIONS = {"yaml": "pyyaml", "docx": "python-docx"}
+#: Declared although no module imports them: the theme mkdocs.yml names, and jieba's pkg_resources.
+RUN_TIME_ONLY = {"mkdocs-material", "setuptools"}
+MAX_LINES = 60
+
+
+def third_party_imports(package: Path = PACKAGE) -> set[str]:
+    import sys
+
+    found: set[str] = set()
+    for path in modules(package).values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top and top not in sys.stdlib_module_names and top != package.name:
+                    found.add(DISTRIBUTIONS.get(top, top))
+    return found
+
+
+def test_declared_dependencies_are_the_imported_ones() -> None:
+    import re
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]}
+    assert declared - RUN_TIME_ONLY == third_party_imports()
+
+
+def test_long_functions_say_why() -> None:
+    """A function over 60 lines is split, or its docstring says why not (``Not split: …``)."""
+    unexplained = []
+    for module, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_LINES and "Not split:" not in (ast.get_docstring(node) or ""):
+                    unexplained.append(f"{module}.{node.name} ({length} lines)")
+    assert unexplained == []
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in conftest.py and helpers.py."""
+    tests = Path(__file__).resolve().parent
+    offenders = []
+    for path in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                target = (node.module or "").rpartition(".")[2] if node.module else ""
+                names = [a.name for a in node.names]
+                if target.startswith("test_") or any(n.startswith("test_") for n in names if not node.module):
+                    offenders.append(f"{path.name}:{node.lineno}")
+            elif isinstance(node, ast.Import) and any(a.name.split(".")[-1].startswith("test_") for a in node.names):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []

@@ -19,8 +19,8 @@ from openpyxl import Workbook, load_workbook
 
 from generator.cli.main import main
 from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
 from generator.packs import build_packs
+from generator.pipeline import load_corpus
 from generator.xlsx import COLUMNS, read_schools, template_bytes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,8 +114,8 @@ def test_fonts_option_reaches_find_fonts(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_site_build_takes_the_fonts_folder_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`gongyu build --fonts DIR`: the site's example packs are rendered with the folder's fonts."""
-    from generator.mkdocs_plugin import build as build_module
     from generator.base import fonts
+    from generator.mkdocs_plugin import build as build_module
 
     folder = tmp_path / "公文字体"
     folder.mkdir()

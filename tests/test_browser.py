@@ -13,14 +13,10 @@ screenshots of the home page, a lesson on a phone and a search result.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -31,26 +27,15 @@ import yaml
 from generator.mkdocs_plugin.build import build_site
 
 from .conftest import REPO
-
-CHROMIUM = Path(os.environ.get("GONGYU_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from .helpers import CHROMIUM, Visit, open_tab
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.is_file(),
                        reason=f"{CHROMIUM} not found: install Debian's chromium package (scripts/setup.sh test does)"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
 
-DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = os.environ.get("GONGYU_SCREENSHOTS")
 
@@ -87,115 +72,12 @@ SEARCHES = [
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real corpus (content/, courses/, plans/), built once for the module without PDFs."""
-    site_dir = tmp_path_factory.mktemp("browser") / "site"
-    build_site(REPO, site_dir=site_dir, pdf=False)
-    return site_dir
-
-
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The offline build (no directory URLs, search index inlined) as it goes onto a USB stick."""
     site_dir = tmp_path_factory.mktemp("browser-offline") / "site"
     build_site(REPO, site_dir=site_dir, offline=True, pdf=False)
     return site_dir
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    """The site served over HTTP on 127.0.0.1, from a thread of this process."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@dataclass
-class Visit:
-    """A browser tab that records every request, failed response and error while it is open."""
-
-    page: Any
-    local: tuple[str, ...]
-    requests: list[str] = field(default_factory=list)
-    foreign: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def problems(self) -> list[str]:
-        return ([f"request to another host: {url}" for url in self.foreign]
-                + [f"failed: {item}" for item in self.failed]
-                + [f"error: {item}" for item in self.errors])
-
-
-def _is_local(url: str, local: tuple[str, ...]) -> bool:
-    return url.startswith(local) or url.startswith(("data:", "blob:", "about:"))
-
-
-def open_tab(browser: Any, local: tuple[str, ...], viewport: dict[str, int] = DESKTOP) -> tuple[Any, Visit]:
-    """A fresh context whose requests to anything but ``local`` are recorded and blocked.
-
-    Blocking keeps the test honest on a machine with internet access: a page that needs a CDN
-    must fail here exactly as it fails in a village school or on a USB stick.
-    """
-    context = browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
-    page = context.new_page()
-    visit = Visit(page=page, local=local)
-
-    def on_request(request: Any) -> None:
-        visit.requests.append(request.url)
-        if not _is_local(request.url, local):
-            visit.foreign.append(request.url)
-
-    def route(route: Any) -> None:
-        if _is_local(route.request.url, local):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    def on_response(response: Any) -> None:
-        if response.status >= 400:
-            visit.failed.append(f"{response.status} {response.url}")
-
-    def on_request_failed(request: Any) -> None:
-        # ERR_ABORTED is the browser cancelling a request because the test navigated on (a
-        # favicon still loading, say); a missing file shows as ERR_FILE_NOT_FOUND or a 404.
-        if _is_local(request.url, local) and "ERR_ABORTED" not in str(request.failure):
-            visit.failed.append(f"{request.failure} {request.url}")
-
-    def on_console(message: Any) -> None:
-        if message.type == "error":
-            visit.errors.append(f"console: {message.text}")
-
-    context.route("**/*", route)
-    page.on("request", on_request)
-    page.on("response", on_response)
-    page.on("requestfailed", on_request_failed)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: visit.errors.append(f"page: {error}"))
-    return context, visit
 
 
 @pytest.fixture
@@ -455,13 +337,20 @@ def test_search_dialog_is_accessible_and_starts_on_every_kind_of_input(tab: Visi
     assert first.locator(".gy-search__title").inner_text() and first.locator(".gy-search__summary").inner_text()
     assert first.locator(".gy-search__badge").count() >= 1
     assert page.evaluate("""() => [...document.querySelectorAll('.gy-search *')]
-        .every(e => !getComputedStyle(e).textDecorationLine.includes('line-through') && e.tagName !== 'S' && e.tagName !== 'DEL')""")
+        .every(e => !getComputedStyle(e).textDecorationLine.includes('line-through')
+                    && e.tagName !== 'S' && e.tagName !== 'DEL')""")
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.gy-search__title')).fontSize)")
     assert size >= 18, f"result titles are {size}px"
     # The chips filter by reader.
     page.click(".gy-search__chips button[data-audience='教师']")
-    page.wait_for_function("() => document.querySelector(\".gy-search__chips button[data-audience='教师']\").getAttribute('aria-pressed') === 'true'")
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => document.querySelector(\".gy-search__chips button[data-audience='教师']\")"
+                           ".getAttribute('aria-pressed') === 'true'")
+    teachers_only = """prefix => {
+        const items = [...document.querySelectorAll('.gy-search__results > li > a')];
+        return items.length > 0 && items.every(a => ['teachers/', 'lessons/', 'courses/', 'forms/']
+            .some(p => decodeURIComponent(a.href.split('#')[0].split('?')[0]).startsWith(prefix + p)));
+    }"""
+    page.wait_for_function(teachers_only, arg=base_url)
     assert all(path.startswith(("teachers/", "lessons/", "courses/", "forms/")) for path in result_pages(page, base_url))
     page.click(".gy-search__chips button[data-audience='']")
     # Nothing found: the nearest topics instead of an empty list.

@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter
 
+from generator.errors import GongyuError
+from generator.load.corpus import Corpus
+from generator.models.daterule import ANCHORS, DateRule
+from generator.pipeline import load_corpus, load_school
 from generator.schoolcal import (
     CalendarError,
     Occurrence,
@@ -22,10 +26,8 @@ from generator.schoolcal import (
     resolve,
     resolve_plan,
 )
-from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus, load_school
-from generator.errors import GongyuError
-from generator.models.daterule import ANCHORS, DateRule
+
+from .helpers import PLAN_YAML, SCHOOL_YAML, make_project, project_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 D = dt.date
@@ -34,125 +36,6 @@ RULE = TypeAdapter(DateRule)
 # ------------------------------------------------------------------------------------------------
 # A tiny corpus shared with test_packs.py
 # ------------------------------------------------------------------------------------------------
-
-PLAN_YAML = """\
-id: test-plan
-kind: 控辍保学
-title: 测试控辍保学工作实施方案
-summary: 测试用的方案模板。
-legal_basis:
-  - 《中华人民共和国义务教育法》
-  - '{{条例:义务教育}}'
-background:
-  - 让每一个孩子读完九年义务教育。
-goals:
-  - 辍学率控制在指标以内。
-targets:
-  - {id: t-primary, metric: 小学年辍学率, comparison: "<", value: 0.18, unit: "%", school_stages: [小学]}
-  - {id: t-junior, metric: 初中年辍学率, comparison: "<", value: 1.21, unit: "%", school_stages: [初中]}
-  - {id: t-visit, metric: 每学期家访学生比例, comparison: ">=", value: 50, unit: "%", note: 每学期不少于一半。}
-principles:
-  - 依法控辍。
-organisation:
-  group: 控辍保学工作领导小组
-  roles:
-    - {role: 组长, holder: 校长, duty: 本校控辍保学第一责任人。}
-    - {role: 副组长, holder: 分管副校长}
-    - {role: 成员, holder: 教导处主任}
-    - {role: 成员, holder: 年级组长, many: true}
-  office: 教导处
-  office_duty: 负责日常工作。
-  units:
-    - unit: 教导处
-      duties: [每天汇总各班到校情况。, 每月更新台账。]
-sections:
-  - title: 重点对象和重点时段
-    paragraphs: [盯住人和时两个重点。]
-    items: [留守儿童。, {text: 八年级及以上的学困生。, stages: [初中]}]
-    sections:
-      - title: 两个重点时段
-        items: [寒假和春节前后。, 暑假。]
-        sections:
-          - title: 第三层
-            items: [第四层的一条。]
-phases:
-  - id: p-before
-    name: 假前宣传和重点家访
-    when: {months: [1, 7], days: [20, 31]}
-    tasks: [集中宣传义务教育法律法规。]
-    events:
-      - {id: e-visit, title: 重点学生假前家访, when: {months: [1, 7], days: [20, 31]}, unit: 班主任, form: f-visit}
-  - id: p-festival
-    name: 春节前后走访
-    when: {anchor: 寒假开始, until: 春节}
-    events:
-      - {id: e-before-sf, title: 为返乡家长补签责任书, when: {anchor: 春节, offset: -10, days: 10}, unit: 班主任}
-      - {id: e-after-sf, title: 节后劝返, when: {anchor: 春节, offset: 6, days: 5}, unit: 包保责任人}
-events:
-  - {id: e-launch, title: 启动仪式, when: {date: "11-16"}, unit: 德育处}
-  - {id: e-range, title: 自查整改, when: {date: "12-01", to: "01-08"}, unit: 德育处}
-  - {id: e-week1, title: 开学到校情况核查, when: {term: 每学期, week: 1}, unit: 教导处}
-  - {id: e-last, title: 考核和表彰, when: {term: 春季, week: -1}, unit: 校长}
-  - id: e-report
-    title: 报送材料
-    when: {term: 秋季, weeks: [1, 2]}
-    unit: 教导处
-    deadline: true
-    details: "逗号,分号;反斜杠\\\\ 和“引号”都要原样保留。"
-duties:
-  - {id: d-daily, title: 清点到校人数, when: {every: 天}, unit: 班主任}
-  - {id: d-weekly, title: 网格联络人报告学生动向, when: {every: 周, within: 假期}, unit: 网格联络人}
-  - {id: d-monthly, title: 更新疑似辍学学生台账, when: {every: 月}, unit: 教导处}
-requirements: [各班结合实际细化措施。]
-outcomes: [辍学率控制在指标以内。]
-safeguards: [经费列入预算。]
-forms: [f-visit]
-"""
-
-FORM_YAML = """\
-id: f-visit
-title: 家访记录表
-purpose: 每次家访后填写。
-blocks:
-  - heading: 基本情况
-  - fields:
-      - {label: 学生}
-      - {label: 家访日期}
-  - table:
-      columns: [{label: 家访人}, {label: 情况, width: 3}]
-      rows: 3
-"""
-
-SCHOOL_YAML = """\
-id: test-school
-name: 测试县测试镇测试小学
-type: 小学
-place: {province: 贵州省, county: 测试县, town: 测试镇}
-authority: 测试县教育局
-year: 2027-2028
-people:
-  校长: 王校长
-  分管副校长: 李副校长
-  教导处主任: 刘主任
-plans:
-  - plan: test-plan
-"""
-
-
-def make_project(root: Path, *, school: str | None = SCHOOL_YAML, plan: str = PLAN_YAML) -> Path:
-    """A project folder with one plan template, one form and (optionally) one school profile."""
-    (root / "plans" / "forms").mkdir(parents=True, exist_ok=True)
-    (root / "plans" / "schools").mkdir(parents=True, exist_ok=True)
-    (root / "plans" / "test-plan.yml").write_text(plan, encoding="utf-8")
-    (root / "plans" / "forms" / "f-visit.yml").write_text(FORM_YAML, encoding="utf-8")
-    if school is not None:
-        (root / "plans" / "schools" / "test-school.yml").write_text(school, encoding="utf-8")
-    return root
-
-
-def project_corpus(tmp_path: Path, **kwargs: str | None) -> Corpus:
-    return load_corpus(make_project(tmp_path / "project", **kwargs), schools=True)
-
 
 def rule(data: dict) -> object:
     return RULE.validate_python(data)
@@ -415,5 +298,8 @@ def test_every_real_profile_resolves(real_corpus: Corpus) -> None:
         doc = real_corpus.school_sources[school.id]
         year = SchoolYear.for_school(school, doc)
         for index, adoption in enumerate(school.plans):
-            resolve_plan(real_corpus.plans[adoption.plan], year, adoption, plan_doc=real_corpus.sources[adoption.plan],
-                         school_doc=doc, adoption_index=index, stages=school.stages)
+            resolved = resolve_plan(real_corpus.plans[adoption.plan], year, adoption,
+                                    plan_doc=real_corpus.sources[adoption.plan], school_doc=doc, adoption_index=index,
+                                    stages=school.stages)
+            assert resolved.plan.id == adoption.plan
+            assert any(item.occurrences for item in resolved.items()), (school.id, adoption.plan)

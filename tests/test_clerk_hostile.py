@@ -377,8 +377,8 @@ def test_the_template_writes_no_formula(real: Corpus) -> None:
 
 
 def test_a_lone_carriage_return_never_breaks_a_calendar_line(real: Corpus) -> None:
-    from generator.schoolcal import SchoolYear
     from generator.render.ics import _text, calendar_ics
+    from generator.schoolcal import SchoolYear
 
     assert _text("某县\r第1小学") == "某县\\n第1小学" and "\x07" not in _text("a\x07b")
     school = load_corpus(REPO).schools

@@ -22,8 +22,8 @@ from openpyxl import Workbook, load_workbook
 
 from generator.cli.main import main
 from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
 from generator.packs import build_packs
+from generator.pipeline import load_corpus
 from generator.xlsx import COLUMNS, read_schools, template_bytes
 
 REPO = Path(__file__).resolve().parents[1]

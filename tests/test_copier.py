@@ -6,17 +6,20 @@ poppler's ``pdffonts`` for faces and ``pdftotext -bbox`` for where the row numbe
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from generator.render import printables
 from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
+from generator.render import printables
 from tests import pdfscan
-from tests.test_printables import REPO, SITE, _write, needs_poppler, pdf_fonts, pdf_pages
+
+from .conftest import REPO
+from .helpers import SITE, gray_page, needs_poppler, pdf_fonts, pdf_pages, write_pdf
 
 #: Families in one class that a sign-in sheet must hold (one row each).
 CLASS_SIZE = 50
@@ -55,7 +58,7 @@ def _row_numbers(path: Path) -> list[tuple[int, int, float]]:
 def test_large_print_is_18_pt_everywhere_including_footer_and_captions(tmp_path: Path, real: Corpus,
                                                                         lesson_id: str) -> None:
     lesson, course = _lesson(real, lesson_id)
-    path = _write(tmp_path, "large.pdf", printables.render_handout(lesson, course, SITE, large=True))
+    path = write_pdf(tmp_path, "large.pdf", printables.render_handout(lesson, course, SITE, large=True))
     small = sorted({round(t.size, 1) for page in pdfscan.scan(path) for t in page.texts if t.size < 17.95})
     assert not small, f"大字版里有小于 18 磅的字：{small} 磅"
     if pdf_pages(path) > 1:  # the page numbers are there, in large print too
@@ -70,12 +73,12 @@ def test_large_print_is_18_pt_everywhere_including_footer_and_captions(tmp_path:
 def test_signin_sheet_holds_a_class_of_50_on_two_pages(tmp_path: Path, real: Corpus, lesson_id: str,
                                                        school: str | None) -> None:
     lesson, course = _lesson(real, lesson_id)
-    path = _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course, school_name=school))
+    path = write_pdf(tmp_path, "signin.pdf", printables.render_signin(lesson, course, school_name=school))
     assert pdf_pages(path) == 2, "签到表应正好两页（一张纸正反面）"
     rows = _row_numbers(path)
     assert [n for _, n, _ in rows] == list(range(1, len(rows) + 1))
     assert len(rows) >= CLASS_SIZE, f"签到表只有 {len(rows)} 行，一个班 {CLASS_SIZE} 户家长不够"
-    pitches = [b[2] - a[2] for a, b in zip(rows, rows[1:]) if a[0] == b[0]]
+    pitches = [b[2] - a[2] for a, b in itertools.pairwise(rows) if a[0] == b[0]]
     assert min(pitches) >= MIN_ROW_MM, f"签到表行距只有 {min(pitches):.1f} mm，不好手写"
 
 
@@ -85,14 +88,13 @@ def test_sheets_print_in_sans_only(tmp_path: Path, real: Corpus, kind: str) -> N
     """Thin serif strokes break up on a worn copier: every face on the sheets is a sans (黑体) one."""
     lesson, course = _lesson(real, LESSONS[0])
     render = printables.render_signin if kind == "signin" else printables.render_feedback
-    path = _write(tmp_path, f"{kind}.pdf", render(lesson, course))
+    path = write_pdf(tmp_path, f"{kind}.pdf", render(lesson, course))
     faces = [row["name"] for row in pdf_fonts(path)]
     assert faces and not [f for f in faces if "serif" in f.lower() or "song" in f.lower() or "fang" in f.lower()], faces
 
 
 def _ink_margins_mm(path: Path, page: int, dpi: int = 100) -> tuple[float, float, float, float]:
     """Left, top, right, bottom distance (mm) from the paper's edge to the nearest dark pixel."""
-    from tests.test_paper import gray_page
 
     image = gray_page(path, page, dpi)
     box = image.point(lambda v: 255 if v < 200 else 0).getbbox()
@@ -115,7 +117,7 @@ def test_page_numbers_and_running_heads_keep_10_mm_from_the_edge(tmp_path: Path,
         pdf = printables.render_handout(lesson, course, SITE, large=True)
     else:  # a three-page portrait form, and a landscape one
         pdf = printables.render_form(real.forms["jiafang-jilu" if kind == "form" else "daili-wugeyi"])
-    path = _write(tmp_path, f"{kind}.pdf", pdf)
+    path = write_pdf(tmp_path, f"{kind}.pdf", pdf)
     assert pdf_pages(path) > 1  # so there is a page number (and on the sign-in sheet a running head)
     for page in range(1, pdf_pages(path) + 1):
         margins = _ink_margins_mm(path, page)
@@ -127,8 +129,8 @@ def test_page_numbers_and_running_heads_keep_10_mm_from_the_edge(tmp_path: Path,
 def test_the_school_name_does_not_push_a_one_page_form_onto_two(tmp_path: Path, real: Corpus, form_id: str) -> None:
     """Headed with a school's name (a pack, or `gongyu print --school`), a one-page form stays one sheet:
     before, its 填表说明 alone spilled onto a second page and the form fell back to a two-page layout."""
-    plain = _write(tmp_path, "plain.pdf", printables.render_form(real.forms[form_id]))
-    headed = _write(tmp_path, "headed.pdf", printables.render_form(real.forms[form_id], school_name="青山县石桥镇青山小学"))
+    plain = write_pdf(tmp_path, "plain.pdf", printables.render_form(real.forms[form_id]))
+    headed = write_pdf(tmp_path, "headed.pdf", printables.render_form(real.forms[form_id], school_name="青山县石桥镇青山小学"))
     assert pdf_pages(plain) == 1
     assert pdf_pages(headed) == 1, "印上学校名称后，一页的表格变成了两页"
     text = subprocess.run(["pdftotext", str(headed), "-"], capture_output=True, text=True, encoding="utf-8",
@@ -140,7 +142,8 @@ def test_the_school_name_does_not_push_a_one_page_form_onto_two(tmp_path: Path, 
 @needs_poppler
 def test_check_box_options_are_not_stretched_letter_by_letter(tmp_path: Path, real: Corpus) -> None:
     """A long option that wraps was justified: "监 护 人 无 监 护 能 力" with gaps a copy makes hard to read."""
-    path = _write(tmp_path, "form.pdf", printables.render_form(real.forms["qiangzhi-baogao"], school_name="青山县石桥镇青山小学"))
+    pdf = printables.render_form(real.forms["qiangzhi-baogao"], school_name="青山县石桥镇青山小学")
+    path = write_pdf(tmp_path, "form.pdf", pdf)
     html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, encoding="utf-8",
                           check=True).stdout
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)
@@ -152,13 +155,13 @@ def test_check_box_options_are_not_stretched_letter_by_letter(tmp_path: Path, re
 
 def _cell_width_mm(path: Path, word: str) -> float:
     """Width of the ruled table cell holding the header ``word`` on page 1, from the rules in a 150-dpi render."""
-    from tests.test_paper import gray_page
 
     image = gray_page(path, 1, 150)
     px = image.load()
     html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
                           text=True, encoding="utf-8", check=True).stdout
-    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">' + re.escape(word) + "</word>", html)
+    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                       + re.escape(word) + "</word>", html)
     assert boxes, word
     x0, y0, x1, y1 = (float(v) * 150 / 72 for v in boxes[0])
     y, left, right = int((y0 + y1) / 2), int(x0) - 2, int(x1) + 2
@@ -181,7 +184,7 @@ def test_phone_number_columns_hold_eleven_handwritten_digits(tmp_path: Path, rea
         phones = [label for label in labels if "电话" in label or "联系方式" in label]
         if not phones:
             continue
-        path = _write(tmp_path, f"{form_id}.pdf", printables.render_form(form))
+        path = write_pdf(tmp_path, f"{form_id}.pdf", printables.render_form(form))
         for label in phones:
             need = NAME_AND_PHONE_MM if re.search("[及和]", label) else PHONE_MM
             width = _cell_width_mm(path, label)
@@ -228,10 +231,9 @@ MIN_TICK_BOX_MM = 5.0
 @needs_poppler
 def test_feedback_tick_boxes_are_5_mm(tmp_path: Path, real: Corpus) -> None:
     """The boxes of the five-point rows, measured in a 150-dpi render inside the first row's cells."""
-    from tests.test_paper import gray_page
 
     lesson, course = _lesson(real, LESSONS[0])
-    path = _write(tmp_path, "feedback.pdf", printables.render_feedback(lesson, course))
+    path = write_pdf(tmp_path, "feedback.pdf", printables.render_feedback(lesson, course))
     html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
                           text=True, encoding="utf-8", check=True).stdout
     words = [(float(x0), float(y0), float(x1), float(y1), w) for x0, y0, x1, y1, w in

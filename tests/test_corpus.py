@@ -11,9 +11,9 @@ from typing import get_args
 import pytest
 
 from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
-from generator.models.common import PLAN_KINDS, Audience
 from generator.mkdocs_plugin.plugin import DEFAULT_NAV
+from generator.models.common import PLAN_KINDS, Audience
+from generator.pipeline import load_corpus
 from generator.render.pages import AUDIENCE_SECTIONS, PageBuilder
 
 from .conftest import REPO
@@ -49,28 +49,28 @@ def test_every_plan_kind_is_present() -> None:
 def test_enough_content() -> None:
     c = corpus()
     assert len(c.articles) >= 36
-    parent_school = [l for l in c.lessons.values() if c.courses[c.lesson_course[l.id]].kind == "家长学校"]
+    parent_school = [lesson for lesson in c.lessons.values() if c.courses[c.lesson_course[lesson.id]].kind == "家长学校"]
     assert len(parent_school) >= 30
     stages = {c.courses[cid].stage for cid in c.courses if c.courses[cid].kind == "家长学校"}
     assert {"学前", "小学低年级", "小学中年级", "小学高年级", "初中"} <= stages
     for course in c.courses.values():
         if course.kind == "家长学校":
             assert len(course.lessons) >= 6, course.id
-    safety = [l for l in c.lessons.values() if l.safety_topic]
+    safety = [lesson for lesson in c.lessons.values() if lesson.safety_topic]
     required = {"防溺水", "防火", "交通安全", "食品安全", "防汛与自然灾害", "防欺凌", "网络安全", "自我保护"}
     for audience in ("学生", "家长"):
-        assert required <= {l.safety_topic for l in safety if l.audience == audience}, audience
-    assert all(l.season for l in safety)
+        assert required <= {lesson.safety_topic for lesson in safety if lesson.audience == audience}, audience
+    assert all(lesson.season for lesson in safety)
 
 
 def test_parents_lessons_cover_every_stage_up_to_senior_high() -> None:
     """Issue 12: at least 38 parent-school lessons for parents, a 高中 course among them."""
     c = corpus()
-    for_parents = [l for l in c.lessons.values()
-                   if c.courses[c.lesson_course[l.id]].kind == "家长学校" and l.audience == "家长"]
+    for_parents = [lesson for lesson in c.lessons.values()
+                   if c.courses[c.lesson_course[lesson.id]].kind == "家长学校" and lesson.audience == "家长"]
     assert len(for_parents) >= 38, len(for_parents)
-    senior = [l for l in for_parents if l.stage == "高中"]
-    assert len(senior) >= 6, [l.id for l in senior]
+    senior = [lesson for lesson in for_parents if lesson.stage == "高中"]
+    assert len(senior) >= 6, [lesson.id for lesson in senior]
 
 
 def test_teacher_training_lessons_exist_and_are_for_teachers() -> None:
@@ -79,8 +79,8 @@ def test_teacher_training_lessons_exist_and_are_for_teachers() -> None:
     assert training, "no 教师培训 course"
     lessons = [c.lessons[i] for course in training for i in course.lessons]
     assert len(lessons) >= 2
-    assert all(l.audience == "教师" for l in lessons)
-    text = "".join(l.model_dump_json() for l in lessons)
+    assert all(lesson.audience == "教师" for lesson in lessons)
+    text = "".join(lesson.model_dump_json() for lesson in lessons)
     for needed in ("家访", "强制报告", "欺凌", "第十一条"):
         assert needed in text, needed
 

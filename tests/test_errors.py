@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import load_corpus
 from generator.errors import GongyuError
+from generator.pipeline import load_corpus
 
 from .conftest import MINI, gongyu
 

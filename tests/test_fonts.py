@@ -85,7 +85,7 @@ def test_official_faces_in_the_fonts_folder_are_used_and_reported(tmp_path: Path
     assert done.returncode == 0, done.stdout + done.stderr
     pack = out / "qingshan-xiaoxue"
     readme = (pack / "README.txt").read_text(encoding="utf-8-sig")
-    for _file, family, line in OFFICIAL:
+    for _file, _family, line in OFFICIAL:
         assert line in done.stdout and line in readme, (line, done.stdout)
     assert "替代" not in readme
     embedded = subprocess.run(["pdffonts", str(pack / "kongchuo-baoxue.pdf")], capture_output=True, text=True,

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.schoolcal import SchoolYear
-from generator.load.schedule import FILE_NAME
-from generator.pipeline import load_corpus
 from generator.errors import GongyuError
+from generator.load.schedule import FILE_NAME
 from generator.packs import pack_files, resolve_profile
+from generator.pipeline import load_corpus
+from generator.schoolcal import SchoolYear
 
-from .test_calendar import make_project
+from .helpers import make_project
 
 REPO = Path(__file__).resolve().parents[1]
 

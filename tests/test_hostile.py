@@ -18,12 +18,12 @@ import pytest
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from generator.write.atomic import safe_child
-from generator.mkdocs_plugin.build import build_site
 from generator.errors import GongyuError
 from generator.load import MAX_DEPTH, MAX_FILE_BYTES, load_yaml_file, parse_yaml, validate
+from generator.mkdocs_plugin.build import build_site
 from generator.models import Lesson
 from generator.models.common import Id
+from generator.write.atomic import safe_child
 
 from .conftest import MINI, copy_mini_project
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import load_corpus
 from generator.packs import build_packs
+from generator.pipeline import load_corpus
 
 from .conftest import REPO
 

@@ -132,7 +132,8 @@ def near_copies(ours: list[tuple[str, int, str, str]], seeds: list[str]) -> list
 
 def test_splitting_and_matching_find_a_near_copy() -> None:
     """The checker itself: a source sentence with two words changed is caught, our own is not."""
-    seeds = seed_sentences_from_text("三、工作内容1. 加强家校合作(1)建立家校沟通平台,定期举行家长会议,与家长交流学生学习情况和行为表现;")
+    seeds = seed_sentences_from_text("三、工作内容1. 加强家校合作(1)建立家校沟通平台,"
+                                     "定期举行家长会议,与家长交流学生学习情况和行为表现;")
     assert "建立家校沟通平台定期举行家长会议与家长交流学生学习情况和行为表现" in seeds
     copied = ("plans/x.yml", 3, "搭建家校沟通平台，定期召开家长会议，与家长交流学生学习情况和行为表现",
               _core("搭建家校沟通平台，定期召开家长会议，与家长交流学生学习情况和行为表现"))

@@ -27,8 +27,8 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.fixture(scope="module")
 def word_files() -> dict[str, bytes]:
-    from generator.pipeline import load_corpus
     from generator.packs import pack_files, resolve_profile
+    from generator.pipeline import load_corpus
 
     corpus = load_corpus(REPO)
     school = corpus.schools["qingshan-xiaoxue"]
@@ -188,9 +188,9 @@ def posix_only_uses(source: str, filename: str) -> list[str]:
             if node.module in ("os", "signal"):
                 names += [f"{node.module}.{a.name}" for a in node.names
                           if (node.module, a.name) in POSIX_ONLY_CALLS]
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if (node.value.id, node.attr) in POSIX_ONLY_CALLS:
-                names = [f"{node.value.id}.{node.attr}"]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and (node.value.id, node.attr) in POSIX_ONLY_CALLS):
+            names = [f"{node.value.id}.{node.attr}"]
         bad = [n for n in names if n in POSIX_ONLY_MODULES or "." in n]
         if bad and not _guarded(node, parents):
             found += [f"{filename}:{node.lineno}: {n}" for n in bad]

@@ -12,10 +12,10 @@ import zipfile
 from pathlib import Path
 from xml.dom import minidom
 
-from generator.pipeline import load_corpus
 from generator.packs import pack_files, resolve_profile
+from generator.pipeline import load_corpus
 
-from .test_calendar import make_project
+from .helpers import make_project
 
 GOLDEN = Path(__file__).parent / "golden" / "pack"
 

@@ -19,19 +19,19 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from generator.schoolcal import SchoolYear, resolve_plan
-from generator.write.cache import Cache
-from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
 from generator.errors import GongyuError
+from generator.load.corpus import Corpus
 from generator.packs import build_pack, build_packs, load_profiles, pack_files, resolve_profile, site_downloads
+from generator.pipeline import load_corpus
 from generator.render.docx.gbt import BLANK, render_docx, template_document
 from generator.render.ics import calendar_ics, fold_line
 from generator.render.timeline import timeline_svg
 from generator.render.xingshili import build_xingshili
+from generator.schoolcal import SchoolYear, resolve_plan
+from generator.write.cache import Cache
 from generator.xlsx import COLUMNS, read_schools, template_bytes
 
-from .test_calendar import SCHOOL_YAML, make_project, project_corpus
+from .helpers import SCHOOL_YAML, make_project, project_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 EMU_PER_MM = 36000
@@ -72,7 +72,8 @@ def test_docx_page_setup_follows_gbt_9704(tmp_path: Path, corpus: Corpus) -> Non
     path = pack / "test-plan.docx"
     section = docx.Document(str(path)).sections[0]
     assert abs(section.page_width - 210 * EMU_PER_MM) < EMU_PER_MM and abs(section.page_height - 297 * EMU_PER_MM) < EMU_PER_MM
-    for margin, mm in ((section.top_margin, 37), (section.left_margin, 28), (section.right_margin, 26), (section.bottom_margin, 35)):
+    for margin, mm in ((section.top_margin, 37), (section.left_margin, 28), (section.right_margin, 26),
+                       (section.bottom_margin, 35)):
         assert abs(margin - mm * EMU_PER_MM) < 0.1 * EMU_PER_MM, (margin, mm)
     data = path.read_bytes()
     grid = _docx_xml(data, "word/document.xml").find(f"{W}body/{W}sectPr/{W}docGrid")
@@ -90,7 +91,8 @@ def test_docx_page_setup_follows_gbt_9704(tmp_path: Path, corpus: Corpus) -> Non
     assert any('w:val="right"' in f for f in footers) and any('w:val="left"' in f for f in footers)
     styles = _docx_xml(data, "word/styles.xml")
     by_id = {s.get(f"{W}styleId"): s for s in styles.iter(f"{W}style")}
-    fonts = {sid: by_id[sid].find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") for sid in ("GbTitle", "Normal", "Heading1", "Heading2")}
+    fonts = {sid: by_id[sid].find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia")
+             for sid in ("GbTitle", "Normal", "Heading1", "Heading2")}
     assert fonts == {"GbTitle": "方正小标宋简体", "Normal": "仿宋_GB2312", "Heading1": "黑体", "Heading2": "楷体_GB2312"}
     assert by_id["GbTitle"].find(f"{W}rPr/{W}sz").get(f"{W}val") == "44"
     assert by_id["Normal"].find(f"{W}rPr/{W}sz").get(f"{W}val") == "32"
@@ -114,7 +116,8 @@ def test_docx_content_numbered_from_structure(tmp_path: Path, corpus: Corpus) ->
     assert "（二）第二阶段：春节前后走访（2028年1月15日（星期六）至24日（星期一））" in h2
     assert ("（三）开学到校情况核查（每学期开学第一周：2027年9月6日（星期一）至10日（星期五）、"
             "2028年2月14日（星期一）至18日（星期五）；教导处负责）。") in texts
-    assert any("假前宣传和重点家访（2028年1月20日（星期四）至31日（星期一）、7月20日（星期四）至31日（星期一））" in t for t in h2)
+    holidays = "假前宣传和重点家访（2028年1月20日（星期四）至31日（星期一）、7月20日（星期四）至31日（星期一））"
+    assert any(holidays in t for t in h2)
     assert "组\u3000长：王校长（校长）" in texts
     assert "成\u3000员：刘主任（教导处主任）、各年级组长" in texts
     assert any(t.startswith("1.小学年辍学率低于0.18%") for t in texts)
@@ -283,7 +286,8 @@ def _sheet(rows: int, bad: dict[int, tuple[str, object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "学校名单"
-    headers = ["学校编号", "学校名称", "学校类型", "省", "县", "主管单位", "学年", "校长", "分管副校长", "教导处主任", "采用方案", "在校生人数"]
+    headers = ["学校编号", "学校名称", "学校类型", "省", "县", "主管单位", "学年", "校长", "分管副校长", "教导处主任",
+               "采用方案", "在校生人数"]
     sheet.append(headers)
     for index in range(rows):
         values = [f"school-{index:03d}", f"测试县第{index}小学", "小学", "贵州省", "测试县", "测试县教育局", "2027-2028",
@@ -395,7 +399,8 @@ def test_site_downloads_are_cached_and_deterministic(tmp_path: Path, corpus: Cor
     downloads = site_downloads(corpus, Cache(tmp_path / "cache"))
     by_uri = {d.uri: d for d in downloads}
     assert set(by_uri) == {"packs/test-school.zip", "plans/test-plan/test-plan-draft.docx", "plans/test-plan/test-plan-draft.pdf"}
-    assert by_uri["packs/test-school.zip"].owner == "test-school" and by_uri["plans/test-plan/test-plan-draft.docx"].owner == "test-plan"
+    assert by_uri["packs/test-school.zip"].owner == "test-school"
+    assert by_uri["plans/test-plan/test-plan-draft.docx"].owner == "test-plan"
     assert by_uri["plans/test-plan/test-plan-draft.docx"].label == "Word 模板（空白）"
     digest = hashlib.sha256(by_uri["packs/test-school.zip"].path.read_bytes()).hexdigest()
     with zipfile.ZipFile(by_uri["packs/test-school.zip"].path) as archive:

@@ -1,11 +1,10 @@
 """Generated page Markdown for the small fixture corpus, compared with golden files.
 
-Regenerate after an intended change with ``GONGYU_UPDATE_GOLDEN=1 pytest tests/test_pages_golden.py``.
+Regenerate after an intended change with ``pytest tests/test_pages_golden.py --update-golden``.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -40,13 +39,13 @@ def render() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("uri", CHECKED)
-def test_page_matches_golden(uri: str) -> None:
+def test_page_matches_golden(uri: str, update_golden: bool) -> None:
     text = render()[uri]
     golden = GOLDEN / uri
-    if os.environ.get("GONGYU_UPDATE_GOLDEN"):
+    if update_golden:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
-    assert golden.is_file(), f"缺少金标准文件 {golden}，请设置 GONGYU_UPDATE_GOLDEN=1 生成"
+    assert golden.is_file(), f"缺少金标准文件 {golden}，请加上 --update-golden 运行生成"
     assert text == golden.read_text(encoding="utf-8")
 
 

@@ -14,27 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import printables
 from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
 from generator.models import Course, Form, Lesson
+from generator.pipeline import load_corpus
+from generator.render import printables
 from tests import pdfscan
-from tests.test_printables import (  # noqa: F401  (fixtures)
-    LESSON,
-    REPO,
-    SITE,
-    _dump,
-    _write,
-    corpus,
-    course,
-    form,
-    lesson,
-    needs_poppler,
-    pdf_fonts,
-    pdf_pages,
-    project,
-    squash,
-)
+
+from .conftest import REPO
+from .helpers import LESSON, SITE, dump_yaml, gray_page, needs_poppler, pdf_fonts, pdf_pages, squash, write_pdf
 
 #: At least 60 % black: the darkest a light grey may be and still survive a copy.
 MAX_LUMA = 0.40
@@ -52,14 +39,6 @@ def page_texts(path: Path) -> list[str]:
     return out.split("\f")[: pdf_pages(path)]
 
 
-def gray_page(path: Path, page: int, dpi: int) -> "Image.Image":  # noqa: F821
-    from PIL import Image
-
-    png = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", str(path)],
-                         capture_output=True, check=True).stdout
-    return Image.open(io.BytesIO(png)).convert("L")
-
-
 @pytest.fixture(scope="module")
 def real() -> Corpus:
     return load_corpus(REPO)
@@ -67,9 +46,9 @@ def real() -> Corpus:
 
 def _sheets(tmp_path: Path, lesson: Lesson, course: Course, form: Form) -> dict[str, Path]:
     return {
-        "signin": _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course)),
-        "feedback": _write(tmp_path, "feedback.pdf", printables.render_feedback(lesson, course)),
-        "form": _write(tmp_path, "form.pdf", printables.render_form(form)),
+        "signin": write_pdf(tmp_path, "signin.pdf", printables.render_signin(lesson, course)),
+        "feedback": write_pdf(tmp_path, "feedback.pdf", printables.render_feedback(lesson, course)),
+        "form": write_pdf(tmp_path, "form.pdf", printables.render_form(form)),
     }
 
 
@@ -80,7 +59,7 @@ def _sheets(tmp_path: Path, lesson: Lesson, course: Course, form: Form) -> dict[
 
 @needs_poppler
 def test_signin_sheet_holds_40_names_numbered_on_over_two_pages(tmp_path: Path, lesson: Lesson, course: Course) -> None:
-    path = _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course))
+    path = write_pdf(tmp_path, "signin.pdf", printables.render_signin(lesson, course))
     pages = page_texts(path)
     assert len(pages) == 2
     numbers = [[int(n) for n in re.findall(r"^\s*(\d+)\s", text, re.MULTILINE)] for text in pages]
@@ -106,8 +85,8 @@ def test_every_form_text_is_at_least_11_pt(tmp_path: Path, lesson: Lesson, cours
 def test_text_rules_and_writing_guides_survive_a_copy(tmp_path: Path, lesson: Lesson, course: Course,
                                                      form: Form) -> None:
     paths = _sheets(tmp_path, lesson, course, form)
-    paths["handout"] = _write(tmp_path, "handout.pdf", printables.render_handout(lesson, course, SITE))
-    paths["large"] = _write(tmp_path, "large.pdf", printables.render_handout(lesson, course, SITE, large=True))
+    paths["handout"] = write_pdf(tmp_path, "handout.pdf", printables.render_handout(lesson, course, SITE))
+    paths["large"] = write_pdf(tmp_path, "large.pdf", printables.render_handout(lesson, course, SITE, large=True))
     for name, path in paths.items():
         pages = pdfscan.scan(path)
         texts = [t for page in pages for t in page.texts]
@@ -122,7 +101,7 @@ def test_text_rules_and_writing_guides_survive_a_copy(tmp_path: Path, lesson: Le
 @needs_poppler
 def test_handouts_print_in_sans(tmp_path: Path, lesson: Lesson, course: Course) -> None:
     for large in (False, True):
-        path = _write(tmp_path, f"h{large}.pdf", printables.render_handout(lesson, course, SITE, large=large))
+        path = write_pdf(tmp_path, f"h{large}.pdf", printables.render_handout(lesson, course, SITE, large=large))
         names = [row["name"] for row in pdf_fonts(path)]
         assert names and not [n for n in names if "serif" in n.lower() or "song" in n.lower()], names
 
@@ -144,12 +123,12 @@ TALL_FORM = {
 
 @needs_poppler
 def test_rows_never_split_and_headers_repeat(tmp_path: Path, project: Path) -> None:
-    _dump(project / "plans" / "forms" / "demo-tall.yml", TALL_FORM)
-    path = _write(tmp_path, "tall.pdf", printables.render_form(load_corpus(project).forms["demo-tall"]))
+    dump_yaml(project / "plans" / "forms" / "demo-tall.yml", TALL_FORM)
+    path = write_pdf(tmp_path, "tall.pdf", printables.render_form(load_corpus(project).forms["demo-tall"]))
     pages = page_texts(path)
     assert len(pages) >= 3
     scanned = pdfscan.scan(path)
-    for number, (text, page) in enumerate(zip(pages, scanned), start=1):
+    for number, (text, page) in enumerate(zip(pages, scanned, strict=False), start=1):
         labels = len(re.findall(r"栏目\s*\d\d", text))
         guides = sum(1 for s in page.strokes if 0.3 <= s.luma <= MAX_LUMA)  # the writing guides' grey
         assert guides == 4 * labels, f"第 {number} 页：{labels} 个栏目却有 {guides} 条书写线（有栏目被分到两页）"
@@ -166,7 +145,7 @@ def test_rows_never_split_and_headers_repeat(tmp_path: Path, project: Path) -> N
 # ------------------------------------------------------------------------------------------------
 
 
-def _photocopy(image: "Image.Image", seed: int) -> "Image.Image":  # noqa: F821
+def _photocopy(image: Image.Image, seed: int) -> Image.Image:  # noqa: F821
     """A worn grey copy: blur, washed-out contrast, speckle noise and JPEG artefacts."""
     from PIL import Image, ImageEnhance, ImageFilter
 
@@ -191,7 +170,7 @@ def test_qr_code_is_25_mm_and_decodes_from_a_worn_150_dpi_copy(tmp_path: Path, l
     url = SITE + "lessons/demo-lesson/"
     assert len(url) <= 60
     for large in (False, True):
-        path = _write(tmp_path, f"h{int(large)}.pdf", printables.render_handout(lesson, course, url, large=large))
+        path = write_pdf(tmp_path, f"h{int(large)}.pdf", printables.render_handout(lesson, course, url, large=large))
         page = gray_page(path, 1, 150)
         top = page.crop((0, 0, page.width, page.height // 3))  # the code sits in the header
         clean = zxingcpp.read_barcodes(top)
@@ -225,10 +204,10 @@ def test_large_print_is_18_pt_and_never_ends_on_a_mostly_empty_page(tmp_path: Pa
                                                                    points: int) -> None:
     lesson_data = dict(LESSON, id="demo-lesson", key_points=[
         f"第{n}条：出门要说清去哪里、和谁去、几点回来，到点没回马上找。" for n in range(1, points + 1)])
-    _dump(project / "courses" / "demo-course" / "demo-lesson.yml", lesson_data)
+    dump_yaml(project / "courses" / "demo-course" / "demo-lesson.yml", lesson_data)
     c = load_corpus(project)
     lesson, course = c.lessons["demo-lesson"], c.courses["demo-course"]
-    path = _write(tmp_path, "large.pdf", printables.render_handout(lesson, course, SITE, large=True))
+    path = write_pdf(tmp_path, "large.pdf", printables.render_handout(lesson, course, SITE, large=True))
     sizes = [round(t.size, 1) for page in pdfscan.scan(path) for t in page.texts]
     assert max(set(sizes), key=sizes.count) == 18.0, "大字版正文应为 18 磅"
     assert all(data["size"] == 18 for data, _ in printables.handout_job(lesson, course, SITE, large=True).attempts)
@@ -251,7 +230,7 @@ def test_the_documents_the_plans_call_for_exist(real: Corpus) -> None:
 @pytest.mark.parametrize("form_id", DOCUMENTS)
 def test_each_document_prints_usably(tmp_path: Path, real: Corpus, form_id: str) -> None:
     document = real.forms[form_id]
-    path = _write(tmp_path, f"{form_id}.pdf", printables.render_form(document))
+    path = write_pdf(tmp_path, f"{form_id}.pdf", printables.render_form(document))
     pages = page_texts(path)
     assert squash(document.title) in squash(pages[0])
     assert len(pages) <= 2
@@ -290,7 +269,7 @@ def test_letters_and_charters_are_offered_as_print_versions(real: Corpus) -> Non
 def test_signatures_stay_with_the_section_before_them(tmp_path: Path, real: Corpus) -> None:
     """A long record's sign-off shares its page with the last section, never a page of its own."""
     for form_id in ("jiafang-jilu", "qiling-chuzhi"):
-        path = _write(tmp_path, f"{form_id}.pdf", printables.render_form(real.forms[form_id]))
+        path = write_pdf(tmp_path, f"{form_id}.pdf", printables.render_form(real.forms[form_id]))
         last = page_texts(path)[-1]
         signature = real.forms[form_id].blocks[-1].signatures[0].label
         assert squash(signature) in squash(last)

@@ -18,9 +18,9 @@ import pytest
 from pypdf import PdfReader
 
 from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
 from generator.packs import stamp as stamp_module
 from generator.packs.stamp import blank_for, name_drawings, stamped_forms
+from generator.pipeline import load_corpus
 from generator.render.pdf.update import PdfFile, UnsupportedPdf, drawings, stamp
 
 REPO = Path(__file__).resolve().parents[1]

@@ -2,7 +2,7 @@
 
 Short path for parents, emergency numbers on home, readable tables, accessibility (axe, contrast,
 focusable scrolling tables, 200 % zoom) and the 大字 mode. The browser, the served real-corpus
-site and the tab that blocks every other host come from ``test_browser``. axe-core is vendored
+site and the tab that blocks every other host come from ``conftest.py`` and ``helpers.py``. axe-core is vendored
 for the tests only (``tests/vendor/axe.min.js``, MPL-2.0); it is never part of the site.
 """
 
@@ -16,12 +16,12 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.pipeline import load_corpus
 from generator.models.download import Download
+from generator.pipeline import load_corpus
 from generator.render.pages import PageBuilder
 
 from .conftest import MINI, REPO
-from .test_browser import base_url, browser, open_tab, site  # noqa: F401 - fixtures used by name
+from .helpers import open_tab
 
 pytestmark = [pytest.mark.browser]
 
@@ -116,7 +116,8 @@ def test_urgent_action_blocks_are_warnings_not_quotes(phone: Any, base_url: str)
 # -- 3. tables on phones -------------------------------------------------------------------------
 def test_agenda_content_column_is_wide_enough(phone: Any, base_url: str) -> None:
     page = go(phone, base_url + "lessons/aqj-fangnishui/")
-    widths = page.eval_on_selector_all(".gy-agenda tbody tr td:last-child", "tds => tds.map(td => td.getBoundingClientRect().width)")
+    widths = page.eval_on_selector_all(".gy-agenda tbody tr td:last-child",
+                                       "tds => tds.map(td => td.getBoundingClientRect().width)")
     assert widths and min(widths) >= 180, widths
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -134,7 +135,8 @@ def test_targets_table_has_no_repeated_or_empty_column(phone: Any, base_url: str
         assert any(row[column] for row in rows), f"column {column} is empty"
     for row in rows:
         assert all(row[0] not in cell for cell in row[1:]), f"the metric is repeated: {row}"
-    box = page.evaluate("""() => { const t = [...document.querySelectorAll('article table')][0].closest('.md-typeset__scrollwrap');
+    box = page.evaluate("""() => {
+        const t = [...document.querySelectorAll('article table')][0].closest('.md-typeset__scrollwrap');
         return [t.scrollWidth, t.clientWidth]; }""")
     assert box[0] <= box[1], f"the targets table scrolls sideways: {box}"
 
@@ -154,7 +156,8 @@ def test_timeline_labels_are_large_and_never_overlap(browser: Any, site: Path) -
                 const svg = document.querySelector('svg'), box = svg.getBoundingClientRect();
                 return {width: box.width, right: box.right, left: box.left, texts: [...svg.querySelectorAll('text')].map(t => {
                     const r = t.getBoundingClientRect();
-                    return {text: t.textContent, size: parseFloat(t.getAttribute('font-size')) * box.width / svg.viewBox.baseVal.width,
+                    return {text: t.textContent,
+                            size: parseFloat(t.getAttribute('font-size')) * box.width / svg.viewBox.baseVal.width,
                             l: r.left, r: r.right, t: r.top, b: r.bottom};
                 })};
             }""")
@@ -206,7 +209,8 @@ def test_every_dialog_has_a_name(phone: Any, base_url: str) -> None:
     page.click(".gy-search-button")  # the search dialog is made when it is first opened
     page.wait_for_selector("dialog[open]")
     names = page.eval_on_selector_all("[role=dialog], dialog", """ds => ds.map(d => d.getAttribute('aria-label')
-        || (d.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id)?.innerText || '').join(''))""")
+        || (d.getAttribute('aria-labelledby') || '').split(' ')
+            .map(id => document.getElementById(id)?.innerText || '').join(''))""")
     assert names and all(name.strip() for name in names), names
 
 
@@ -218,7 +222,8 @@ def test_readable_at_200_percent_zoom(browser: Any, base_url: str, path: str) ->
         page = go(visit, base_url + path)
         wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(el => {
             const r = el.getBoundingClientRect();
-            return r.width > 0 && r.right > document.documentElement.clientWidth + 1 && !el.closest('.md-typeset__scrollwrap, .md-sidebar, .md-search, .md-dialog, .md-header__title');
+            return r.width > 0 && r.right > document.documentElement.clientWidth + 1
+                && !el.closest('.md-typeset__scrollwrap, .md-sidebar, .md-search, .md-dialog, .md-header__title');
         }).slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))""")
         assert page.evaluate("document.documentElement.scrollWidth") <= 180, wide
     finally:

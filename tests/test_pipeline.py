@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import generator
-from generator.cli.main import zh as cli_zh
 from generator.cli.main import main
+from generator.cli.main import zh as cli_zh
 from generator.errors import GongyuError, Problem
 
 from .conftest import REPO, copy_mini_project

@@ -17,6 +17,7 @@ from io import BytesIO
 import pytest
 
 from generator.load.corpus import Corpus
+from generator.models.plan import entry_text
 from generator.pipeline import load_corpus
 from generator.render.docx.gbt import render_docx, template_document
 from generator.render.pages import PageBuilder
@@ -50,8 +51,8 @@ def test_source_figures_are_not_presented_as_tolerated_rates() -> None:
             if target.value in (0.18, 1.21):
                 assert target.basis == "来源文件", target.id
                 assert target.note and "本地指标" in target.note, target.id
-                assert "常态清零、动态销号" in target.note + "".join(plan.goals), target.id
-        text = " ".join([*plan.goals, *plan.outcomes, *plan.requirements])
+                assert "常态清零、动态销号" in target.note + "".join(map(entry_text, plan.goals)), target.id
+        text = " ".join(map(entry_text, [*plan.goals, *plan.outcomes, *plan.requirements]))
         assert "指标以内" not in text, plan.id
 
 

@@ -56,15 +56,20 @@ def test_properdocs_builds_the_bundled_site(tmp_path: Path) -> None:
 
 def test_a_wheel_in_a_fresh_environment_builds_the_site_and_a_county_batch(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
-                           capture_output=True, text=True, timeout=600)
+    # no network: the build backend and the dependencies come from this environment
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
+                            "-w", str(wheels), str(REPO)], capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr
     wheel = next(wheels.glob("gongyu-*.whl"))
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
-    installed = subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], capture_output=True,
-                               text=True, timeout=900)
+    own = next(env_dir.glob("lib/python*/site-packages"))
+    # the installed dependencies of this environment (never its editable gongyu, which is no path entry)
+    (own / "dependencies.pth").write_text("\n".join(p for p in sys.path if p.endswith("site-packages")) + "\n",
+                                          encoding="utf-8")
+    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                                "--no-index", "-q", str(wheel)], capture_output=True, text=True, timeout=900)
     assert installed.returncode == 0, installed.stderr
     gongyu = env_dir / "bin" / "gongyu"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import load_corpus
 from generator.load import parse_yaml, validate
 from generator.packs import build_pack
+from generator.pipeline import load_corpus
 
 from .conftest import REPO
-from .test_wording import YEARS, docx_text
+from .helpers import YEARS, docx_text
 
 SENIOR = re.compile(r"高中|高[一二三](?![十个项])|选考")
 

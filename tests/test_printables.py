@@ -13,195 +13,32 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
-from generator.render.printables import forms as print_forms
-from generator.render import printables
-from generator.write.printables import site_printables
-from generator.write.cache import Cache
-from generator.load.corpus import Corpus
-from generator.pipeline import load_corpus
-from generator.errors import GongyuError
 from generator.base.fonts import find_fonts
+from generator.errors import GongyuError
+from generator.load.corpus import Corpus
 from generator.models import Course, Form, Lesson
+from generator.pipeline import load_corpus
+from generator.render import printables
 from generator.render.pdf import typst_engine
+from generator.render.printables import forms as print_forms
+from generator.write.cache import Cache
+from generator.write.printables import site_printables
 
-REPO = Path(__file__).resolve().parents[1]
-SITE = "https://jx.qingshan.edu.cn/"
-
-#: Characters and strings special to Typst, Jinja, Markdown, HTML and shells: must print as typed.
-HOSTILE = '#set text(red) {{ 7*7 }} $x$ <script>alert(1)</script> C:\\temp\\a ] [ "引号" *粗* _斜_ @ref //注'
-
-needs_poppler = pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo")),
-    reason="需要 poppler-utils（pdftotext、pdffonts、pdftoppm、pdfinfo）",
+from .conftest import REPO
+from .helpers import (
+    HOSTILE,
+    LESSON,
+    SITE,
+    dump_yaml,
+    needs_poppler,
+    pdf_fonts,
+    pdf_pages,
+    pdf_text,
+    squash,
+    write_pdf,
 )
-
-
-# ------------------------------------------------------------------------------------------------
-# A tiny corpus
-# ------------------------------------------------------------------------------------------------
-
-COURSE = {
-    "id": "demo-course",
-    "title": "演示课程：陪孩子走好第一步",
-    "kind": "家长学校",
-    "audience": ["家长"],
-    "stage": "小学低年级",
-    "summary": "只用于测试的课程。",
-    "lessons": ["demo-lesson", "demo-long"],
-}
-
-LESSON = {
-    "id": "demo-lesson",
-    "title": "睡前十分钟：和孩子好好说话",
-    "audience": "家长",
-    "stage": "小学低年级",
-    "duration": 60,
-    "format": "讲座",
-    "topics": ["亲子沟通"],
-    "preparation": ["打印讲义和签到表各 40 份", "提前一周在班级群发通知"],
-    "objectives": [
-        "能说出睡前聊天的三个好处",
-        "能在一周内坚持五次睡前十分钟聊天",
-        "知道孩子说出危险信号时要当天告诉老师",
-    ],
-    "agenda": [
-        {"step": "导入", "minutes": 10, "content": "请家长说说孩子睡前都在做什么。"},
-        {"step": "讲授", "minutes": 40, "content": "讲睡前聊天的做法。"},
-        {"step": "小结", "minutes": 10, "content": "回顾要点，布置亲子作业。"},
-    ],
-    "key_points": ["孩子愿意说，是因为说了不挨骂。", f"特殊字符照原样印出：{HOSTILE}"],
-    "case": {"title": "一个例子", "story": "某同学睡前总看手机。", "analysis": "固定的聊天时间比长短更重要。"},
-    "discussion": ["您家睡前通常做什么？"],
-    "home_practice": ["今晚睡前和孩子聊十分钟，不看手机。"],
-    "take_home": ["放下手机，看着孩子。", "先听完，再说话。"],
-}
-
-LONG_LESSON = {
-    **LESSON,
-    "id": "demo-long",
-    "title": "一节内容很多的课：看讲义能不能排进两页",
-    "key_points": [f"第{n}条要点。" + "家长要耐心倾听孩子说话，先接住情绪再讲道理，" * 6 for n in range(1, 13)],
-    "home_practice": ["每天和孩子聊十分钟，记下孩子说的一件开心事和一件烦心事。" * 3 for _ in range(5)],
-    "take_home": ["放下手机，看着孩子。"] * 6,
-}
-
-FORM = {
-    "id": "demo-form",
-    "title": "演示登记表",
-    "purpose": "只用于测试，每种内容块都有。",
-    "orientation": "纵向",
-    "blocks": [
-        {"heading": "基本情况"},
-        {"text": ["这是一段说明文字。", f"特殊字符：{HOSTILE}"]},
-        {"fields": [
-            {"label": "学生班级"},
-            {"label": "性别", "options": ["男", "女"]},
-            {"label": "家庭住址", "wide": True},
-            {"label": "情况说明", "lines": 3, "wide": True},
-        ], "columns": 2},
-        {"table": {"columns": [{"label": "日期", "width": 1}, {"label": "发生了什么", "width": 4}], "rows": 6}},
-        {"signatures": [{"label": "班主任（签字）"}, {"label": "学校（盖章）", "date": False}]},
-    ],
-    "note": "填表说明的文字。",
-}
-
-WIDE_FORM = {
-    "id": "demo-wide",
-    "title": "横向演示表",
-    "purpose": "横向的表格。",
-    "orientation": "横向",
-    "blocks": [
-        {"fields": [{"label": "学校"}, {"label": "学年"}, {"label": "填表人"}], "columns": 3},
-        {"table": {"columns": [{"label": f"第{n}栏", "width": 1 + n % 3} for n in range(1, 10)], "rows": 12}},
-    ],
-}
-
-PLAN = {
-    "id": "demo-plan",
-    "kind": "控辍保学",
-    "title": "演示方案",
-    "summary": "只用于测试的方案。",
-    "forms": ["demo-form", "demo-wide"],
-}
-
-
-def _dump(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with one course (two lessons), two forms and a plan that uses them."""
-    root = tmp_path / "proj"
-    _dump(root / "courses" / "demo-course" / "_course.yml", COURSE)
-    _dump(root / "courses" / "demo-course" / "demo-lesson.yml", LESSON)
-    _dump(root / "courses" / "demo-course" / "demo-long.yml", LONG_LESSON)
-    _dump(root / "plans" / "forms" / "demo-form.yml", FORM)
-    _dump(root / "plans" / "forms" / "demo-wide.yml", WIDE_FORM)
-    _dump(root / "plans" / "demo-plan.yml", PLAN)
-    return root
-
-
-@pytest.fixture
-def corpus(project: Path) -> Corpus:
-    return load_corpus(project)
-
-
-@pytest.fixture
-def lesson(corpus: Corpus) -> Lesson:
-    return corpus.lessons["demo-lesson"]
-
-
-@pytest.fixture
-def course(corpus: Corpus) -> Course:
-    return corpus.courses["demo-course"]
-
-
-@pytest.fixture
-def form(corpus: Corpus) -> Form:
-    return corpus.forms["demo-form"]
-
-
-# ------------------------------------------------------------------------------------------------
-# Reading PDFs
-# ------------------------------------------------------------------------------------------------
-
-
-def _write(tmp_path: Path, name: str, pdf: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(pdf)
-    return path
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          encoding="utf-8", check=True).stdout
-
-
-def squash(text: str) -> str:
-    """Text without any whitespace: line breaks fall anywhere in Chinese."""
-    return re.sub(r"\s+", "", text)
-
-
-def pdf_pages(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))  # type: ignore[union-attr]
-
-
-def pdf_fonts(path: Path) -> list[dict[str, str]]:
-    """Rows of ``pdffonts``: name, type, embedded, subset."""
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    rows = []
-    for line in out.splitlines()[2:]:
-        parts = line.split()
-        # name type [type2] encoding emb sub uni object ID: the yes/no columns are the 5th-3rd from last
-        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4]})
-    return rows
-
 
 # ------------------------------------------------------------------------------------------------
 # Handouts
@@ -210,7 +47,7 @@ def pdf_fonts(path: Path) -> list[dict[str, str]]:
 
 @needs_poppler
 def test_handout_embeds_subset_cjk_fonts_and_shows_the_title(tmp_path: Path, lesson: Lesson, course: Course) -> None:
-    path = _write(tmp_path, "handout.pdf", printables.render_handout(lesson, course, SITE + "lessons/demo-lesson/"))
+    path = write_pdf(tmp_path, "handout.pdf", printables.render_handout(lesson, course, SITE + "lessons/demo-lesson/"))
     fonts = pdf_fonts(path)
     assert fonts, "讲义里没有字体"
     assert all(row["emb"] == "yes" and row["sub"] == "yes" for row in fonts), fonts
@@ -232,7 +69,7 @@ def test_handout_qr_code_decodes_to_the_lesson_page(tmp_path: Path, lesson: Less
 
     url = SITE + "lessons/demo-lesson/"
     for large in (False, True):
-        path = _write(tmp_path, f"h{int(large)}.pdf", printables.render_handout(lesson, course, url, large=large))
+        path = write_pdf(tmp_path, f"h{int(large)}.pdf", printables.render_handout(lesson, course, url, large=large))
         prefix = tmp_path / f"page{int(large)}"
         subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), str(prefix)],
                        check=True)
@@ -250,8 +87,8 @@ def test_handout_without_url_has_no_qr_code(lesson: Lesson, course: Course) -> N
 def test_large_print_is_bigger_and_regular_within_two_pages(tmp_path: Path, corpus: Corpus, course: Course) -> None:
     for lesson_id in ("demo-lesson", "demo-long"):
         lesson = corpus.lessons[lesson_id]
-        regular = _write(tmp_path, f"{lesson_id}.pdf", printables.render_handout(lesson, course, SITE))
-        large = _write(tmp_path, f"{lesson_id}-large.pdf", printables.render_handout(lesson, course, SITE, large=True))
+        regular = write_pdf(tmp_path, f"{lesson_id}.pdf", printables.render_handout(lesson, course, SITE))
+        large = write_pdf(tmp_path, f"{lesson_id}-large.pdf", printables.render_handout(lesson, course, SITE, large=True))
         assert pdf_pages(regular) <= 2
         assert pdf_pages(large) >= pdf_pages(regular)
         assert squash(lesson.title) in squash(pdf_text(large))
@@ -268,7 +105,7 @@ def test_large_print_is_bigger_and_regular_within_two_pages(tmp_path: Path, corp
 
 @needs_poppler
 def test_signin_sheet_has_the_columns_and_fills_two_pages(tmp_path: Path, lesson: Lesson, course: Course) -> None:
-    path = _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course))
+    path = write_pdf(tmp_path, "signin.pdf", printables.render_signin(lesson, course))
     text = pdf_text(path)
     for column in ("序号", "学生姓名", "班级", "家长姓名", "与学生关系", "签名"):
         assert column in text, column
@@ -281,13 +118,13 @@ def test_signin_sheet_has_the_columns_and_fills_two_pages(tmp_path: Path, lesson
 
 @needs_poppler
 def test_signin_sheet_can_carry_a_school_name(tmp_path: Path, lesson: Lesson, course: Course) -> None:
-    path = _write(tmp_path, "signin.pdf", printables.render_signin(lesson, course, school_name="某某县实验小学"))
+    path = write_pdf(tmp_path, "signin.pdf", printables.render_signin(lesson, course, school_name="某某县实验小学"))
     assert "某某县实验小学" in pdf_text(path)
 
 
 @needs_poppler
 def test_feedback_questions_follow_the_objectives(tmp_path: Path, lesson: Lesson, course: Course) -> None:
-    path = _write(tmp_path, "feedback.pdf", printables.render_feedback(lesson, course))
+    path = write_pdf(tmp_path, "feedback.pdf", printables.render_feedback(lesson, course))
     text = squash(pdf_text(path))
     rated, open_questions = printables.feedback_questions(lesson)
     assert rated == list(lesson.objectives)
@@ -311,7 +148,7 @@ def test_feedback_questions_follow_the_objectives(tmp_path: Path, lesson: Lesson
 
 @needs_poppler
 def test_every_form_block_kind_renders(tmp_path: Path, form: Form) -> None:
-    path = _write(tmp_path, "form.pdf", printables.render_form(form))
+    path = write_pdf(tmp_path, "form.pdf", printables.render_form(form))
     text = squash(pdf_text(path))
     for expected in ("演示登记表", "基本情况", "这是一段说明文字。", "学生班级", "性别", "男", "女", "家庭住址",
                      "情况说明", "序号", "日期", "发生了什么", "班主任（签字）", "学校（盖章）", "填表说明",
@@ -324,15 +161,15 @@ def test_every_form_block_kind_renders(tmp_path: Path, form: Form) -> None:
 
 @needs_poppler
 def test_form_is_blank_by_default_and_headed_with_a_school_on_request(tmp_path: Path, form: Form) -> None:
-    blank = pdf_text(_write(tmp_path, "blank.pdf", printables.render_form(form)))
-    headed = pdf_text(_write(tmp_path, "headed.pdf", printables.render_form(form, school_name="青山镇中心小学")))
+    blank = pdf_text(write_pdf(tmp_path, "blank.pdf", printables.render_form(form)))
+    headed = pdf_text(write_pdf(tmp_path, "headed.pdf", printables.render_form(form, school_name="青山镇中心小学")))
     assert "青山镇中心小学" not in blank
     assert "青山镇中心小学" in headed
 
 
 @needs_poppler
 def test_landscape_form_is_landscape(tmp_path: Path, corpus: Corpus) -> None:
-    path = _write(tmp_path, "wide.pdf", printables.render_form(corpus.forms["demo-wide"]))
+    path = write_pdf(tmp_path, "wide.pdf", printables.render_form(corpus.forms["demo-wide"]))
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())  # type: ignore[union-attr]
     assert width > height
@@ -362,7 +199,7 @@ def test_hostile_text_prints_literally(tmp_path: Path, lesson: Lesson, course: C
     for name, pdf in (("handout.pdf", printables.render_handout(lesson, course, SITE)),
                       ("large.pdf", printables.render_handout(lesson, course, SITE, large=True)),
                       ("form.pdf", printables.render_form(form, school_name=HOSTILE))):
-        text = squash(pdf_text(_write(tmp_path, name, pdf)))
+        text = squash(pdf_text(write_pdf(tmp_path, name, pdf)))
         assert squash(HOSTILE) in text, name
         assert "49" not in text  # {{ 7*7 }} was not evaluated by anything
 
@@ -447,7 +284,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
 
     # an edited lesson is rendered again; the other lesson is not
     edited = dict(LESSON, title="睡前十分钟（修订）")
-    _dump(project / "courses" / "demo-course" / "demo-lesson.yml", edited)
+    dump_yaml(project / "courses" / "demo-course" / "demo-lesson.yml", edited)
     corpus = load_corpus(project)
     fresh = {d.uri: d.path for d in site_printables(corpus, SITE, cache)}
     assert fresh["print/lessons/demo-lesson/signin.pdf"] != uris["print/lessons/demo-lesson/signin.pdf"].path
@@ -499,7 +336,7 @@ def test_cli_prints_a_form_for_a_school(project: Path, tmp_path: Path) -> None:
         "place": {"province": "贵州省", "county": "某县"}, "authority": "某县教育局", "year": "2026-2027",
         "plans": [{"plan": "demo-plan"}],
     }
-    _dump(tmp_path / "school.yml", school)
+    dump_yaml(tmp_path / "school.yml", school)
     out = tmp_path / "out"
     code, output = _cli("--root", str(project), "print", "demo-form", "--school", str(tmp_path / "school.yml"),
                         "--out", str(out))

@@ -14,8 +14,8 @@ import pytest
 
 from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
-from generator.render.printables.lessons import HELP_LINES, download_name, lesson_jobs, wants_help_card
 from generator.render.printables import render_job
+from generator.render.printables.lessons import HELP_LINES, download_name, lesson_jobs, wants_help_card
 
 from .conftest import REPO, gongyu
 

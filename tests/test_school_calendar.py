@@ -19,12 +19,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.schoolcal import Occurrence, OwnDay, SchoolYear, official, settle_occurrences
+from generator.errors import GongyuError
 from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
-from generator.errors import GongyuError
+from generator.schoolcal import Occurrence, SchoolYear, official, settle_occurrences
 
-from .test_calendar import SCHOOL_YAML, make_project
+from .helpers import SCHOOL_YAML, make_project
 
 REPO = Path(__file__).resolve().parents[1]
 D = dt.date
@@ -136,8 +136,8 @@ calendar:
 
 
 def test_own_days_change_school_days_and_show_in_the_xingshili(tmp_path: Path) -> None:
-    from generator.schoolcal import resolve_plan
     from generator.render.xingshili import build_xingshili
+    from generator.schoolcal import resolve_plan
 
     school_yaml = SCHOOL_YAML.replace("year: 2027-2028\n", "year: 2027-2028\n" + OWN_DAYS)
     corpus = load_corpus(make_project(tmp_path / "p", school=school_yaml), schools=True)
@@ -177,7 +177,8 @@ def test_check_warns_in_chinese_about_estimated_years(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", school=SCHOOL_YAML.replace("year: 2027-2028", "year: 2040-2041"))
     result = gongyu("--root", str(root), "check")
     assert result.returncode == 0, result.stderr
-    assert "警告：2040年的放假和调休安排还没有收录" in result.stderr and "plans/data/holidays.yml" in result.stderr and "推定" in result.stderr
+    assert "警告：2040年的放假和调休安排还没有收录" in result.stderr
+    assert "plans/data/holidays.yml" in result.stderr and "推定" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -147,7 +147,7 @@ def test_browser_analyzer_gives_the_same_terms(index: BuiltIndex, tmp_path: Path
                           str(tmp_path / "q.json")], capture_output=True, text=True, check=True, encoding="utf-8")
     browser = json.loads(out.stdout)
     assert len(browser) == len(queries)
-    for query, (js_normal, js_terms, _) in zip(queries, browser):
+    for query, (js_normal, js_terms, _) in zip(queries, browser, strict=True):
         assert js_normal == normalize(query), query
         assert js_terms == index.analyzer.analyze(query), query
     assert any(terms for _, terms, _ in browser)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.mkdocs_plugin.build import build_site
 from generator.errors import GongyuError
+from generator.mkdocs_plugin.build import build_site
 
 from .conftest import REPO, gongyu
 
@@ -44,7 +44,9 @@ def external_loads(site: Path) -> list[str]:
         found += [f"{page.relative_to(site)}: {url}" for url in parser.urls if re.match(r"^(https?:)?//", url.strip("'\""))]
     for sheet in sorted(site.rglob("*.css")):
         text = sheet.read_text(encoding="utf-8", errors="replace")
-        for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", text) + re.findall(r"@import\s+['\"]((?:https?:)?//[^'\"]+)", text):
+        urls = re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", text)
+        urls += re.findall(r"@import\s+['\"]((?:https?:)?//[^'\"]+)", text)
+        for url in urls:
             found.append(f"{sheet.relative_to(site)}: {url}")
     return found
 

@@ -13,37 +13,25 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import load_corpus
+from generator.check.wording import KEYS, placeholder_problems
 from generator.errors import GongyuError
 from generator.load import parse_yaml, validate
 from generator.models import School
-from generator.packs import build_pack, retarget
 from generator.models.province import PROVINCES, normalise, self_reference
-from generator.check.wording import KEYS, placeholder_problems
+from generator.packs import build_pack, retarget
+from generator.pipeline import load_corpus
 from generator.resolve.wording import Wording, localise_template
 
 from .conftest import REPO
+from .helpers import YEARS, docx_text
 
-YEARS = ("2026-2027", "2027-2028")
 JUNIOR_GRADES = re.compile(r"[七八九]年级|初[一二三](?![十])")
-PRIMARY_GRADES = re.compile(r"[一二三四五六]年级")
+PRIMARY_GRADES = re.compile(r"(?<!高)[一二三四五六]年级")  # 高一年级 is a senior grade
 
 
 @pytest.fixture(scope="module")
 def corpus():  # type: ignore[no-untyped-def]
     return load_corpus(REPO)
-
-
-def docx_text(path: Path) -> str:
-    """Every paragraph and table cell of a Word file, read with python-docx."""
-    import docx
-
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
 
 
 def pack_texts(school: School, corpus, out: Path, year: str | None = None) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -114,7 +102,8 @@ def test_the_parents_letter_follows_the_override(example_packs) -> None:  # type
         text = example_packs[("qingshan-xiaoxue", year)]["kongchuo-baoxue"]
         assert "开学家长会或报到时" not in text
         assert "教师与学生家长（监护人）签订：秋季学期结束当天。" in text
-        assert "控辍保学目标责任书签订率达到100%（青山县石桥镇教育管理中心与校长、校长与教师、教师与家长三级责任书中，由学校签订的后两级都计入）" in text
+        assert ("控辍保学目标责任书签订率达到100%（青山县石桥镇教育管理中心与校长、校长与教师、教师与家长三级责任书中，"
+                "由学校签订的后两级都计入）") in text
         other = example_packs[("hexi-zhongxue", year)]["kongchuo-baoxue"]
         assert "教师与学生家长（监护人）签订：每学期第1至2周。" in other
 
@@ -155,7 +144,8 @@ def test_county_regulations_and_basis_lines_reach_the_legal_basis(corpus, tmp_pa
 
     texts = pack_texts(_variant(corpus, "qingshan-xiaoxue", edit), corpus, tmp_path)
     basis = next(line for line in texts["kongchuo-baoxue"].splitlines() if line.startswith("主要依据"))
-    assert basis.endswith("《贵州省义务教育条例》、《青山县控辍保学<工作>实施办法&细则》和县教育局关于做好控辍保学工作的通知。") or (
+    assert basis.endswith("《贵州省义务教育条例》、《青山县控辍保学<工作>实施办法&细则》"
+                          "和县教育局关于做好控辍保学工作的通知。") or (
         "《青山县控辍保学<工作>实施办法&细则》" in basis and "县教育局关于做好控辍保学工作的通知" in basis), basis
     assert "《青山县控辍保学<工作>实施办法&细则》" in texts["anquan-jiaoyu"]
     assert "县教育局关于做好控辍保学工作的通知" not in texts["anquan-jiaoyu"]
@@ -180,9 +170,9 @@ def test_self_reference_of_every_kind_of_province() -> None:
 
 
 def test_every_placeholder_fills_for_a_school_and_for_the_template(corpus) -> None:  # type: ignore[no-untyped-def]
-    from generator.schoolcal import SchoolYear, resolve_plan
     from generator.models.plan import PlanTemplate
     from generator.resolve.wording import localise_plan
+    from generator.schoolcal import SchoolYear, resolve_plan
 
     plan = corpus.plans["kongchuo-baoxue"]
     sentence = ("{{日期:kc-baogan-file}}|{{时间:kc-baogan-file}}|{{负责:kc-baogan-file}}|{{指标:kc-visit-term}}|"
@@ -192,9 +182,8 @@ def test_every_placeholder_fills_for_a_school_and_for_the_template(corpus) -> No
     school = _variant(corpus, "nanling-jiuyi", lambda data: data["place"].update(province="宁夏回族自治区"))
     resolved = resolve_plan(probe, SchoolYear.default(2026), stages=school.stages)
     filled = localise_plan(resolved, Wording.for_school(school, corpus.regulations)).plan.goals[0]
-    from generator.schoolcal import format_occurrences
-
     from generator.resolve.wording import _dates
+    from generator.schoolcal import format_occurrences
 
     dates = _dates(format_occurrences, next(e for e in resolved.events if e.id == "kc-baogan-file").occurrences)
     assert dates.startswith("2026年9月7日")
@@ -223,8 +212,8 @@ def test_placeholder_problems(text: str, fragment: str) -> None:
 
 def _check_demo_plan(items: str) -> tuple[str, list[str]]:
     """The bad-input corpus's demo plan with ``items`` for its list, and what ``check`` says of it."""
-    from generator.models.plan import PlanTemplate
     from generator.check.wording import check_plan
+    from generator.models.plan import PlanTemplate
 
     text = (REPO / "tests/bad_input/plan-unknown-form/plans/demo-plan.yml").read_text(encoding="utf-8")
     text = text.replace("demo-from", "demo-form").replace("    items: [关注留守儿童, 重点管控寒暑假]", items)
@@ -250,8 +239,10 @@ def test_template_keeps_every_stage_marked(corpus) -> None:  # type: ignore[no-u
     from generator.render.pages import PageBuilder
 
     page = PageBuilder(corpus).plan_page(corpus.plans["tingke-buting"])
-    assert '（一）小学低年级 <span class="gy-stage">仅小学</span>' in page
-    assert '（三）初中 <span class="gy-stage">仅初中</span>' in page
+    assert '（一）幼儿园 <span class="gy-stage">仅幼儿园</span>' in page
+    assert '（二）小学低年级 <span class="gy-stage">仅小学</span>' in page
+    assert '（四）初中 <span class="gy-stage">仅初中</span>' in page
+    assert '<span class="gy-stage">幼儿园除外</span>' in page and '<span class="gy-stage">仅特殊教育学校</span>' in page
     assert "{{" not in page
     document = template_document(corpus.plans["kongchuo-baoxue"], corpus)
     text = document.text()

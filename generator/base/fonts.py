@@ -142,8 +142,8 @@ def find_fonts(*, refresh: bool = False, dirs: tuple[Path, ...] | list[Path] | N
                 index.setdefault(name.lower(), Path(root) / name)
     files: dict[str, Path] = {}
     families: dict[str, str] = {}
-    for role, names in _CANDIDATES.items():
-        for name in names:
+    for role, candidates in _CANDIDATES.items():
+        for name in candidates:
             if name.lower() in index:
                 files[role] = index[name.lower()]
                 stem = name.split("-")[0].split(".")[0].split(" ")[0]

@@ -6,6 +6,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
+from ..models.plan import applies
 
 if TYPE_CHECKING:
     from ..load import SourceDoc
@@ -22,8 +23,42 @@ def plan_item_ids(plan: PlanTemplate) -> set[str]:
     return ids
 
 
+def _type_words(school_type: str) -> str:
+    return "教育管理中心" if school_type == "教育管理中心" else f"{school_type}学校" if school_type in ("小学", "初中", "高中") \
+        else school_type
+
+
+def unfit_message(plan: PlanTemplate, school: School) -> str:
+    """Why a plan does not fit a school type, in the words a principal uses."""
+    who = _type_words(school.type)
+    why = ""
+    if school.type == "幼儿园" and plan.kind == "控辍保学":
+        why = "：学前教育不属于义务教育，幼儿园没有控辍保学任务"
+    elif plan.stages and not set(plan.stages) & set(school.stages):
+        why = f"：这份方案只用于有{'、'.join(plan.stages)}的学校"
+    elif plan.school_types:
+        why = f"：这份方案只用于{'、'.join(plan.school_types)}"
+    return f"方案“{plan.id}”（{plan.kind}）不适用于{who}{why}"
+
+
+def fitting_plans(school: School, corpus: Corpus) -> list[str]:
+    """Ids of the plan templates a school of this type may adopt, in id order."""
+    return [plan_id for plan_id, plan in sorted(corpus.plans.items()) if applies(plan, school.fit)]
+
+
+def unfit_hint(plan: PlanTemplate, school: School, corpus: Corpus, doc: SourceDoc | None = None) -> str:
+    """Remove the plan (in the words of the source: a YAML list, or the cell of a county's list) and what fits."""
+    headers = getattr(doc, "headers", None)
+    if headers and "采用方案" in headers:
+        where = f"请在“采用方案”一列（{doc.cell('采用方案')}）删去 {plan.id}。"  # type: ignore[union-attr]
+    else:
+        where = "请从 plans 中删去这一项。"
+    return where + f"{_type_words(school.type)}可以采用的方案：" + "、".join(fitting_plans(school, corpus))
+
+
 def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> list[Problem]:
     """Cross-check a school profile against the plan templates it adopts (before placing any date)."""
+
     problems: list[Problem] = []
     cal = school.calendar
     first = school.first_year
@@ -48,6 +83,10 @@ def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> l
                                         f"您是不是想写“{guess[0]}”？" if guess else
                                         "可用的方案：" + "、".join(sorted(corpus.plans))))
             continue
+        if not applies(plan, school.fit):
+            problems.append(doc.problem(("plans", index, "plan"), unfit_message(plan, school),
+                                        unfit_hint(plan, school, corpus, doc)))
+            continue
         target_ids = {t.id for t in plan.targets}
         for key in adoption.targets:
             if key not in target_ids:
@@ -62,7 +101,7 @@ def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> l
             if key not in item_ids:
                 problems.append(doc.problem(("plans", index, "skip", s_index), f"方案“{plan.id}”中没有事项或阶段“{key}”",
                                             "可跳过的编号：" + "、".join(sorted(item_ids))))
-        roles = {role.role for role in plan.organisation.roles} if plan.organisation else set()
+        roles = {role.role for role in plan.organisation.roles if applies(role, school.fit)} if plan.organisation else set()
         for key in adoption.group:
             if key not in roles:
                 problems.append(doc.problem(("plans", index, "group", key), f"方案“{plan.id}”的领导小组中没有“{key}”这一职务",

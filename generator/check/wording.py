@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from ..errors import Problem
 from ..load.regulations import TOPICS
-from ..models.plan import entry_stages
+from ..models.plan import entry_limited
 from .profile import plan_item_ids
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ _EXAMPLES = "{{日期:事项编号}}、{{时间:事项编号}}、{{负责:事项
 PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
 #: Fields of a plan that are identifiers or rules, never text.
 NOT_TEXT = frozenset({"id", "form", "forms", "related", "kind", "when", "comparison", "school_stages", "stages",
-                      "value", "deadline", "many"})
+                      "school_types", "not_for", "value", "deadline", "many", "variant_of"})
 
 
 # --- finding placeholders -------------------------------------------------------------------------
@@ -104,21 +104,23 @@ def iter_texts(value: Any, path: tuple[Any, ...] = (), *, every_school: bool = F
                ) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every text of a plan (or part of one) with its path in the YAML file.
 
-    ``every_school``: only the texts every school gets (nothing inside an entry limited to some stages).
+    ``every_school``: only the texts every school adopting the plan gets (nothing inside an entry limited
+    to some stages or school types).
     """
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, (list, tuple)):
         for index, entry in enumerate(value):
             yield from iter_texts(entry, (*path, index), every_school=every_school)
-    elif isinstance(value, BaseModel) and not is_rule(value) and not (every_school and entry_stages(value)):
+    elif isinstance(value, BaseModel) and not is_rule(value) and not (every_school and path and entry_limited(value)):
         for name in type(value).model_fields:
             if name not in NOT_TEXT:
                 yield from iter_texts(getattr(value, name), (*path, name), every_school=every_school)
 
 
 #: A school grade written out: only right for one stage, so it belongs in a staged entry or {{起始年级}}.
-_GRADE = re.compile(r"[一二三四五六七八九]年级|(?<![月正])初[一二三](?![十])|(?<![提增升])高[一二三](?![十个项])|选考科目")
+_GRADE = re.compile(r"[一二三四五六七八九]年级|(?<![月正])初[一二三](?![十])|(?<![提增升])高[一二三](?![十个项])|选考科目"
+                    r"|[小中大]班(?![子级化额主会长])")
 #: A heading naming one stage (小学低年级, 初中, 高中 …): its whole section is for that stage only.
 _STAGE_TITLE = re.compile(r"^(幼儿园|学前|小学|初中|高中)")
 #: "Our province" written out: wrong for a 自治区 or 直辖市, and never names the province.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -79,10 +80,11 @@ class ChineseGroup(click.Group):
                 sub.options_metavar = "[选项]"
         super().add_command(cmd, name)
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **kwargs: Any) -> Any:
         zh.install()
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **kwargs)
         except click.ClickException as exc:
             if not standalone_mode:
                 raise

@@ -125,10 +125,11 @@ def schema(obj: Context, out: Path | None) -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules (printables, school packs)."""
-    from .commands import print_cmd, school_cmd
+    from .commands import print_cmd, school_cmd, web_cmd
 
     print_cmd.register(main)
     school_cmd.register(main)
+    web_cmd.register(main)
 
 
 _register_commands()

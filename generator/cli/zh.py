@@ -3,7 +3,8 @@
 Click marks its messages for translation with :func:`gettext.gettext` bound as ``_`` (and
 ``ngettext``) in each of its modules. gongyu's CLI is Chinese only, so instead of a message catalogue
 and a locale that users would have to set, :func:`install` rebinds those two names to a lookup in
-:data:`MESSAGES` when the command starts (:class:`generator.cli.context.ChineseGroup`), not on import. A test checks that every message listed here still exists in the installed Click,
+:data:`MESSAGES` when the command starts (:class:`generator.cli.context.ChineseGroup`), not on import.
+A test checks that every message listed here still exists in the installed Click,
 so an upgrade that rewords one is noticed.
 """
 
@@ -148,7 +149,7 @@ def _patch_metavars() -> None:
     import click.formatting
 
     # help columns line up by display width: "--out 文件夹" is 10 columns wide, not 7
-    click.formatting.term_len = display_width  # type: ignore[attr-defined]
+    click.formatting.term_len = display_width  # type: ignore[assignment]
 
     for cls in (click.core.Parameter, click.core.Argument, click.core.Option):
         original = cls.__dict__.get("make_metavar")
@@ -159,7 +160,7 @@ def _patch_metavars() -> None:
             return chinese_metavar(self, _original(self, *args, **kwargs))
 
         make_metavar._gongyu = True  # type: ignore[attr-defined]
-        setattr(cls, "make_metavar", make_metavar)
+        cls.make_metavar = make_metavar  # type: ignore[method-assign]
 
 
 class ChinesePath(click.Path):

@@ -144,7 +144,8 @@ class _Builder:
         value = self._scalar(node)
         if isinstance(value, dt.datetime):
             value = value.date()
-        if isinstance(value, str) and node.style in (">", None, "") and node.start_mark.line != node.end_mark.line:
+        if isinstance(value, str) and isinstance(node, yaml.ScalarNode) and node.style in (">", None, "") \
+                and node.start_mark.line != node.end_mark.line:
             # YAML folds line breaks into spaces, which is right for English and wrong for Chinese.
             value = _CJK_FOLD.sub("", value)
         return value
@@ -201,7 +202,8 @@ def parse_yaml(text: str, shown: str, *, line_offset: int = 0, what: str = "文�
             node = loader.get_single_node()
     except _LimitError as exc:
         mark = exc.problem_mark
-        raise GongyuError(Problem(shown, mark.line + 1 + line_offset, mark.column + 1, str(exc.problem),
+        line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark is not None else (0, 0)
+        raise GongyuError(Problem(shown, line, column, str(exc.problem),
                                   "请检查括号“[ ]”“{ }”是否成对；内容确实很多时，请拆成多个文件")) from None
     except yaml.reader.ReaderError as exc:
         raise GongyuError(_explain_reader_error(exc, text, shown, line_offset)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -55,8 +56,9 @@ class Corpus:
         kind = self.kinds.get(item_id)
         if kind == "article":
             return self.articles[item_id].meta.title
-        table = {"course": self.courses, "lesson": self.lessons, "plan": self.plans, "form": self.forms}
-        return table[kind][item_id].title if kind else item_id  # type: ignore[attr-defined]
+        table: dict[str, Mapping[str, Course | Lesson | PlanTemplate | Form]] = {
+            "course": self.courses, "lesson": self.lessons, "plan": self.plans, "form": self.forms}
+        return table[kind][item_id].title if kind else item_id
 
     def add_school(self, school: School, doc: SourceDoc, path: Path) -> None:
         """Record a school profile that was read and checked."""

@@ -3,7 +3,8 @@
 Text keeps citing documents the way Chinese text does, by title in 《…》 and by 文号
 (教基〔2022〕7号); the register says what each one is: issuer, 文号, dates, whether it has expired
 or been replaced, the provisions the content relies on, and the official text it was checked
-against. ``gongyu check`` (:mod:`generator.check.citations`) reads every 《…》 and 文号 in ``content/``, ``courses/`` and ``plans/`` and
+against. ``gongyu check`` (:mod:`generator.check.citations`) reads every 《…》 and 文号 in ``content/``,
+``courses/`` and ``plans/`` and
 fails, at the file, line and column, when a cited document is not in the register, or is no longer
 in force for the school year being built, or when text uses a term the register retires
 (动态清零 → 常态清零、动态销号). A new rule is then one register entry, and the check lists every
@@ -210,7 +211,8 @@ def load_register(plans_dir: Path) -> Register:
 
 TITLE = re.compile(r"《([^《》\n]{1,120})》")
 #: 文号: an issuer's abbreviation, the year in 〔〕 (or [] / 【】 as typed), the number; or 某某令第N号.
-NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}(?:[〔\[【（(]\d{4}[〕\]】）)]\s*\d+\s*号|令第\s*[\d一二三四五六七八九十百零〇]+\s*号)")
+NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}"
+                    r"(?:[〔\[【（(]\d{4}[〕\]】）)]\s*\d+\s*号|令第\s*[\d一二三四五六七八九十百零〇]+\s*号)")
 
 
 def issued_words(policy: Policy) -> str:

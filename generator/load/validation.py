@@ -62,17 +62,17 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[type[BaseMo
         options = _unwrap(current)
         stepped = False
         for option in options:
-            if isinstance(option, type) and issubclass(option, BaseModel):
-                if isinstance(part, str) and part in option.model_fields:
-                    last_model = option
-                    data_path.append(part)
-                    current = option.model_fields[part].annotation
-                    # keep Annotated metadata (tags) reachable
-                    meta = option.model_fields[part].metadata
-                    if meta:
-                        current = typing.Annotated[(current, *meta)]  # type: ignore[misc]
-                    stepped = True
-                    break
+            if isinstance(option, type) and issubclass(option, BaseModel) and isinstance(part, str) \
+                    and part in option.model_fields:
+                last_model = option
+                data_path.append(part)
+                current = option.model_fields[part].annotation
+                # keep Annotated metadata (tags) reachable
+                meta = option.model_fields[part].metadata
+                if meta:
+                    current = typing.Annotated[(current, *meta)]
+                stepped = True
+                break
             origin = typing.get_origin(option)
             if origin in (list, tuple, set) and isinstance(part, int):
                 data_path.append(part)

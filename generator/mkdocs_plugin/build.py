@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..base.clock import pinned
+from ..base.clock import BuildDate, building
 from ..errors import GongyuError, Problem
 from ..pipeline import load_checked
 from ..write.atomic import staged_dir, write_bytes
@@ -131,9 +131,10 @@ def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = Fals
         raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
     checked = load_checked(root)  # fail fast with every content problem before MkDocs starts
     dest = (site_dir or root / "site").resolve()
-    with staged_dir(dest) as tmp, pinned(content_epoch(checked.corpus)):
+    date = BuildDate.from_environment().or_epoch(content_epoch(checked.corpus))
+    with staged_dir(dest) as tmp, building(date):
         pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, root=root, site_url=site_url,
-                                        options=BuildOptions(pdf=pdf, checked=checked))
+                                        options=BuildOptions(pdf=pdf, checked=checked, date=date))
     archive = None
     if offline:
         archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip"

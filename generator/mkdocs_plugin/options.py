@@ -12,15 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..base.clock import BuildDate
 from ..pipeline import Checked
 
 
 @dataclass
 class BuildOptions:
-    """``pdf``: render printables (None: as ``mkdocs.yml`` says); ``checked``: the project, already loaded."""
+    """``pdf``: render printables (None: as ``mkdocs.yml`` says); ``checked``: the project, already loaded;
+    ``date``: the build date, which MkDocs also writes into the sitemap (None: MkDocs's own)."""
 
     pdf: bool | None = None
     checked: Checked | None = field(default=None, repr=False)
+    date: BuildDate | None = None
 
 
 _serving: dict[Path, bool] = {}
@@ -38,5 +41,5 @@ def unregister(root: Path) -> None:
 def options_for(root: Path, given: BuildOptions | None, *, pdf: bool) -> BuildOptions:
     """The options of this build: ``given`` by ``gongyu build``, else ``gongyu serve``'s choice, else the config's."""
     if given is not None:
-        return BuildOptions(pdf=pdf if given.pdf is None else given.pdf, checked=given.checked)
+        return BuildOptions(pdf=pdf if given.pdf is None else given.pdf, checked=given.checked, date=given.date)
     return BuildOptions(pdf=_serving.get(root.resolve(), pdf))

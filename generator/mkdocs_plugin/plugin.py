@@ -27,6 +27,7 @@ from .config import GongyuConfig
 from .options import BuildOptions, options_for
 
 if TYPE_CHECKING:
+    from ..load.corpus import Corpus
     from ..resolve.school import ResolvedSchool
 
 
@@ -123,7 +124,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
     """Adds a page for every course, lesson, plan template and form, plus the downloads."""
 
     def __init__(self) -> None:
-        self.corpus = None
+        self.corpus: Corpus | None = None
         self.root: Path | None = None
         self.generated: dict[str, str] = {}
         self.search: SiteSearch | None = None
@@ -203,13 +204,14 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
 
         downloads: list[Any] = []
         corpus = self.corpus
+        assert corpus is not None  # on_files runs only after on_config loaded it
         cache = Cache(self.cache_dir())
         if self.options is not None and self.options.pdf:
             downloads += site_printables(corpus, self.site_url(config), cache)
         if self.config.packs:
             downloads += site_downloads(corpus, cache, self.resolved)
         cache.finish()
-        timelines = {plan_id: timeline_svg(plan) for plan_id, plan in sorted(corpus.plans.items())  # type: ignore[union-attr]
+        timelines = {plan_id: timeline_svg(plan) for plan_id, plan in sorted(corpus.plans.items())
                      if plan.phases}
         return downloads, timelines
 
@@ -241,7 +243,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self._add(files, File.generated(config, urls.timeline(plan_id), content=svg))
         for item in sorted(downloads):
             self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
-        for lesson_id in sorted(self.corpus.lessons):  # type: ignore[union-attr]
+        for lesson_id in sorted(self.corpus.lessons):
             # the short address a handout's QR code carries (urls.short_link): a redirect page
             target = urls.page_path("lesson", lesson_id)
             if not config.use_directory_urls:
@@ -262,6 +264,12 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         files.append(file)
 
     # -- pages ----------------------------------------------------------------------------------
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        """The build date reaches MkDocs as a value (the sitemap's dates), not through the environment."""
+        if self.config.enabled and self.options is not None and self.options.date is not None:
+            page.update_date = self.options.date.day().isoformat()
+        return page
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
@@ -282,7 +290,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if self.corpus is not None and self.root is not None:
             for item_id, uri in self._article_uris.items():
                 if uri == page.file.src_uri:
-                    path = self.corpus.files.get(item_id)  # type: ignore[union-attr]
+                    path = self.corpus.files.get(item_id)
                     if path is not None:
                         try:
                             return path.relative_to(self.root).as_posix()

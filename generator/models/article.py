@@ -14,7 +14,8 @@ class ArticleMeta(Strict):
 
     id: Id = Field(description="唯一编号，同时是网页地址的一部分，例如 talk-with-teen")
     title: Label = Field(description="标题")
-    audience: list[Audience] = Field(min_length=1, description="读者：家长、教师、学校、社会（村居委会、儿童主任、妇联、关工委、志愿者）、学生")
+    audience: list[Audience] = Field(min_length=1, description="读者：家长、教师、学校、"
+                                                               "社会（村居委会、儿童主任、妇联、关工委、志愿者）、学生")
     stages: list[Stage] = Field(min_length=1, description="适用学段")
     topics: list[Topic] = Field(min_length=1, description="主题")
     summary: Text = Field(max_length=300, description="一两句话的要点，显示在列表和搜索结果中")

@@ -19,7 +19,7 @@ checks that a rule is possible at all (02-30 is rejected here).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
@@ -209,13 +209,11 @@ def _rule_tag(value: Any) -> str | None:
 
 
 DateRule = Annotated[
-    Union[
-        Annotated[FixedRule, Tag("fixed")],
-        Annotated[MonthDaysRule, Tag("month_days")],
-        Annotated[WeekRule, Tag("week")],
-        Annotated[AnchorRule, Tag("anchor")],
-        Annotated[RepeatRule, Tag("repeat")],
-    ],
+    Annotated[FixedRule, Tag("fixed")]
+    | Annotated[MonthDaysRule, Tag("month_days")]
+    | Annotated[WeekRule, Tag("week")]
+    | Annotated[AnchorRule, Tag("anchor")]
+    | Annotated[RepeatRule, Tag("repeat")],
     Discriminator(
         _rule_tag,
         custom_error_type="date_rule",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from .common import Id, Label, Strict, Text
+from .plan import Fitted
 
 
 class FormField(Strict):
@@ -56,7 +57,8 @@ class SignaturesBlock(Strict):
     signatures: list[Signature] = Field(min_length=1)
 
 
-_TYPED_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
+_TYPED_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、"
+                           r"|（[一二三四五六七八九十]+）|\d+[.、．])")
 
 
 def _no_typed_number(value: str) -> str:
@@ -112,16 +114,14 @@ def _block_tag(value: Any) -> str | None:
 
 
 Block = Annotated[
-    Union[
-        Annotated[HeadingBlock, Tag("heading")],
-        Annotated[TextBlock, Tag("text")],
-        Annotated[FieldsBlock, Tag("fields")],
-        Annotated[TableBlock, Tag("table")],
-        Annotated[SignaturesBlock, Tag("signatures")],
-        Annotated[LetterBlock, Tag("letter")],
-        Annotated[ClausesBlock, Tag("clauses")],
-        Annotated[CutBlock, Tag("cut")],
-    ],
+    Annotated[HeadingBlock, Tag("heading")]
+    | Annotated[TextBlock, Tag("text")]
+    | Annotated[FieldsBlock, Tag("fields")]
+    | Annotated[TableBlock, Tag("table")]
+    | Annotated[SignaturesBlock, Tag("signatures")]
+    | Annotated[LetterBlock, Tag("letter")]
+    | Annotated[ClausesBlock, Tag("clauses")]
+    | Annotated[CutBlock, Tag("cut")],
     Discriminator(
         _block_tag,
         custom_error_type="form_block",
@@ -132,11 +132,17 @@ Block = Annotated[
 ]
 
 
-class Form(Strict):
-    """A printable blank form, or a letter, notice or charter with blanks to fill in."""
+class Form(Fitted):
+    """A printable blank form, or a letter, notice or charter with blanks to fill in.
+
+    ``stages``, ``school_types`` and ``not_for`` say which schools it fits: a pack leaves out a
+    form that does not fit its school (and the plan's text no longer points to it).
+    """
 
     id: Id
     title: Label = Field(description="表格名称")
+    variant_of: Id | None = Field(
+        default=None, description="这张表是哪张表给另一类学校用的版本（表格编号）：方案引用原表时，这类学校拿到的是本表")
     purpose: Text = Field(description="什么时候、由谁使用，显示在网站上")
     orientation: Literal["纵向", "横向"] = Field(default="纵向", description="纸张方向")
     blocks: list[Block] = Field(min_length=1)

@@ -6,9 +6,9 @@ title or item in a template carries its own number.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from .common import Id, Label, PlanKind, Strict, Text
 from .daterule import DateRule
@@ -18,9 +18,39 @@ Comparison = Literal["<", "<=", ">", ">=", "="]
 #: follows (来源文件), or a default the authors chose that each school may change (学校自定).
 Basis = Literal["政策", "来源文件", "学校自定"]
 SCHOOL_DEFAULT: Basis = "学校自定"
-_BASIS_HELP = "数值或频次的来源：政策（现行法规和文件的要求）、来源文件（所参照的地方方案的要求）、学校自定（编者拟定的默认值，学校可改）"
+_BASIS_HELP = ("数值或频次的来源：政策（现行法规和文件的要求）、来源文件（所参照的地方方案的要求）、"
+               "学校自定（编者拟定的默认值，学校可改）")
 SchoolStage = Literal["幼儿园", "小学", "初中", "高中"]
-_STAGES_HELP = "只适用于这些学段的学校（不写表示都适用），例如 [初中]；九年一贯制学校两个学段都有"
+#: The school types (same list as ``School.type``), for ``school_types`` and ``not_for``.
+FitType = Literal["幼儿园", "小学", "初中", "九年一贯制", "完全中学", "高中", "教学点", "特殊教育学校", "教育管理中心"]
+_STAGES_HELP = ("只适用于这些学段的学校（不写表示都适用），例如 [初中]；九年一贯制学校有小学和初中，完全中学有初中和高中；"
+                "学前也可写作 幼儿园")
+_TYPES_HELP = "只适用于这些类型的学校（不写表示都适用），例如 [特殊教育学校]"
+_NOT_FOR_HELP = "不适用于这些类型的学校，例如 [幼儿园]"
+
+
+def _stage_alias(value: object) -> object:
+    """学前 is the curriculum's word for the 幼儿园 stage: both are accepted in ``stages``."""
+    if isinstance(value, list):
+        return ["幼儿园" if v == "学前" else v for v in value]
+    return value
+
+
+Stages = Annotated[list[SchoolStage], BeforeValidator(_stage_alias)]
+
+
+class Fit(frozenset):  # type: ignore[type-arg]
+    """What a school has: its stages (a set, as before) and its type (for ``school_types`` / ``not_for``)."""
+
+    school_type: str | None
+
+    def __new__(cls, stages: object = (), school_type: str | None = None) -> Fit:
+        obj = super().__new__(cls, stages)  # type: ignore[arg-type]
+        obj.school_type = school_type
+        return obj
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Fit, (frozenset(self), self.school_type))
 _COMPARISON_WORDS = {"<": "低于", "<=": "不高于", ">": "高于", ">=": "不低于", "=": "达到"}
 
 
@@ -53,11 +83,25 @@ class Target(Strict):
         return self.basis == SCHOOL_DEFAULT
 
 
-class StagedText(Strict):
-    """A sentence or item that only applies to schools teaching some stages (e.g. 初中)."""
+class Fitted(Strict):
+    """A part of a plan that may fit only some schools: by stage, by school type, or all but some types."""
+
+    stages: Stages = Field(default_factory=list, description=_STAGES_HELP)
+    school_types: list[FitType] = Field(default_factory=list, description=_TYPES_HELP)
+    not_for: list[FitType] = Field(default_factory=list, description=_NOT_FOR_HELP)
+
+
+class StagedText(Fitted):
+    """A sentence or item that only applies to some schools (stages 初中, type 特殊教育学校, not 幼儿园)."""
 
     text: Text = Field(description="文字")
-    stages: list[SchoolStage] = Field(min_length=1, description=_STAGES_HELP)
+
+    @model_validator(mode="after")
+    def _limited(self) -> StagedText:
+        if not (self.stages or self.school_types or self.not_for):
+            raise ValueError("写成 {text: ……} 的条目要说明适用范围：stages（学段）、school_types（学校类型）"
+                             "或 not_for（不适用的学校类型）；对所有学校都适用的，直接写文字")
+        return self
 
 
 def _entry_tag(value: object) -> str:
@@ -66,7 +110,7 @@ def _entry_tag(value: object) -> str:
 
 #: A paragraph or item: plain text, or ``{text: …, stages: [初中]}`` when it applies to some stages only.
 Entry = Annotated[
-    Union[Annotated[Text, Tag("text")], Annotated[StagedText, Tag("staged")]],
+    Annotated[Text, Tag("text")] | Annotated[StagedText, Tag("staged")],
     Discriminator(_entry_tag),
 ]
 
@@ -81,13 +125,36 @@ def entry_stages(entry: object) -> list[str]:
     return list(getattr(entry, "stages", None) or [])
 
 
+def entry_limited(entry: object) -> bool:
+    """Whether an entry fits only some schools (by stage, by type, or not some types)."""
+    return bool(entry_stages(entry) or getattr(entry, "school_types", None) or getattr(entry, "not_for", None))
+
+
+def entry_scope(entry: object) -> str:
+    """How a template marks a limited entry: 仅初中, 仅特殊教育学校, 幼儿园除外 (empty when it fits every school)."""
+    only = [*entry_stages(entry), *(getattr(entry, "school_types", None) or [])]
+    parts = [f"仅{'、'.join(only)}"] if only else []
+    not_for = list(getattr(entry, "not_for", None) or [])
+    if not_for:
+        parts.append(f"{'、'.join(not_for)}除外")
+    return "；".join(parts)
+
+
 def applies(entry: object, stages: set[str] | frozenset[str]) -> bool:
-    """Whether a school teaching ``stages`` gets ``entry``."""
+    """Whether a school teaching ``stages`` (a :class:`Fit` also knows the school's type) gets ``entry``."""
     limited = entry_stages(entry)
-    return not limited or bool(set(limited) & set(stages))
+    if limited and not set(limited) & set(stages):
+        return False
+    school_type = getattr(stages, "school_type", None)
+    if school_type is None:
+        return True
+    only = getattr(entry, "school_types", None)
+    if only and school_type not in only:
+        return False
+    return school_type not in (getattr(entry, "not_for", None) or ())
 
 
-class Role(Strict):
+class Role(Fitted):
     """A role in a leading group; ``holder`` names the post that usually fills it."""
 
     role: Label = Field(description="职务，例如 组长、副组长、成员")
@@ -96,12 +163,11 @@ class Role(Strict):
     many: bool = Field(default=False, description="是否可以有多人（成员通常为是）")
 
 
-class UnitDuty(Strict):
+class UnitDuty(Fitted):
     """What one unit (处室, 班主任, 家长委员会 …) is responsible for."""
 
     unit: Label = Field(description="部门或岗位，例如 德育处、班主任")
     duties: list[Entry] = Field(min_length=1, description="职责")
-    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
 
 class Organisation(Strict):
@@ -114,14 +180,13 @@ class Organisation(Strict):
     units: list[UnitDuty] = Field(default_factory=list, description="各部门职责分工")
 
 
-class Section(Strict):
+class Section(Fitted):
     """A titled part of the plan; paragraphs, numbered items and sub-sections nest to any depth."""
 
     title: Label = Field(description="小标题（不要写编号，编号自动生成）")
     paragraphs: list[Entry] = Field(default_factory=list, description="段落")
     items: list[Entry] = Field(default_factory=list, description="分条列出的内容（自动编号）")
     sections: list[Section] = Field(default_factory=list, description="下一级小节")
-    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
     @field_validator("title")
     @classmethod
@@ -129,7 +194,7 @@ class Section(Strict):
         return _reject_typed_number(title)
 
 
-class Event(Strict):
+class Event(Fitted):
     """A dated piece of work: a meeting, a visit round, a report deadline."""
 
     id: Id = Field(description="事项编号，学校可按编号改日期")
@@ -139,14 +204,13 @@ class Event(Strict):
     details: Text | None = Field(default=None, description="具体要求")
     deadline: bool = Field(default=False, description="是否为截止日期（上报、提交）")
     form: Id | None = Field(default=None, description="用到的表格编号")
-    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
     shift: Literal["顺延", "提前", "不调整"] | None = Field(
         default=None,
         description="日期遇到周末、节假日或假期时怎样调整：顺延（到下一个上课日，默认）、提前（截止日期默认）、不调整",
     )
 
 
-class Phase(Strict):
+class Phase(Fitted):
     """A stage of the work with its span and events."""
 
     id: Id = Field(description="阶段编号")
@@ -154,10 +218,9 @@ class Phase(Strict):
     when: DateRule = Field(description="阶段时间")
     tasks: list[Entry] = Field(default_factory=list, description="这一阶段的工作")
     events: list[Event] = Field(default_factory=list, description="这一阶段的具体事项")
-    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
 
 
-class Duty(Strict):
+class Duty(Fitted):
     """A recurring duty, e.g. the 代理家长's weekly talk."""
 
     id: Id
@@ -167,7 +230,6 @@ class Duty(Strict):
     details: Text | None = None
     form: Id | None = Field(default=None, description="记录用的表格编号")
     basis: Basis | None = Field(default=None, description=_BASIS_HELP)
-    stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
     only_during: Literal["停课期间"] | None = Field(
         default=None,
         description="只在某种情况下才做（停课期间）：写进方案，但不排进学校日历（calendar.ics）",
@@ -179,7 +241,7 @@ class Duty(Strict):
         return self.basis == SCHOOL_DEFAULT
 
 
-class PlanTemplate(Strict):
+class PlanTemplate(Fitted):
     """A plan template: everything a school needs to issue its own plan of this kind."""
 
     id: Id = Field(description="方案编号")
@@ -187,7 +249,9 @@ class PlanTemplate(Strict):
     variant: Label | None = Field(default=None, description="变体名称，例如 今冬明春")
     title: Label = Field(description="文件标题（学校名称会自动加在前面）")
     summary: Text = Field(description="一段话的简介，显示在网站上")
-    legal_basis: list[Label] = Field(default_factory=list, description="依据的法律和文件（书名号写全）")
+    legal_basis: list[Entry] = Field(
+        default_factory=list,
+        description="依据的法律和文件（书名号写全）；只适用于某类学校的写成 {text: 《……》, school_types: [幼儿园]}")
     background: list[Entry] = Field(default_factory=list, description="背景与意义（段落）")
     goals: list[Entry] = Field(default_factory=list, description="工作目标")
     targets: list[Target] = Field(default_factory=list, description="量化指标")

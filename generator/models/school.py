@@ -13,6 +13,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .common import Id, Label, Strict, Text
 from .daterule import DateRule
+from .plan import Fit
 from .province import checked as checked_province
 
 #: 教育管理中心 is a township education office, not a school: it adopts township plans (xiangzhen-kongchuo)
@@ -89,7 +90,8 @@ class CalendarDates(Strict):
     spring_festival: dt.date | None = Field(default=None, description="春节（农历正月初一），一般不必填写")
     summer_end: dt.date | None = Field(default=None, description="暑假最后一天，默认 8 月 31 日")
     days: list[OwnDay] = Field(
-        default_factory=list, description="本校自己的日子：放假（本地节日）、上课（调课）、活动（运动会等），会加在国家法定节假日之上"
+        default_factory=list,
+        description="本校自己的日子：放假（本地节日）、上课（调课）、活动（运动会等），会加在国家法定节假日之上"
     )
 
 
@@ -124,7 +126,8 @@ class Adoption(Strict):
     group: dict[Label, list[Label]] = Field(
         default_factory=dict, description="领导小组成员：职务 → 姓名列表（未写的按 people 中的岗位填）"
     )
-    targets: dict[Id, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(default_factory=dict, description="改写的指标：指标编号 → 数值")
+    targets: dict[Id, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        default_factory=dict, description="改写的指标：指标编号 → 数值")
     events: dict[Id, DateRule] = Field(default_factory=dict, description="改写的日期：事项或阶段编号 → 日期规则")
     skip: list[Id] = Field(default_factory=list, description="本校不做的事项或阶段编号")
     legal_basis: list[BasisLine] = Field(
@@ -156,11 +159,6 @@ class School(Strict):
         """A township education office (教育管理中心), not a school: its files say 本中心, not 本校."""
         return self.type == "教育管理中心"
 
-    @property
-    def self_word(self) -> str:
-        """How the unit's own documents name it: 本校, or 本中心 for an education office."""
-        return "本中心" if self.is_office else "本校"
-
     @field_validator("name")
     @classmethod
     def _one_line_name(cls, value: str) -> str:
@@ -190,6 +188,11 @@ class School(Strict):
     def stages(self) -> set[str]:
         """The school stages a school of this type teaches (for stage-specific targets)."""
         return set(_TYPE_STAGES[self.type])
+
+    @property
+    def fit(self) -> Fit:
+        """The school's stages and type: what a plan, section, item or form must fit to reach its pack."""
+        return Fit(_TYPE_STAGES[self.type], self.type)
 
     @property
     def first_year(self) -> int:

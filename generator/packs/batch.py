@@ -18,6 +18,7 @@ from .outcome import BatchResult, Outcome
 from .pack import build_pack, zip_pack
 from .profiles import Failure, Profile, load_profiles
 
+
 def _is_folder(out_root: Path, school_id: str) -> bool:
     """Whether ``out_root`` holds a pack folder for ``school_id`` (an id as the sheet had it, maybe
     300 characters long or not an id at all: never a path to look up)."""
@@ -132,21 +133,43 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     jobs = max(1, jobs or os.cpu_count() or 1)
     jobs = min(jobs, max(1, len(loaded)))
     tasks = [(p, str(out_root), draft, year, pdf, forms, zipped) for p in loaded]
-    bar = _progress(len(tasks), progress)
+    cpu_start = time.process_time()
     names = {p.origin: p.school.name for p in loaded}
-    done = 0
+    outcomes = _run(tasks, corpus, dirs, jobs, progress, names)
+    own_cpu = time.process_time() - cpu_start
+    workers: dict[int, float] = {}
+    for *_rest, pid, cpu in outcomes:
+        if pid != os.getpid():
+            workers[pid] = max(workers.get(pid, 0.0), cpu)
+    result.cpu_seconds = own_cpu + sum(workers.values())
+    _record(result, loaded, outcomes, out_root)
+    if summary:
+        from .summary import write_summary
 
-    def advance(outcome: tuple[str, str, Any, int, float]) -> None:
-        """One school done: the bar on a terminal, else a line ``3/30 某县第3小学`` (a log shows it)."""
-        nonlocal done
-        done += 1
+        result.summary_path = write_summary(result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+#: What a worker reports for one school (see :func:`_build_one`).
+Reported = tuple[str, str, Any, int, float]
+Task = tuple[Profile, str, bool, str | None, bool, bool, bool]
+
+
+def _run(tasks: list[Task], corpus: Corpus, dirs: tuple[Path, ...], jobs: int, progress: bool,
+         names: dict[str, str]) -> list[Reported]:
+    """Build every task, in this process (one job) or in ``jobs`` worker processes, with a progress bar
+    on a terminal, else a line ``3/30 某县第3小学`` per school (a log shows it)."""
+    bar = _progress(len(tasks), progress)
+    outcomes: list[Reported] = []
+
+    def advance(outcome: Reported) -> None:
         if bar is not None:
             bar.update(1)
         elif progress:
             status = "" if outcome[0] == "ok" else " 未能生成"
-            print(f"{done}/{len(tasks)} {names.get(outcome[1], outcome[1])}{status}", file=sys.stderr, flush=True)
-    outcomes: list[tuple[str, str, Any, int, float]] = []
-    cpu_start = time.process_time()
+            print(f"{len(outcomes)}/{len(tasks)} {names.get(outcome[1], outcome[1])}{status}", file=sys.stderr, flush=True)
+
     try:
         if jobs == 1:
             _init_worker(corpus, dirs)
@@ -163,12 +186,11 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     finally:
         if bar is not None:
             bar.close()
-    own_cpu = time.process_time() - cpu_start
-    workers: dict[int, float] = {}
-    for *_rest, pid, cpu in outcomes:
-        if pid != os.getpid():
-            workers[pid] = max(workers.get(pid, 0.0), cpu)
-    result.cpu_seconds = own_cpu + sum(workers.values())
+    return outcomes
+
+
+def _record(result: BatchResult, loaded: list[Profile], outcomes: list[Reported], out_root: Path) -> None:
+    """Enter every school built or failed into ``result``, in input order; note packs left from an earlier run."""
     order = {p.origin: i for i, p in enumerate(loaded)}
     by_origin = {p.origin: p for p in loaded}
     result.schools = {p.origin: (p.school.id, p.school.name) for p in loaded}
@@ -188,9 +210,3 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
                 failure.origin, 0, 0, f"输出目录中的 {school_id} 文件夹"
                 + ("和压缩包" if (out_root / f"{school_id}.zip").is_file() else "") + "是以前生成的，这次没有更新",
                 "改好这一行后重新运行即可更新；改好之前请不要发送旧的方案包"),)))
-    if summary:
-        from .summary import write_summary
-
-        result.summary_path = write_summary(result)
-    result.seconds = time.perf_counter() - started
-    return result

@@ -59,11 +59,11 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
 
     school, year, plans = resolved.school, resolved.year, resolved.plans
     files: dict[str, bytes] = {}
-    for plan, document in zip(plans, resolved.documents):
+    for plan, document in zip(plans, resolved.documents, strict=True):
         files[f"{plan.id}.docx"] = render_docx(document)
         if pdf:
             files[f"{plan.id}.pdf"] = render_pdf(document)
-    sheet = build_xingshili(school.name, year, plans, office=school.is_office)
+    sheet = build_xingshili(school.name, year, plans, office=school.is_office, kindergarten=school.type == "幼儿园")
     files[f"{XINGSHILI_NAME}.docx"] = xingshili_docx(sheet)
     if pdf:
         files[f"{XINGSHILI_NAME}.pdf"] = xingshili_pdf(sheet)
@@ -71,8 +71,11 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
     form_ids = resolved.form_ids(corpus) if pdf and forms else []
     # laid out once per process, the school's name stamped on (see stamp.py)
     # an education office hands its forms on to its schools, who fill them in: no name of its own on them
-    stamped = stamped_forms([corpus.forms[form_id] for form_id in form_ids], "" if school.is_office else school.name)
-    for form_id, form_pdf in zip(form_ids, stamped):
+    from ..resolve.type_words import typed_form
+
+    forms_used = [typed_form(corpus.forms[form_id], school.type) for form_id in form_ids]
+    stamped = stamped_forms(forms_used, "" if school.is_office else school.name)
+    for form_id, form_pdf in zip(form_ids, stamped, strict=True):
         files[f"{FORMS_DIR}/{form_id}.pdf"] = form_pdf
     blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
     files[README_NAME] = readme(school, year, plans, corpus, form_ids, pdf=pdf, draft=blanks)
@@ -87,11 +90,12 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
     """
     from ..render.xingshili import estimate_note
 
-    lines = [f"{school.name} {'' if school.is_office else '学校'}方案包（{year.label}）", ""]
+    unit = "" if school.is_office else "幼儿园" if school.type == "幼儿园" else "学校"
+    lines = [f"{school.name} {unit}方案包（{year.label}）", ""]
     if draft:
         lines += ["【草稿】部分信息（如领导小组成员）尚未填写，文件中以“________”留空，请补全后再印发。", ""]
     lines += [
-        f"{'辖区学校' if school.is_office else ''}校历（未在{'' if school.is_office else '学校'}档案中写明的日期按常规估算）：",
+        f"{'辖区学校' if school.is_office else ''}校历（未在{unit}档案中写明的日期按常规估算）：",
         f"  秋季学期：{format_span(year.autumn_start, year.autumn_end, weekday=True)}",
         f"  寒假：{format_span(year.winter_start, year.winter_end, weekday=True)}"
         f"（春节：{format_date(year.spring_festival, weekday=True)}）",
@@ -104,12 +108,13 @@ def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corp
     ]
     for resolved in plans:
         kinds = "Word 和 PDF" if pdf else "Word"
-        lines.append(f"  {resolved.id}.docx{' / .pdf' if pdf else ''}  《{resolved.title}》（{kinds}，按 GB/T 9704 公文版式，可在 Word 或 WPS 中修改）")
+        lines.append(f"  {resolved.id}.docx{' / .pdf' if pdf else ''}  《{resolved.title}》"
+                     f"（{kinds}，按 GB/T 9704 公文版式，可在 Word 或 WPS 中修改）")
     lines.append(f"  {XINGSHILI_NAME}.docx{' / .pdf' if pdf else ''}  工作行事历（按教学周列出各方案的工作）")
     lines.append(f"  {CALENDAR_NAME}  日历文件：导入手机或电脑日历后，各阶段和事项会按日期提醒；重新导入会更新而不会重复")
     if form_ids:
         lines.append(f"  {FORMS_DIR}/  方案用到的空白表格（" + ("发给辖区学校填写，没有印单位名称" if school.is_office
-                                                         else "已印上学校名称") + "）：")
+                                                         else f"已印上{unit}名称") + "）：")
         for form_id in form_ids:
             lines.append(f"    {form_id}.pdf  {corpus.forms[form_id].title}")
         lines += ["", *attachment_lines(plans, corpus, form_ids, pdf=pdf)]
@@ -140,7 +145,8 @@ def font_lines() -> list[str]:
     lines = ["PDF 方案所用字体：", *(f"  {line}" for line in font_report())]
     if not all(gbt_fonts()["real"][role] for role in ("title", "body", "h1", "h2")):
         lines += ["生成时本机没有上述部分公文字体，PDF 中已用免费字体替代。",
-                  "Word 文件中指定的是公文字体（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312），在装有这些字体的电脑上打开即按公文字体显示；"
+                  "Word 文件中指定的是公文字体（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312），"
+                  "在装有这些字体的电脑上打开即按公文字体显示；"
                   "也可以在装有公文字体的电脑上重新生成（gongyu school build … --fonts 字体文件夹）。"]
     return lines
 

@@ -49,6 +49,8 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
     profile or sheet row becomes a :class:`Failure` and the rest are still returned. Two schools
     with the same id or the same name: the second is refused. ``notices`` collects what a sheet passed over without
     an error (a column of the user's own, a 合计 row, the template's example row).
+
+    Not split: one loop over the inputs, one branch per kind of input (folder, sheet, YAML), each short.
     """
     from ..base.paths import shown_path
     from ..check.profile import profile_problems
@@ -112,15 +114,15 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
                                                     "学校档案请用 .yml 文件，学校名单请用 .xlsx 文件"),)))
             continue
         try:
-            doc = load_yaml_file(path, shown)
-            school = validate(School, doc)
-            problems = profile_problems(school, doc, corpus)
-            if problems:
-                raise GongyuError(problems)
+            source = load_yaml_file(path, shown)
+            school = validate(School, source)
+            trouble = profile_problems(school, source, corpus)
+            if trouble:
+                raise GongyuError(trouble)
         except GongyuError as exc:
             failures.append(Failure(shown, tuple(exc.problems)))
             continue
-        accept(school, doc, shown)
+        accept(school, source, shown)
     return profiles, failures
 
 

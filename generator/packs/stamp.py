@@ -108,7 +108,7 @@ def name_drawings(school_name: str, widths: Sequence[float]) -> dict[float, Draw
     if known is None:
         pdf = engine.compile_pdf("school_name", {"school": school_name, "widths": list(key[1]),
                                                  "fonts": engine.families}, tags=False)
-        known = dict(zip(key[1], drawings(pdf)))
+        known = dict(zip(key[1], drawings(pdf), strict=False))
         with _lock:
             if len(_names) >= 8:
                 _names.pop(next(iter(_names)))
@@ -123,13 +123,13 @@ def stamped_forms(forms: Sequence[Form], school_name: str) -> list[bytes]:
 
     blanks = [blank_for(form) for form in forms]
     usable = [b is not None and bool(school_name) and _fits(school_name, b.slot) for b in blanks]
-    widths = [b.slot["width"] for b, ok in zip(blanks, usable) if ok and b is not None]
+    widths = [b.slot["width"] for b, ok in zip(blanks, usable, strict=True) if ok and b is not None]
     try:
         names = name_drawings(school_name, widths) if widths else {}
     except UnsupportedPdf:
         names = {}
     result = []
-    for form, blank, ok in zip(forms, blanks, usable):
+    for form, blank, ok in zip(forms, blanks, usable, strict=True):
         drawing = names.get(blank.slot["width"]) if ok and blank is not None else None
         if drawing is not None and blank is not None:
             slot = blank.slot

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..base.clock import build_instant
+from ..models.plan import entry_text
 from ..schoolcal import ONE_DAY, Occurrence, ResolvedItem, ResolvedPlan, SchoolYear
 
 PRODID = "-//gongyu//共育 学校方案包//ZH"
@@ -51,7 +52,7 @@ def hash_index(text: str) -> int:
 
 def event_uid(school_id: str, plan_id: str, item_id: str, index: int) -> str:
     """Stable identifier of one occurrence (or of the run of occurrences starting at ``index``)."""
-    digest = hashlib.sha256(f"{school_id}\x1f{plan_id}\x1f{item_id}\x1f{index}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{school_id}\x1f{plan_id}\x1f{item_id}\x1f{index}".encode()).hexdigest()
     return f"{digest[:32]}@gongyu"
 
 
@@ -59,7 +60,7 @@ def _description(rp: ResolvedPlan, item: ResolvedItem, entry: Entry | None = Non
                  start: dt.date | None = None, end: dt.date | None = None) -> str:
     lines = [f"方案：{rp.title}"]
     if item.kind == "phase":
-        lines.append("阶段工作：" + "；".join(t.rstrip("。") for t in item.tasks) if item.tasks else "实施阶段")
+        lines.append("阶段工作：" + "；".join(entry_text(t).rstrip("。") for t in item.tasks) if item.tasks else "实施阶段")
     if item.unit:
         lines.append(f"负责：{item.unit}")
     lines.append(f"时间：{item.when()}")
@@ -261,8 +262,10 @@ def calendar_ics(school_id: str, school_name: str, year: SchoolYear, plans: Sequ
     Written line by line (a school's year is several hundred events; building them as ``icalendar``
     objects took a third of a pack's time). The tests read every calendar back with two independent
     parsers, ``icalendar`` and ``vobject``.
+
+    Not split: it writes the file in the order RFC 5545 puts it, calendar header, events, digests, end.
     """
-    stamp = build_instant().astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = build_instant().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     note = ""
     if year.estimated_holiday_years:
         shown = "、".join(f"{y}年" for y in year.estimated_holiday_years)
@@ -361,4 +364,5 @@ def occurrences_of(plans: Sequence[ResolvedPlan]) -> list[tuple[str, str, int, O
             for i, occ in enumerate(item.occurrences)]
 
 
-__all__ = ["ALARMS", "MAX_STARTS", "PRODID", "Digest", "Entry", "digest_recurrence", "digests", "calendar_ics", "place_starts", "event_uid", "fold_line", "occurrences_of"]
+__all__ = ["ALARMS", "MAX_STARTS", "PRODID", "Digest", "Entry", "digest_recurrence", "digests", "calendar_ics", "place_starts",
+           "event_uid", "fold_line", "occurrences_of"]

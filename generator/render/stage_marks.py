@@ -6,21 +6,25 @@ A school's pack never shows these marks: it keeps only what applies to its stage
 
 from __future__ import annotations
 
-from ..models.plan import entry_stages, entry_text
+from collections.abc import Sequence
+
+from ..models.plan import entry_scope, entry_text
 from . import markdown as md
 
 
-def stage_badge(stages: list[str]) -> str:
-    """A badge after a stage-limited part of a template: 仅初中 (the stage names are a closed list)."""
-    return f' <span class="gy-stage">仅{md.text("、".join(stages))}</span>' if stages else ""
+def stage_badge(scope: str | list[str]) -> str:
+    """A badge after a limited part of a template: 仅初中, 仅特殊教育学校, 幼儿园除外 (closed lists of names)."""
+    if isinstance(scope, list):
+        scope = f"仅{'、'.join(scope)}" if scope else ""
+    return f' <span class="gy-stage">{md.text(scope)}</span>' if scope else ""
 
 
 def entry_md(entry: object) -> str:
     """A paragraph or item of a plan template, escaped, with its stage badge."""
-    return md.text(entry_text(entry)) + stage_badge(entry_stages(entry))  # type: ignore[arg-type]
+    return md.text(entry_text(entry)) + stage_badge(entry_scope(entry))  # type: ignore[arg-type]
 
 
-def entries_md(entries: list, *, ordered: bool = False) -> str:  # type: ignore[type-arg]
+def entries_md(entries: Sequence[object], *, ordered: bool = False) -> str:
     return "\n".join(f"{f'{i}.' if ordered else '-'} {entry_md(e)}" for i, e in enumerate(entries, start=1))
 
 

@@ -83,7 +83,10 @@ def _fit_x(first: float, width: float) -> float:
 
 
 def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
-    """The SVG of ``plan``'s phases and events in ``year`` (default: see :func:`default_first_year`)."""
+    """The SVG of ``plan``'s phases and events in ``year`` (default: see :func:`default_first_year`).
+
+    Not split: one drawing, whose lanes, labels and axis share the same measures and must be read together.
+    """
     year = year or SchoolYear.default(default_first_year())
     resolved = localise_plan(resolve_plan(plan, year), Wording())
     start = year.first_day

@@ -109,7 +109,7 @@ def _rows_for(spans: list[tuple[str, dt.date, dt.date, RowKind]], entries: list[
             tag, _, work = entry.text.partition("：")
             tags, owners = merged.setdefault((entry.start, work), ([], []))
             tags.extend([tag] if tag not in tags else [])
-            owners.extend([entry.unit] if entry.unit not in owners else [])
+            owners.extend([entry.unit] if entry.unit is not None and entry.unit not in owners else [])
         units: list[str] = []
         for number, ((_, work), (tags, owners)) in enumerate(merged.items(), start=1):
             lines.append(f"{number}. {'、'.join(tags)}：{work}")
@@ -169,15 +169,17 @@ def estimate_note(year: SchoolYear, *, rebuild_hint: bool = False) -> str:
 
 
 def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[ResolvedPlan], *,
-                    office: bool = False) -> Xingshili:
+                    office: bool = False, kindergarten: bool = False) -> Xingshili:
     """Collect every dated phase and event of ``plans`` into the week rows of ``year``.
 
     ``office``: the unit is a township education office (本中心; the calendar is its schools').
+    ``kindergarten``: the unit is a kindergarten (本园).
     """
-    own_word = "本中心" if office else "本校"
+    own_word = "本中心" if office else "本园" if kindergarten else "本校"
     autumn, spring = year.terms
     winter, summer = year.vacations
-    autumn_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [("预备周", year.earliest, autumn.start - dt.timedelta(days=1), "prep")]
+    autumn_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [
+        ("预备周", year.earliest, autumn.start - dt.timedelta(days=1), "prep")]
     autumn_spans += [(w.label, w.start, w.end, "week") for w in year.weeks(autumn)]
     autumn_spans.append(("寒假", winter.start, winter.end, "vacation"))
     spring_spans: list[tuple[str, dt.date, dt.date, RowKind]] = [(w.label, w.start, w.end, "week") for w in year.weeks(spring)]
@@ -209,7 +211,7 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
         routine=tuple(text for *_key, text in sorted(routine)),
         school_name=school_name,
         meta_title=title,
-        note=" ".join(part for part in (note_text(office), estimate_note(year)) if part),
+        note=" ".join(part for part in (note_text(office, kindergarten=kindergarten), estimate_note(year)) if part),
     )
 
 
@@ -217,9 +219,10 @@ def build_xingshili(school_name: str, year: SchoolYear, plans: Sequence[Resolved
 
 #: Column widths in twips for the landscape page (257 mm of text width): 周次, 起止日期, 主要工作, 责任部门.
 _COLUMNS_MM = (18, 44, 150, 45)
-def note_text(office: bool = False) -> str:
+def note_text(office: bool = False, *, kindergarten: bool = False) -> str:
     """The note under the 行事历: what the marks mean and whose notice wins."""
-    calendar, notice = ("辖区学校校历", "教育管理中心") if office else ("本校校历", "学校")
+    calendar, notice = (("辖区学校校历", "教育管理中心") if office else ("本园校历", "幼儿园") if kindergarten
+                        else ("本校校历", "学校"))
     return (f"说明：“预备周”指开学前的准备时间；【放假】【调休上课】按国务院办公厅的节假日安排和{calendar}列出；"
             f"日期遇周末、节假日已顺延（截止日期提前）；如遇调整以{notice}通知为准。")
 _HEADERS = ("周次", "起止日期", "主要工作", "责任部门")
@@ -244,7 +247,8 @@ def _base() -> Any:
     base_styles(document)
     styles = document.styles.element
     _restyle(styles, "GbTableText", "表格文字", _ppr(jc="left", first_chars=0, line=300, snap=False), _rpr("仿宋_GB2312", 12))
-    _restyle(styles, "GbTableHead", "表头", _ppr(jc="center", first_chars=0, line=300, snap=False), _rpr("黑体", 12, latin="黑体"))
+    _restyle(styles, "GbTableHead", "表头", _ppr(jc="center", first_chars=0, line=300, snap=False),
+             _rpr("黑体", 12, latin="黑体"))
     _restyle(styles, "GbSheetTitle", "行事历标题", _ppr(jc="center", first_chars=0, line=560, snap=False),
              _rpr("方正小标宋简体", 20, latin="方正小标宋简体"))
     _restyle(styles, "GbSheetHeading", "学期标题", _ppr(jc="left", first_chars=0, line=440, snap=False, keep_next=True),
@@ -322,7 +326,7 @@ def _table(rows: Sequence[Row]) -> Any:
         for cell in cells:
             row.append(cell)
 
-    tr([_tc([h], w, "GbTableHead", shade=True) for h, w in zip(_HEADERS, widths)], header=True)
+    tr([_tc([h], w, "GbTableHead", shade=True) for h, w in zip(_HEADERS, widths, strict=False)], header=True)
     for item in rows:
         vacation = item.kind != "week"
         tr([

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.numbering import chinese_number
 from ..errors import GongyuError, Problem
-from ..models.plan import entry_stages
+from ..models.plan import entry_scope
 from ..schoolcal import ResolvedItem, ResolvedPlan, format_date, format_occurrences
 from .document import (
     BLANK,
@@ -47,11 +47,18 @@ def leading_group(
     role's holder post; roles that may have many people (``many: true``) whose post is not in
     ``people`` are written as the post (各年级组长). Every missing person is one located problem;
     the line then shows :data:`BLANK`.
+
+    Not split: one pass over the roles in template order; the missing names are found in the same pass.
     """
     org = plan.organisation
     if org is None:
         return [], []
     people = dict(school.people) if school else {}
+    if school is not None:  # a kindergarten's 校长 column (a county's list) is its 园长
+        from .type_words import type_words
+
+        for post, name in school.people.items():
+            people.setdefault(type_words(post, school.type), name)
     post_of: dict[str, str] = {}
     for post, name in people.items():
         post_of.setdefault(name, post)
@@ -68,12 +75,13 @@ def leading_group(
             names = [n for n in group[role_name] if n.strip()]
             if not names:
                 parts.append(BLANK)
-                problems.append(_where(school_doc, school.id if school else plan.id, ("plans", adoption_index, "group", role_name),
+                where = ("plans", adoption_index, "group", role_name)
+                problems.append(_where(school_doc, school.id if school else plan.id, where,
                                        f"方案“{plan.id}”的{org.group}中“{role_name}”没有填写姓名",
                                        f"请在 group 的“{role_name}”后面写上姓名，例如 {role_name}: [张三]"))
             for name in names:
-                post = post_of.get(name)
-                parts.append(f"{name}（{post}）" if post else name)
+                title = post_of.get(name)
+                parts.append(f"{name}（{title}）" if title else name)
         else:
             for role in org.roles:
                 if role.role != role_name:
@@ -128,11 +136,15 @@ def plan_document(
     Without ``school`` the result is the bare template with ____ blanks for the school's name,
     people and date (the site's "Word 模板"). With a school, missing people raise one
     :class:`GongyuError` listing everything missing, unless ``draft`` is set.
+
+    Not split: it follows the GB/T 9704 document from the title to the attachments, one section after
+    another, in the order they are printed; each section is a few lines.
     """
     plan = resolved.plan
     school_name = school.name if school else BLANK
     # a figure the template's authors chose: the unit issuing the plan may change it
-    own_choice = "中心自定" if school is not None and school.is_office else "学校自定"
+    own_choice = ("中心自定" if school is not None and school.is_office
+                  else "幼儿园自定" if school is not None and school.type == "幼儿园" else "学校自定")
     group_lines, missing = leading_group(plan, school, adoption, school_doc=school_doc, adoption_index=adoption_index)
     if missing and school is not None and not draft:
         raise GongyuError(missing)
@@ -148,7 +160,7 @@ def plan_document(
         for text in plan.background:
             out.para(_t(text))
         if plan.legal_basis:
-            basis = list(plan.legal_basis)
+            basis = [_t(b) for b in plan.legal_basis]  # marked (【仅幼儿园】) on a template
             if corpus is not None:
                 from ..load.policies import basis_lines
 
@@ -189,9 +201,9 @@ def plan_document(
         sub += 1
         out.heading(2, sub, org.group)
         out.para(f"成立{org.group}，成员如下：")
-        width = max(len(role) for role, _ in group_lines) if group_lines else 0
-        for role, names in group_lines:
-            out.para(f"{_pad_role(role, width)}：{names}")
+        width = max(len(title) for title, _ in group_lines) if group_lines else 0
+        for title, names in group_lines:
+            out.para(f"{_pad_role(title, width)}：{names}")
         seen_duties: set[str] = set()
         for role in org.roles:
             if role.duty and role.role not in seen_duties:
@@ -215,12 +227,12 @@ def plan_document(
             sub += 1
             out.heading(2, sub, "职责分工")
             for u_index, unit in enumerate(org.units, start=1):
-                out.heading(3, u_index, mark(unit.unit, entry_stages(unit)))
+                out.heading(3, u_index, mark(unit.unit, entry_scope(unit)))
                 out.items(4, [_end(_t(d)) for d in unit.duties])
 
     # the plan's own sections
     def emit(level: int, n: int, section: Any) -> None:
-        out.heading(level, n, mark(section.title, entry_stages(section)))
+        out.heading(level, n, mark(section.title, entry_scope(section)))
         for text in section.paragraphs:
             out.para(_t(text))
         k = out.items(level + 1, [_end(_t(t)) for t in section.items])
@@ -238,7 +250,8 @@ def plan_document(
         many = len(resolved.phases) > 1
         for p_index, phase in enumerate(resolved.phases, start=1):
             stage = f"第{chinese_number(p_index)}阶段：" if many else ""
-            when = format_occurrences(phase.occurrences, weekday=True) if phase.occurrences and not phase.repeats else phase.when()
+            dated = phase.occurrences and not phase.repeats
+            when = format_occurrences(phase.occurrences, weekday=True) if dated else phase.when()
             out.heading(2, p_index, f"{stage}{phase.title}（{when}）")
             k = out.items(3, [_end(_t(t)) for t in phase.tasks])
             texts = []
@@ -264,10 +277,10 @@ def plan_document(
             texts.append(text)
         out.items(2, texts)
 
-    for title, texts in (("工作要求", plan.requirements), ("预期效果", plan.outcomes), ("保障措施", plan.safeguards)):
-        if texts:
+    for title, entries in (("工作要求", plan.requirements), ("预期效果", plan.outcomes), ("保障措施", plan.safeguards)):
+        if entries:
             out.section(title)
-            out.items(2, [_end(_t(t)) for t in texts])
+            out.items(2, [_end(_t(t)) for t in entries])
 
     if school is not None and resolved.issue_date is not None:
         date = format_date(resolved.issue_date)

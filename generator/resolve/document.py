@@ -8,12 +8,12 @@ so the two files always say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..base.numbering import number_label
 from ..errors import Problem
-from ..models.plan import entry_stages, entry_text
+from ..models.plan import entry_scope, entry_text
 from .wording import mark
 
 if TYPE_CHECKING:
@@ -55,12 +55,53 @@ class GbtDocument:
     meta_author: str = ""
     draft: bool = False
 
+    def __post_init__(self) -> None:
+        # whoever builds a document, it never shows a heading with nothing under it (see settle_headings)
+        object.__setattr__(self, "blocks", settle_headings(self.blocks))
+
     def text(self) -> str:
         """Plain text of the whole document (for tests and search)."""
         lines = list(self.title_lines) + [b.full_text for b in self.blocks]
         if self.attachments:
             lines += [f"附件：{i}. {name}" for i, name in enumerate(self.attachments, start=1)]
         return "\n".join(lines + [self.issuer, self.date])
+
+
+def _empty_heading(blocks: list[Block], index: int) -> bool:
+    block = blocks[index]
+    if block.kind != "heading":
+        return False
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    return following is None or (following.kind == "heading" and following.level <= block.level)
+
+
+def settle_headings(blocks: tuple[Block, ...] | list[Block]) -> tuple[Block, ...]:
+    """``blocks`` without empty headings, numbered again from the structure.
+
+    A heading is empty when the next block is a heading of the same or a higher level, or when
+    it is the last block: everything under it was for other schools (stages, school types).
+    Dropping one may empty its parent, so this repeats until none is left; then every number
+    (一、（一）1.（1）, headings and numbered paragraphs alike) is counted again, so no gap shows.
+    """
+    kept = list(blocks)
+    while True:
+        empty = [i for i in range(len(kept)) if _empty_heading(kept, i)]
+        if not empty:
+            break
+        for index in reversed(empty):
+            del kept[index]
+    counters: dict[int, int] = {}
+    out: list[Block] = []
+    for block in kept:
+        if block.number and block.level:
+            n = counters.get(block.level, 0) + 1
+            counters = {level: count for level, count in counters.items() if level < block.level}
+            counters[block.level] = n
+            number = number_label(block.level, n)
+            if number != block.number:
+                block = replace(block, number=number)
+        out.append(block)
+    return tuple(out)
 
 
 class _Outline:
@@ -111,7 +152,7 @@ def _end(text: str) -> str:
 
 def _t(entry: Any) -> str:
     """A paragraph or item as printed: stage-limited ones are marked (only templates keep them)."""
-    return mark(entry_text(entry), entry_stages(entry))
+    return mark(entry_text(entry), entry_scope(entry))
 
 
 def _pad_role(role: str, width: int) -> str:
@@ -125,7 +166,8 @@ def _generic_post(holder: str) -> str:
     return holder if holder.startswith("各") or holder.endswith("代表") else f"各{holder}"
 
 
-def _where(doc: SourceDoc | None, school_id: str, path: tuple[Any, ...], message: str, hint: str, *, key: bool = False) -> Problem:
+def _where(doc: SourceDoc | None, school_id: str, path: tuple[Any, ...], message: str, hint: str, *,
+           key: bool = False) -> Problem:
     if doc is None:
         return Problem(school_id, 0, 0, message, hint)
     return doc.problem(path, message, hint, key=key)

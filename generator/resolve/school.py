@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..check.profile import profile_problems
 from ..errors import GongyuError
 from ..load import SourceDoc
+from ..models.plan import applies
 from ..schoolcal import SchoolYear, resolve_plan
 from .content import plan_document
 from .document import GbtDocument
@@ -73,8 +74,9 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
             continue
         try:
             resolved = resolve_plan(plan, year, adoption, plan_doc=corpus.sources.get(plan.id), school_doc=doc,
-                                    adoption_index=index, stages=school.stages)
+                                    adoption_index=index, stages=school.fit)
             resolved = localise_plan(resolved, Wording.for_school(school, corpus.regulations, adoption))
+            resolved = fitting_forms(resolved, corpus, school)
             document = plan_document(resolved, corpus, school=school, adoption=adoption, draft=draft,
                                      school_doc=doc, adoption_index=index)
         except GongyuError as exc:
@@ -85,3 +87,33 @@ def resolve_school(school: School, corpus: Corpus, *, doc: SourceDoc | None = No
     if problems:
         raise GongyuError(problems)
     return ResolvedSchool(school, doc, year, tuple(plans), tuple(documents), draft)
+
+
+def fitting_forms(resolved: ResolvedPlan, corpus: Corpus, school: School) -> ResolvedPlan:
+    """``resolved`` without the forms that do not fit the school (a 作业 record for a kindergarten)."""
+    import dataclasses
+
+    def fits(form_id: str | None) -> bool:
+        form = corpus.forms.get(form_id) if form_id else None
+        return form is None or applies(form, school.fit)
+
+    def chosen(form_id: str | None) -> str | None:
+        """The form itself, its variant for this school (``variant_of``), or None."""
+        if fits(form_id):
+            return form_id
+        return next((f.id for f in corpus.forms.values() if f.variant_of == form_id and applies(f, school.fit)), None)
+
+    plan = resolved.plan
+    if all(fits(f) for f in resolved.form_ids()):
+        return resolved
+    forms: list[str] = []
+    for form_id in plan.forms:
+        choice = chosen(form_id)
+        if choice is not None and choice not in forms:
+            forms.append(choice)
+    plan = plan.model_copy(update={"forms": forms})
+
+    def strip(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(item if fits(item.form) else dataclasses.replace(item, form=chosen(item.form)) for item in items)
+
+    return dataclasses.replace(resolved, plan=plan, events=strip(resolved.events), duties=strip(resolved.duties))

@@ -17,9 +17,10 @@ from pydantic import BaseModel
 from ..check.wording import NOT_TEXT, PLACEHOLDER, is_rule, split_placeholder
 from ..errors import GongyuError, Problem
 from ..load.regulations import TOPICS, Regulations
-from ..models.plan import StagedText, applies, entry_stages, entry_text
+from ..models.plan import Fit, StagedText, applies, entry_scope, entry_text
 from ..models.province import NEUTRAL_SELF, self_reference
 from ..schoolcal import format_occurrences, resolve_plan
+from .type_words import merge_renamed, type_words
 
 if TYPE_CHECKING:
     from ..models.plan import PlanTemplate
@@ -38,6 +39,7 @@ class Wording:
 
     province: str | None = None
     stages: frozenset[str] | None = None
+    school_type: str | None = None
     regulations: Regulations = dataclasses.field(default_factory=Regulations)
     extra_basis: tuple[str, ...] = ()
     authority: str | None = None
@@ -45,7 +47,13 @@ class Wording:
     @classmethod
     def for_school(cls, school: School, regulations: Regulations, adoption: Adoption | None = None) -> Wording:
         extra = [*school.regulations, *(adoption.legal_basis if adoption else [])]
-        return cls(school.place.province, frozenset(school.stages), regulations, tuple(extra), school.authority)
+        return cls(school.place.province, frozenset(school.stages), school.type, regulations, tuple(extra),
+                   school.authority)
+
+    @property
+    def keep(self) -> Fit | None:
+        """What a school's pack keeps (its stages and type); None for the bare template (everything, marked)."""
+        return None if self.stages is None else Fit(self.stages, self.school_type)
 
     @property
     def template(self) -> bool:
@@ -64,14 +72,17 @@ class Wording:
         return "和".join(names) or "起始年级"
 
 
-def mark(text: str, stages: list[str]) -> str:
-    """How a template document marks a stage-limited text: 【仅初中】……."""
-    return f"【仅{'、'.join(stages)}】{text}" if stages else text
+def mark(text: str, scope: str | list[str]) -> str:
+    """How a template document marks a limited text: 【仅初中】…… (``scope`` from ``entry_scope`` or a stage list)."""
+    if isinstance(scope, list):
+        scope = f"仅{'、'.join(scope)}" if scope else ""
+    return f"【{scope}】{text}" if scope else text
 
 
 class _Filler:
     def __init__(self, resolved: ResolvedPlan, wording: Wording) -> None:
         self.wording = wording
+        self.school_type = wording.school_type if wording.stages is not None else None
         self.items: dict[str, ResolvedItem] = {item.id: item for item in resolved.items()}
         self.rules: dict[str, Any] = {p.id: p.when for p in resolved.plan.phases}
         self.rules.update({e.id: e.when for _, e in resolved.plan.all_events()})
@@ -106,6 +117,9 @@ class _Filler:
         return w.grades(_FIRST_GRADE if name == "起始年级" else _LAST_GRADE)
 
     def fill(self, text: str) -> str:
+        return type_words(self._fill(text), self.school_type)
+
+    def _fill(self, text: str) -> str:
         if "{{" not in text:
             return text
 
@@ -147,8 +161,10 @@ def _transform(value: Any, filler: _Filler, keep: frozenset[str] | None) -> Any:
     if isinstance(value, BaseModel) and not is_rule(value):
         updates = {name: _transform(getattr(value, name), filler, keep)
                    for name in type(value).model_fields if name not in NOT_TEXT}
-        if keep is not None and "stages" in type(value).model_fields:
-            updates["stages"] = []  # kept for this school: no longer limited, so never marked
+        if keep is not None:
+            for name in ("stages", "school_types", "not_for"):  # kept for this school: no longer limited
+                if name in type(value).model_fields:
+                    updates[name] = []
         return value.model_copy(update=updates)
     return value
 
@@ -160,13 +176,15 @@ def localise_plan(resolved: ResolvedPlan, wording: Wording) -> ResolvedPlan:
     stage-limited entries stay :class:`StagedText` and item titles are marked (【仅初中】).
     """
     filler = _Filler(resolved, wording)
-    keep = wording.stages
+    keep = wording.keep
     plan = _transform(resolved.plan, filler, keep)
     basis = list(plan.legal_basis)
     for line in wording.extra_basis:
         if line not in basis:
             basis.append(line)
     plan = plan.model_copy(update={"legal_basis": basis})
+    if keep is not None and plan.organisation is not None:
+        plan = plan.model_copy(update={"organisation": merge_renamed(plan.organisation)})
     sources: dict[str, Any] = {p.id: p for p in plan.phases}
     sources.update({e.id: e for _, e in plan.all_events()})
     sources.update({d.id: d for d in plan.duties})
@@ -180,13 +198,14 @@ def localise_plan(resolved: ResolvedPlan, wording: Wording) -> ResolvedPlan:
             source = sources.get(item.id)
             if source is None:  # dropped: another stage's (or its phase was)
                 continue
-            stages = entry_stages(originals[item.id])
+            scope = entry_scope(originals[item.id])
             title = filler.fill(item.title)
-            title = mark(title, stages) if keep is None else title
+            title = mark(title, scope) if keep is None else title
             details = filler.fill(item.details) if item.details else item.details
-            tasks = tuple(mark(entry_text(t), entry_stages(t)) if keep is None else entry_text(t)
+            unit = filler.fill(item.unit) if item.unit else item.unit
+            tasks = tuple(mark(entry_text(t), entry_scope(t)) if keep is None else entry_text(t)
                           for t in getattr(source, "tasks", ()) or ())
-            out.append(dataclasses.replace(item, title=title, details=details,
+            out.append(dataclasses.replace(item, title=title, details=details, unit=unit,
                                            tasks=tasks if item.kind == "phase" else item.tasks))
         return tuple(out)
 

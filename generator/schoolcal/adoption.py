@@ -23,7 +23,7 @@ from .schoolyear import SchoolYear
 
 if TYPE_CHECKING:
     from ..load import SourceDoc
-    from ..models.plan import PlanTemplate, Target
+    from ..models.plan import PlanTemplate, StagedText, Target
     from ..models.school import Adoption
 
 #: How a date on a day off moves: 顺延 (to the next school day), 提前 (to the one before), 不调整.
@@ -110,7 +110,7 @@ class ResolvedItem:
     form: str | None = None
     deadline: bool = False
     phase_id: str | None = None
-    tasks: tuple[str, ...] = ()
+    tasks: tuple[str | StagedText, ...] = ()
     overridden: bool = False
     shift: str | None = None
     moved: tuple[tuple[dt.date, dt.date], ...] = ()
@@ -183,6 +183,9 @@ def resolve_plan(
     that cannot be placed is reported at once: at the school's override when the school changed
     it, else at the plan template's rule. With ``stages`` (``School.stages``) only the targets
     that apply to those school stages are kept (no junior-secondary dropout rate for a 小学).
+
+    Not split: phases, events and duties share the placing closure and the school's overrides; splitting
+    would pass the same six values around.
     """
     overrides = dict(adoption.events) if adoption else {}
     skipped = set(adoption.skip) if adoption else set()

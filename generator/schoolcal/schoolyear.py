@@ -118,7 +118,7 @@ class SchoolYear:
 
     @classmethod
     def _collect(cls, first_year: int, given: dict[str, dt.date | None], own_days: Iterable[OwnDay] = (),
-                 schedule: Schedule = Schedule()) -> tuple[SchoolYear, list[tuple[str, str, str]]]:
+                 schedule: Schedule = Schedule()) -> tuple[SchoolYear, list[tuple[str | tuple[Any, ...], str, str]]]:
         unknown = set(given) - set(_CALENDAR_FIELDS)
         if unknown:
             raise TypeError(f"unknown calendar fields: {sorted(unknown)}")
@@ -141,7 +141,8 @@ class SchoolYear:
         days_off = DaysOff.build((first_year, second), own_days, schedule)
         year = cls(first_year, autumn_start, autumn_end, festival, spring_start, spring_end, summer_end,
                    frozenset(name for name in _CALENDAR_FIELDS if name not in g), days_off)
-        return year, year._contradictions()
+        found: list[tuple[str | tuple[Any, ...], str, str]] = [*year._contradictions()]
+        return year, found
 
     def _contradictions(self) -> list[tuple[str, str, str]]:
         """(field to blame, message, hint) for every date out of order."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ class SiteSearch:
         self.pages: dict[str, IndexedPage] = {}
         self.topics: dict[str, str] = {}
 
-    def add_page(self, html: str, *, src_uri: str, url: str, page_meta: dict[str, Any]) -> str:
+    def add_page(self, html: str, *, src_uri: str, url: str, page_meta: Mapping[str, Any]) -> str:
         """Record a rendered page and return its HTML with the search script added."""
         if src_uri in self.topic_names:
             self.topics[self.topic_names[src_uri]] = url
@@ -66,7 +67,8 @@ class SiteSearch:
         topics = [[name, url] for name, url in sorted(self.topics.items())]
         write_index(site_dir, build_index(list(self.pages.values()), topics))
         if self.pages and not (site_dir / "search" / "m.js").is_file():
-            raise GongyuError("网站搜索的索引没有生成（缺少 search/m.js），搜索将无法使用；请加上 --debug 重新运行，并把输出发给维护人员")
+            raise GongyuError("网站搜索的索引没有生成（缺少 search/m.js），搜索将无法使用；"
+                              "请加上 --debug 重新运行，并把输出发给维护人员")
         target = site_dir / SCRIPT_URI
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(script_text(), encoding="utf-8")

@@ -12,6 +12,7 @@ vocabulary, the same way jieba's DAG does. ``assets/search.js`` implements exact
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -131,7 +132,7 @@ def _pairs(tokens: list[tuple[int, str]], stop: set[str]) -> list[tuple[int, str
 
     def flush() -> None:
         chars = [(pos + k, ch, len(tok) == 1) for pos, tok in run for k, ch in enumerate(tok)]
-        for (p, a, sa), (_, b, sb) in zip(chars, chars[1:]):
+        for (p, a, sa), (_, b, sb) in itertools.pairwise(chars):
             out.append((p, a + b, sa or sb))
         run.clear()
 

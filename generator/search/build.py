@@ -67,14 +67,17 @@ def _js(name: str, data: object) -> str:
 
 
 def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None) -> dict[str, str]:
-    """File name (inside ``search/``) → content; ``topics`` are [name, address] of the topic pages."""
+    """File name (inside ``search/``) → content; ``topics`` are [name, address] of the topic pages.
+
+    Not split: the passes over pages and sections fill the same term tables; their order is the index format.
+    """
     pages = sorted(pages, key=lambda p: p.url)
     section_tf: list[Counter[str]] = []
     lengths: list[float] = []
     first_section: list[int] = []
     section_bonus: list[dict[str, float]] = []
     df: Counter[str] = Counter()
-    for p, page in enumerate(pages):
+    for page in pages:
         first_section.append(len(section_tf))
         seen: set[str] = set()
         for s, section in enumerate(page.sections):

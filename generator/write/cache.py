@@ -14,6 +14,7 @@ bound. Using an object touches it: a second build running at the same time (``go
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -135,10 +136,8 @@ class Cache:
                     removed += 1
             for folder in sorted((p for p in objects.iterdir() if p.is_dir()), reverse=True):
                 if not any(folder.iterdir()):
-                    try:
+                    with contextlib.suppress(OSError):  # another build just wrote into it
                         folder.rmdir()
-                    except OSError:  # another build just wrote into it
-                        pass
         for legacy in _LEGACY:  # folders of the caches this one replaced
             shutil.rmtree(self.folder / legacy, ignore_errors=True)
         names = sorted(path.relative_to(self.folder).as_posix() for path in self.used)

@@ -53,7 +53,8 @@ def find_sheet(book: Any, shown: str) -> tuple[Any, list[Problem], list[Problem]
     if SHEET_NAME in book.sheetnames:
         others = [_shown_header(sheet.title) for sheet in lists if sheet.title != SHEET_NAME]
         notices = [Problem(shown, 0, 0, f"只读取了“{SHEET_NAME}”表；“{'”“'.join(others)}”表也像学校名单，没有读取",
-                           f"如果要用的是另一张表，请把它改名为“{SHEET_NAME}”，并把原来的“{SHEET_NAME}”表改名或删除")] if others else []
+                           f"如果要用的是另一张表，请把它改名为“{SHEET_NAME}”，"
+                           f"并把原来的“{SHEET_NAME}”表改名或删除")] if others else []
         return book[SHEET_NAME], [], notices
     if len(lists) > 1:
         names = "”“".join(_shown_header(sheet.title) for sheet in lists)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
 from ..models.school import SCHOOL_TYPES
+from .budget import check_budget
 from .cells import (
     cell_date,
     cell_id,
@@ -26,7 +27,6 @@ from .cells import (
     set_path,
     split_titles,
 )
-from .budget import check_budget
 from .columns import ID_HEADER, OTHER_PEOPLE, SPLIT, Column, SheetDoc, SheetProblem
 from .ids import base_id, unique_id
 from .layout import (
@@ -36,8 +36,8 @@ from .layout import (
     find_sheet,
     is_note_row,
     is_template_example,
-    note_label,
     merged_down,
+    note_label,
     read_header,
 )
 
@@ -59,8 +59,15 @@ def _open(path: Path, shown: str) -> Any:
 MAX_ROWS = 5000
 
 
+#: A school read from a row: its profile, the sheet row it came from (for located problems), its origin.
+Read = tuple["School", SheetDoc, str]
+#: A row that could not be read: its origin and its problems.
+Failed = tuple[str, list[Problem]]
+
+
 def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[str, list[Problem]]] | None = None,
-                 labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | None = None) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+                 labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | None = None,
+                 ) -> tuple[list[Read], list[Failed]]:
     """Read every school of a sheet; a damaged file is reported, never raised as another error.
 
     ``notices`` collects what was passed over without being an error (a column of the user's own,
@@ -81,12 +88,15 @@ def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[s
 
 
 def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[str, list[Problem]]] | None = None,
-                  labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
+                  labels: dict[str, tuple[str, str]] | None = None, taken: set[str] | frozenset[str] = frozenset(),
+                  ) -> tuple[list[Read], list[Failed]]:
     """Read every school of a sheet.
 
     Returns the schools that are valid (each with a :class:`SheetDoc` for later located messages
     and its origin ``file:第N行``) and, per bad row (or bad header), its problems. With ``corpus``
     each school is also checked against the plan templates it adopts.
+
+    Not split: one pass over the rows of a sheet, keeping the row numbers that every message names.
     """
     from ..base.paths import shown_path
 
@@ -109,16 +119,16 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
                ) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
     """The schools of an open workbook: every row read first (so that ids made from names can
     avoid ids written further down), then each checked."""
+    from ..check.profile import profile_problems
     from ..load import validate
     from ..models.school import School
-    from ..check.profile import profile_problems
 
     sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
     if sheet is None:
         return [], [(shown, sheet_problems)]
     rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    top = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
-    top = [r for r in top if r is not None]
+    first = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
+    top = [r for r in first if r is not None]
     if not top or not any(cell_text(v) for r in top for v in r):
         return [], [(shown, [SheetProblem(shown, 1, 0, "表格是空的，第1行应是列名",
                                           "可以用“gongyu school xlsx-template”生成一份带列名的空表")])]

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from ..load.corpus import Corpus
 
 def template_bytes(corpus: Corpus | None = None) -> bytes:
-    """An .xlsx with the header, one filled example row, and a sheet explaining every column."""
+    """An .xlsx with the header, one filled example row, and a sheet explaining every column.
+
+    Not split: it lays out one workbook cell by cell, in the order the sheet is read.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -139,7 +142,8 @@ def pin_dates(data: bytes) -> bytes:
         for info in archive.infolist():
             content = archive.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + when + rb"\g<2>", content)
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + when + rb"\g<2>",
+                                 content)
             entries.append((info.filename, content))
     return write_zip(entries)
 

@@ -144,9 +144,8 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
             click.echo(f"提示：{shown_path(school_file)} 里还没有学校名称 name，表头不印校名（--draft）。", err=True)
     if site_url is None:
         site_url = site_url_of(root)
-    if corpus.kinds[item_id] in ("lesson", "course"):
-        if urls.is_placeholder(site_url):
-            click.echo(urls.placeholder_warning(site_url), err=True)
+    if corpus.kinds[item_id] in ("lesson", "course") and urls.is_placeholder(site_url):
+        click.echo(urls.placeholder_warning(site_url), err=True)
 
     if font_dir is not None:
         from ...base.fonts import find_fonts
@@ -157,7 +156,7 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
 
     target = out if out is not None else safe_child(root / "dist" / "print", item_id)
     written = [safe_child(target, *parts) for parts, _pdf in files]
-    for path, (_parts, pdf) in zip(written, files):
+    for path, (_parts, pdf) in zip(written, files, strict=True):
         write_bytes(path, pdf)
         click.echo(f"已写入 {shown_path(path)}")
     title = corpus.title_of(item_id)

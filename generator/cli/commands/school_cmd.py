@@ -48,8 +48,19 @@ def _current_first_year(today: dt.date | None = None) -> int:
     return today.year if today.month >= 7 else today.year - 1
 
 
+def _fit_note(plan: Any) -> str:
+    """（只用于……）after a plan that only some school types may adopt."""
+    parts = [f"有{'或'.join(plan.stages)}的学校" if plan.stages else "", "、".join(plan.school_types),
+             f"{'、'.join(plan.not_for)}不用" if plan.not_for else ""]
+    text = "；".join(p for p in parts if p)
+    return f"（{text}）" if text else ""
+
+
 def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
-    """A commented school profile to fill in; valid as it stands (with placeholder names)."""
+    """A commented school profile to fill in; valid as it stands (with placeholder names).
+
+    Not split: it is the text of the profile template, top to bottom, with a few values filled in.
+    """
     from ...schoolcal import SchoolYear
 
     year = SchoolYear.default(first_year)
@@ -144,11 +155,12 @@ def profile_text(corpus: Any, schema_ref: str, first_year: int) -> str:
         "#   skip        本校不做的事项或阶段编号，例如 skip: [kc-leaflets]",
         "#   legal_basis 本方案另加的依据（县里的文件、上级通知），例如 legal_basis: [《某县控辍保学工作实施办法》]",
         "plans:",
-        f"  - plan: {chosen}",
+        f"  - plan: {chosen}" + (f"   # {_fit_note(corpus.plans[chosen])[1:-1]}，其他学校请换成下面适用的方案"
+                                 if corpus is not None and chosen in corpus.plans and _fit_note(corpus.plans[chosen]) else ""),
     ]
     for plan_id in plan_ids:
         if plan_id != chosen:
-            lines.append(f"  # - plan: {plan_id}   # {corpus.plans[plan_id].title}")
+            lines.append(f"  # - plan: {plan_id}   # {corpus.plans[plan_id].title}{_fit_note(corpus.plans[plan_id])}")
     lines += [
         "",
         "# 备注：只出现在本校方案包的说明里，可以不写。",

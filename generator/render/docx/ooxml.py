@@ -67,7 +67,7 @@ _APP_XML = (
     "<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>共育 gongyu</Application>"
     "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
     "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode("utf-8")
+).encode()
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +81,7 @@ def _plan_base() -> DocxBase:
     return DocxBase.from_document(document)
 
 
-_WNS = "{%s}" % _W
+_WNS = f"{{{_W}}}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 
@@ -154,7 +154,7 @@ def core_xml(title: str, author: str) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def render_docx(doc: GbtDocument) -> bytes:

@@ -90,7 +90,8 @@ def _ppr(*, jc: str = "both", first_chars: int = 200, first_twips: int = 640, li
     if not snap:
         ppr.append(_el("w:snapToGrid", val="0"))
     ppr.append(_el("w:spacing", before="0", after="0", line=str(line), lineRule="exact"))
-    ind = {"firstLineChars": str(first_chars), "firstLine": str(first_twips)} if first_chars else {"firstLine": "0", "firstLineChars": "0"}
+    ind = ({"firstLineChars": str(first_chars), "firstLine": str(first_twips)} if first_chars
+           else {"firstLine": "0", "firstLineChars": "0"})
     if right_chars:
         ind.update(rightChars=str(right_chars), right=str(right_chars * 160))
     ppr.append(_el("w:ind", **ind))
@@ -159,7 +160,8 @@ def _page_field_runs(paragraph: Any) -> None:
     run(text=" —")
 
 
-def setup_page(section: Any, *, landscape: bool = False, grid: bool = True, margins_mm: tuple[float, float, float, float] | None = None) -> None:
+def setup_page(section: Any, *, landscape: bool = False, grid: bool = True,
+               margins_mm: tuple[float, float, float, float] | None = None) -> None:
     """Page size, margins and (for GB/T documents) the 22 × 28 document grid of a section."""
     from docx.oxml.ns import qn
 

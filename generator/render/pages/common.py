@@ -7,7 +7,7 @@ Markdown; golden tests compare it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ...base import urls
@@ -70,7 +70,8 @@ TOPIC_SLUGS = {
 AUDIENCE_SECTIONS = {"家长": "parents", "教师": "teachers", "学校": "schools", "社会": "community"}
 
 #: The order a teacher wants a lesson's printables in; anything else follows, by file name.
-DOWNLOAD_ORDER = ("handout", "handout-large", "signin", "feedback", "organiser", "helpcard", "form", "plan-docx", "plan-pdf", "pack-zip")
+DOWNLOAD_ORDER = ("handout", "handout-large", "signin", "feedback", "organiser", "helpcard", "form", "plan-docx", "plan-pdf",
+                  "pack-zip")
 #: Button texts by kind (the printable's own label is used for kinds not listed).
 DOWNLOAD_LABELS = {"handout": "讲义", "handout-large": "大字版讲义", "signin": "签到表", "feedback": "反馈表",
                    "organiser": "组织者用页", "helpcard": "求助卡", "form": "空白表格"}
@@ -129,7 +130,7 @@ def page_path(uri: str) -> str:
     return uri[: -len(".md")] + "/"
 
 
-def stage_order(stages: list[str]) -> int:
+def stage_order(stages: Sequence[str]) -> int:
     return min((STAGES.index(s) for s in stages if s in STAGES), default=len(STAGES))
 
 

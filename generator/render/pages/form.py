@@ -19,6 +19,16 @@ class FormPages(BuilderBase):
         users = sorted(plan.id for plan in self.corpus.plans.values() if form.id in plan.forms)
         if users:
             lines.append("**用于：** " + "、".join(self.link_to(uri, plan_id) for plan_id in users) + "\n")
+        # which schools get it in their packs: a kindergarten gets its own version of some forms
+        fit = [f"只给{'、'.join([*form.stages, *form.school_types])}" if form.stages or form.school_types else "",
+               f"{'、'.join(form.not_for)}不用" if form.not_for else ""]
+        versions = sorted(f.id for f in self.corpus.forms.values() if f.variant_of == form.id)
+        if form.variant_of and form.variant_of in self.site.uris:
+            fit.append(f"是{self.link_to(uri, form.variant_of)}给这类学校的版本")
+        if versions:
+            fit.append("另有版本：" + "、".join(self.link_to(uri, v) for v in versions if v in self.site.uris))
+        if any(fit):
+            lines.append("**适用学校：** " + "；".join(md.text(f) if "](" not in f else f for f in fit if f) + "\n")
         lines.append("## 表格内容预览\n")
         lines += preview_lines(form)
         if form.note:

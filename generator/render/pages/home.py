@@ -52,6 +52,7 @@ class HomePage(BuilderBase):
         lines.append("- 按主题：" + " · ".join(md.link(topic, uri, f"topics/{TOPIC_SLUGS[topic]}.md") for topic in TOPICS
                                               if self.articles_for(topic=topic) or self.lessons_for(topic=topic)))
         lines.append("")
-        lines.append("!!! tip \"找不到想要的内容？\"\n    点页面顶部的放大镜，直接输入想问的话，例如“孩子不想上学”“玩手机”“防溺水”。\n")
+        lines.append("!!! tip \"找不到想要的内容？\"\n"
+                     "    点页面顶部的放大镜，直接输入想问的话，例如“孩子不想上学”“玩手机”“防溺水”。\n")
         lines.append(f"<small>本站收录：{counts}。</small>\n")
         return "\n".join(lines)

@@ -34,7 +34,7 @@ class IndexPages(AudiencePages):
                 by_topic[lesson.safety_topic].append(lesson)
         rows = []
         for topic in SAFETY_TOPICS:
-            for lesson in sorted(by_topic.get(topic, []), key=lambda l: (l.audience, l.id)):
+            for lesson in sorted(by_topic.get(topic, []), key=lambda item: (item.audience, item.id)):
                 rows.append([md.text(topic), md.link(lesson.title, uri, self.site.uris[lesson.id]), md.text(lesson.audience),
                              md.text("、".join(lesson.season)), f"{lesson.duration} 分钟"])
         lines.append(md.raw_table(["专题", "课题", "对象", "季节", "时长"], rows) if rows else "（暂无）")
@@ -71,7 +71,8 @@ class IndexPages(AudiencePages):
         lines = [md.front_matter("按学段", searchable=False), "# 按学段浏览\n"]
         for stage in STAGES:
             count = len(self.articles_for(stage=stage)) + len(self.lessons_for(stage=stage))
-            lines.append(f"- {md.link(stage, uri, f'stages/{STAGE_SLUGS[stage]}.md')}（{md.text(STAGE_NOTES[stage])}，{count} 项）")
+            link = md.link(stage, uri, f"stages/{STAGE_SLUGS[stage]}.md")
+            lines.append(f"- {link}（{md.text(STAGE_NOTES[stage])}，{count} 项）")
         return "\n".join(lines) + "\n"
 
     def topics_index(self) -> str:

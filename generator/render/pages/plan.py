@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ...base import urls
 from ...base.numbering import chinese_number
 from ...base.numbering import number_label as section_number
 from ...models import PlanTemplate
-from ...models.plan import Section, Target
+from ...models.plan import Event, Section, Target, entry_scope
+from ...resolve.document import _t
 from .. import markdown as md
 from ..stage_marks import entries_md, entry_md, stage_badge
 from .common import BuilderBase, describe_rule, download_label
@@ -35,7 +38,12 @@ class PlanPages(BuilderBase):
         uri = self.site.uris[plan.id]
         kind = plan.kind + (f"（{plan.variant}）" if plan.variant else "")
         lines = [md.front_matter(plan.title, tags=[plan.kind, "方案模板"], description=plan.summary),
-                 f"# {md.text(plan.title)}\n", f"**类别：** {md.text(kind)}\n", md.paragraphs(plan.summary) + "\n"]
+                 f"# {md.text(plan.title)}\n", f"**类别：** {md.text(kind)}\n"]
+        scope = [f"有{'或'.join(plan.stages)}学段的学校" if plan.stages else "", "、".join(plan.school_types),
+                 f"{'、'.join(plan.not_for)}以外的学校" if plan.not_for else ""]
+        if any(scope):  # which schools may adopt it (a pack for any other type is refused)
+            lines.append(f"**适用学校：** {md.text('；'.join(s for s in scope if s))}\n")
+        lines.append(md.paragraphs(plan.summary) + "\n")
         buttons = self.download_buttons(uri, plan.id)
         if buttons:
             lines.append(buttons)
@@ -43,7 +51,8 @@ class PlanPages(BuilderBase):
             lines.append(f"![{md.text(plan.title)}时间轴]({md.rel(uri, urls.timeline(plan.id))}){{ .gy-timeline }}\n")
         if plan.legal_basis:
             lines.append("## 依据\n")
-            lines.append(self.basis_block(uri, list(plan.legal_basis)))  # type: ignore[attr-defined]
+            # a line for some schools only keeps its mark (【仅幼儿园】) on the template page
+            lines.append(self.basis_block(uri, [_t(b) for b in plan.legal_basis]))  # type: ignore[attr-defined]
         if plan.background:
             lines.append("## 背景\n")
             lines.append("\n\n".join(entry_md(p) for p in plan.background) + "\n")
@@ -62,10 +71,23 @@ class PlanPages(BuilderBase):
             lines.append("## 主要内容与措施\n")
             for index, section in enumerate(plan.sections, start=1):
                 lines.append(self.section_md(section, 1, index, 3))
+        lines += self.schedule_md(plan)
+        for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
+            if items:
+                lines.append(f"## {title}\n")
+                lines.append(entries_md(items, ordered=True) + "\n")
+        if plan.forms:
+            lines.append(self.plan_forms(uri, plan))
+        lines.append(self.related(uri, plan.related))
+        return "\n".join(lines)
+
+    def schedule_md(self, plan: PlanTemplate) -> list[str]:
+        """The phases with their tasks and events, the events outside phases, and the regular duties."""
+        lines: list[str] = []
         if plan.phases:
             lines.append("## 实施步骤与时间安排\n")
             for index, phase in enumerate(plan.phases, start=1):
-                lines.append(f"### 第{chinese_number(index)}阶段：{md.text(phase.name)}{stage_badge(phase.stages)}\n")
+                lines.append(f"### 第{chinese_number(index)}阶段：{md.text(phase.name)}{stage_badge(entry_scope(phase))}\n")
                 lines.append(f"**时间：** {md.text(describe_rule(phase.when))}\n")
                 if phase.tasks:
                     lines.append(entries_md(phase.tasks) + "\n")
@@ -76,32 +98,26 @@ class PlanPages(BuilderBase):
             lines.append(self.events_table(plan.events) + "\n")
         if plan.duties:
             lines.append("## 经常性工作\n")
-            rows = [[md.text(d.title) + stage_badge(d.stages),
+            rows = [[md.text(d.title) + stage_badge(entry_scope(d)),
                      md.text(describe_rule(d.when)) + ("（学校自定）" if d.school_default else ""),
                      md.text(d.unit), md.text(d.details or "")]
                     for d in plan.duties]
             lines.append(md.raw_table(["工作", "频次", "负责", "要求"], rows) + "\n")
-        for title, items in (("工作要求", plan.requirements), ("保障措施", plan.safeguards), ("预期效果", plan.outcomes)):
-            if items:
-                lines.append(f"## {title}\n")
-                lines.append(entries_md(items, ordered=True) + "\n")
-        if plan.forms:
-            lines.append(self.plan_forms(uri, plan))
-        lines.append(self.related(uri, plan.related))
-        return "\n".join(lines)
+        return lines
 
     def organisation_md(self, plan: PlanTemplate) -> str:
         org = plan.organisation
         assert org is not None
         lines = ["## 组织机构\n", f"**{md.text(org.group)}**\n"]
-        rows = [[md.text(r.role), md.text(r.holder), md.text(r.duty or "")] for r in org.roles]
+        rows = [[md.text(r.role), md.text(r.holder) + stage_badge(entry_scope(r)), md.text(r.duty or "")] for r in org.roles]
         lines.append(md.raw_table(["职务", "通常由谁担任", "职责"], rows) + "\n")
         if org.office:
-            lines.append(f"办公室设在{md.text(org.office)}" + (f"：{md.text(org.office_duty)}" if org.office_duty else "。") + "\n")
+            duty = f"：{md.text(org.office_duty)}" if org.office_duty else "。"
+            lines.append(f"办公室设在{md.text(org.office)}" + duty + "\n")
         if org.units:
             lines.append("### 职责分工\n")
             for unit in org.units:
-                lines.append(f"**{md.text(unit.unit)}**{stage_badge(unit.stages)}\n")
+                lines.append(f"**{md.text(unit.unit)}**{stage_badge(entry_scope(unit))}\n")
                 lines.append(entries_md(unit.duties) + "\n")
         return "\n".join(lines)
 
@@ -114,17 +130,17 @@ class PlanPages(BuilderBase):
             rows.append(f"- {self.link_to(uri, form_id)} {' '.join(pdfs)}".rstrip())
         return "## 配套表格\n\n" + "\n".join(rows) + "\n"
 
-    def events_table(self, events: list) -> str:  # type: ignore[type-arg]
+    def events_table(self, events: Sequence[Event]) -> str:
         rows = []
         for event in events:
-            title = md.text(event.title) + ("（截止）" if event.deadline else "") + stage_badge(event.stages)
+            title = md.text(event.title) + ("（截止）" if event.deadline else "") + stage_badge(entry_scope(event))
             rows.append([title, md.text(describe_rule(event.when)), md.text(event.unit), md.text(event.details or "")])
         return md.raw_table(["事项", "时间", "责任部门", "要求"], rows)
 
     def section_md(self, section: Section, level: int, index: int, heading_level: int) -> str:
         number = section_number(level, index)
         head = "#" * min(heading_level, 6)
-        lines = [f"{head} {md.text(number)}{md.text(section.title)}{stage_badge(section.stages)}\n"]
+        lines = [f"{head} {md.text(number)}{md.text(section.title)}{stage_badge(entry_scope(section))}\n"]
         for paragraph in section.paragraphs:
             lines.append(entry_md(paragraph) + "\n")
         if section.items:

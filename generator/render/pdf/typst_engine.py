@@ -17,7 +17,6 @@ raises a Chinese error naming ``fonts-noto-cjk`` when no CJK font exists.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import json
 import re
@@ -51,20 +50,6 @@ def _typst_version() -> str:
 
 
 ENGINE_VERSION = f"typst-py {_typst_version()} / gongyu-layout {LAYOUT_REVISION}"
-
-
-#: Files every template imports.
-_SHARED_TEMPLATES = ("lib.typ",)
-
-
-def templates_digest(template: str) -> str:
-    """SHA-256 over the text of ``template`` and of the shared files it imports."""
-    digest = hashlib.sha256()
-    for name in (*_SHARED_TEMPLATES, f"{template}.typ"):
-        path = TEMPLATES_DIR / name
-        digest.update(name.encode("utf-8") + b"\x00")
-        digest.update((path.read_bytes() if path.is_file() else b"") + b"\x00")
-    return digest.hexdigest()
 
 
 def to_json(data: Any) -> str:

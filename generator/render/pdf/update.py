@@ -277,7 +277,7 @@ def stamp(blank: bytes, drawing: Drawing, *, page: int, x: float, top: float, ti
     mapping = {old: base + index for index, (old, _body) in enumerate(drawing.objects)}
     xobject, before, after = base + len(mapping), base + len(mapping) + 1, base + len(mapping) + 2
     updated: dict[int, bytes] = {new: _renumber(body, mapping) for (old, body), new in
-                                 zip(drawing.objects, (mapping[o] for o, _b in drawing.objects))}
+                                 zip(drawing.objects, (mapping[o] for o, _b in drawing.objects), strict=True)}
     content_keys = drawing.content_dict.strip()[2:-2]
     content_keys = re.sub(rb"/Length \d+", b"", content_keys)
     # The bounding box clips: glyphs reach above and below the line box Typst sized the page to.

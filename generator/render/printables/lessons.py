@@ -228,6 +228,7 @@ def help_card_job(*, school_name: str | None = None) -> PrintJob:
 
 def _signin_columns(lesson: Lesson) -> list[dict[str, Any]]:
     number = {"label": "序号", "width": 13, "fixed": True}
+    rest: list[tuple[str, float]]
     if lesson.audience == "学生":
         rest = [("学生姓名", 3), ("班级", 2), ("签名", 3)]
     elif lesson.audience == "教师":
