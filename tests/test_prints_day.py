@@ -82,7 +82,7 @@ def test_help_card_fits_its_quarter_with_every_blank(tmp_path: Path, school: str
     for blank in ("学校联系电话", "班主任", "心理辅导老师", "就近医院（精神心理科）", "家里大人"):
         assert text.count(blank) == 4, blank
     cut = height / 2
-    for x0, y0, x1, y1, word in words:
+    for _x0, y0, _x1, y1, word in words:
         assert y1 <= cut - 3 or y0 >= cut + 3, (word, y0, y1)  # clear of the cut between the rows
     for i, (ax0, ay0, ax1, ay1, aw) in enumerate(words):
         for bx0, by0, bx1, by1, bw in words[i + 1:]:
