@@ -101,7 +101,7 @@ def register(app: Flask) -> None:
         if resolved is None:
             return render_template("message.html", title="还没有保存档案", text="请先填写并保存本校档案，再预览方案。",
                                    back=url_for("school_page", school_id=row.id)), 404
-        for plan, document in zip(resolved.plans, resolved.documents):
+        for plan, document in zip(resolved.plans, resolved.documents, strict=True):
             if plan.id == plan_id:
                 return render_template("plan.html", row=row, document=document, plan=plan)
         abort(404)

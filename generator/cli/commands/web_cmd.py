@@ -16,7 +16,8 @@ DEFAULT_DATA = Path("gongyu-web")
 _data_option = click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
                             show_default=True, help="数据文件夹：数据库文件和方案包缓存放在这里。")
 _db_option = click.option("--db", "db_url", default=None, metavar="URL",
-                          help="改用 PostgreSQL 等数据库，例如 postgresql://用户:密码@主机/库名（默认用数据文件夹中的 SQLite 文件）。")
+                          help="改用 PostgreSQL 等数据库，例如 postgresql://用户:密码@主机/库名"
+                               "（默认用数据文件夹中的 SQLite 文件）。")
 
 
 def register(group: click.Group) -> None:
