@@ -28,7 +28,7 @@ from generator.pipeline import load_corpus
 from generator.resolve.document import Block, GbtDocument, settle_headings
 
 from .conftest import REPO
-from .test_wording import docx_text
+from .helpers import docx_text
 
 KINDERGARTEN, SENIOR, SPECIAL = "yunxi-youeryuan", "jinping-gaozhong", "heshan-teshu"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -43,6 +43,9 @@ def create_app(data_dir: Path, db_url: str | None = None, *, corpus: Corpus | No
 
     ``behind_proxy``: trust one reverse proxy's X-Forwarded-For/-Proto (the client's address counts
     failed sign-ins; without this every school behind nginx would share the proxy's address).
+
+    Not split: the configuration, then the sign-in routes and error handlers, each a short closure over
+    the app and its database; the school's and county's pages are registered from their own modules.
     """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,11 @@ from .fields import describe, plan_choices, saved_doc
 
 
 def register(app: Flask) -> None:
-    """Add the county's routes to ``app``."""
+    """Add the county's routes to ``app``.
+
+    Not split: each route is a short handler defined here as a closure over the app's database and
+    templates (Flask's way of registering them); the length is the number of county pages.
+    """
     db = app.extensions["gongyu"]["db"]
     corpus = app.extensions["gongyu"]["corpus"]
     plan_titles = {c.id: c.title for c in plan_choices(corpus)}

@@ -28,7 +28,11 @@ from .form import form_values, read_form
 
 
 def register(app: Flask) -> None:
-    """Add the school's routes to ``app``."""
+    """Add the school's routes to ``app``.
+
+    Not split: each route is a short handler defined here as a closure over the app's database, corpus
+    and pack builder (Flask's way of registering them); the length is the number of school pages.
+    """
     db = database_of(app)
     corpus = app.extensions["gongyu"]["corpus"]
     choices = plan_choices(corpus)
