@@ -136,3 +136,11 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="session")
+def web_corpus() -> Any:
+    """The plan templates, loaded once for every web test."""
+    from generator.project import templates_project
+
+    return load_corpus(templates_project(None, Path.cwd()).root, schools=False)

@@ -171,7 +171,7 @@ def test_the_checks_find_an_upward_import_and_a_circle(tmp_path: Path) -> None:
 # --- habits ------------------------------------------------------------------------------------------
 
 #: Import name → the distribution that provides it, where they differ.
-DISTRIBUTIONS = {"yaml": "pyyaml", "docx": "python-docx"}
+DISTRIBUTIONS = {"yaml": "pyyaml", "docx": "python-docx", "argon2": "argon2-cffi", "flask_wtf": "flask-wtf"}
 #: Declared although no module imports them: the theme mkdocs.yml names, and jieba's pkg_resources.
 RUN_TIME_ONLY = {"mkdocs-material", "setuptools"}
 MAX_LINES = 60

@@ -99,9 +99,9 @@ def test_school_build_takes_a_schedule_file(tmp_path: Path, jobs: str) -> None:
     root = make_project(tmp_path / "p")
     schools = root / "plans" / "schools"
     profile = schools / "test-school.yml"
-    # two schools, so that --jobs 2 really builds in worker processes
+    # two schools, so that --jobs 2 really builds in worker processes (two names: the same name twice is refused)
     (schools / "test-school-2.yml").write_text(profile.read_text(encoding="utf-8").replace(
-        "id: test-school", "id: test-school-2"), encoding="utf-8")
+        "id: test-school", "id: test-school-2").replace("测试小学", "第二小学"), encoding="utf-8")
     out = tmp_path / "out"
     result = gongyu("--root", str(root), "school", "build", str(schools), "--out", str(out), "--no-pdf",
                     "--jobs", jobs, "--holidays", str(typed))

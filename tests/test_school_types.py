@@ -28,7 +28,7 @@ from generator.pipeline import load_corpus
 from generator.resolve.document import Block, GbtDocument, settle_headings
 
 from .conftest import REPO
-from .test_wording import docx_text
+from .helpers import docx_text
 
 KINDERGARTEN, SENIOR, SPECIAL = "yunxi-youeryuan", "jinping-gaozhong", "heshan-teshu"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -109,8 +109,8 @@ def test_a_kindergarten_pack_holds_nothing_a_kindergarten_does_not_have(built) -
 
 def test_a_senior_high_pack_has_its_own_stage_only(built) -> None:  # type: ignore[no-untyped-def]
     texts = _texts(built[SENIOR], pdf=False)
-    assert not _found(texts, r"(?<!中)小学|低年级|初中|义务教育|辍学|少先队|小升初|[七八九]年级|(?<!高)[一二三四五六]年级"), _found(
-        texts, r"(?<!中)小学|低年级|初中|义务教育|辍学|少先队|小升初|[七八九]年级|(?<!高)[一二三四五六]年级")
+    other_stages = r"(?<!中)小学|低年级|初中|义务教育|辍学|少先队|小升初|[七八九]年级|(?<!高)[一二三四五六]年级"
+    assert not _found(texts, other_stages), _found(texts, other_stages)
     parents = texts["jiazhang-xuexiao.docx"]
     assert "按学段选用课程\n1.高中：生涯规划和选科" in parents  # the heading is no longer empty
     assert "高一年级新生" in parents and "高三年级家长升学衔接" in parents
@@ -198,7 +198,7 @@ def test_no_pack_has_an_empty_heading_in_pdf(built) -> None:  # type: ignore[no-
                 assert found >= 0, (school_id, docx.name, text)
                 places.append((found, found + len(text)))
                 at = found + len(text)
-            for n, (i, level, text) in enumerate(headings):
+            for n, (_i, level, text) in enumerate(headings):
                 nxt = next((places[m][0] for m in range(n + 1, len(headings)) if headings[m][1] <= level), None)
                 end = nxt if nxt is not None else len(pdf)
                 assert pdf[places[n][1]:end].strip(), (school_id, docx.name, text)
@@ -322,8 +322,8 @@ def test_the_school_list_reports_an_unfit_plan_at_its_cell(corpus, tmp_path) -> 
     sheet = book.active
     sheet.title = "学校名单"
     # a county's list has no 园长 column: its 校长 column names the kindergarten's 园长, and so on
-    sheet.append(["学校编号", "学校名称", "学校类型", "省", "县", "主管单位", "学年", "校长", "分管副校长", "教导处主任", "采用方案",
-                  "家长委员会主任", "心理辅导教师"])
+    sheet.append(["学校编号", "学校名称", "学校类型", "省", "县", "主管单位", "学年", "校长", "分管副校长", "教导处主任",
+                  "采用方案", "家长委员会主任", "心理辅导教师"])
     sheet.append(["baiyun-yey", "白云幼儿园", "幼儿园", "湖南省", "云溪县", "云溪县教育局", "2026-2027", "甲", "乙", "丙",
                   "kongchuo-baoxue", "丁", "戊"])
     sheet.append(["lvye-yey", "绿叶幼儿园", "幼儿园", "湖南省", "云溪县", "云溪县教育局", "2026-2027", "甲", "乙", "丙",
@@ -356,8 +356,10 @@ def test_templates_mark_type_limited_parts(corpus) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("school_type, words", [
-    ("幼儿园", r"作业|辍学|控辍|道德与法治|信息科技|少先队|任课教师|主题班会|义务教育法|(?<!法治副)(?<!家长学校)(?<!家长学校副)校长"),
-    ("高中", r"(?<!中)小学|低年级|初中|义务教育|辍学|少先队|小升初|[七八九]年级|(?<!高)[一二三四五六]年级|小班|幼儿(?!园安全管理办法)"),
+    ("幼儿园", r"作业|辍学|控辍|道德与法治|信息科技|少先队|任课教师|主题班会|义务教育法"
+              r"|(?<!法治副)(?<!家长学校)(?<!家长学校副)校长"),
+    ("高中", r"(?<!中)小学|低年级|初中|义务教育|辍学|少先队|小升初|[七八九]年级|(?<!高)[一二三四五六]年级"
+            r"|小班|幼儿(?!园安全管理办法)"),
 ])
 def test_every_plan_a_type_may_adopt_fits_it(corpus, school_type, words, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Not only the examples: a school of the type adopting every plan that fits it gets none of the other types' text."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .web_helpers import County, csrf, form_of, make_county, sign_in, web_corpus  # noqa: F401 - a fixture
+from .web_helpers import County, csrf, form_of, make_county, sign_in
 
 OWN, OTHER, PLAN = "qingshan-xiaoxue", "school-2", "kongchuo-baoxue"
 ROLES = ("anonymous", "school", "admin")

@@ -58,7 +58,8 @@ def test_the_wheel_carries_the_web_templates_and_stylesheet() -> None:
 
     from .conftest import REPO
 
-    patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["generator"]
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["generator"]
     web = REPO / "generator" / "web"
     files = [p for folder in ("templates", "static") for p in (web / folder).rglob("*") if p.is_file()]
     assert any(p.name == "school.html" for p in files) and any(p.name == "web.css" for p in files)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from .web_helpers import County, csrf, form_of, make_county, sign_in, web_corpus  # noqa: F401 - a fixture
+from .web_helpers import County, csrf, form_of, make_county, sign_in
 
 OWN = "qingshan-xiaoxue"
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .web_helpers import county_sheet, form_of, free_port, gongyu_cli, sign_in, web_corpus  # noqa: F401
+from .web_helpers import county_sheet, form_of, free_port, gongyu_cli, sign_in
 
 OWN = "qingshan-xiaoxue"
 

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -122,15 +120,6 @@ def parse_form(page: str) -> dict[str, Any]:
     parser = Fields()
     parser.feed(page)
     return parser.data
-
-
-@pytest.fixture(scope="session")
-def web_corpus() -> Any:
-    """The plan templates, loaded once for every web test."""
-    from generator.pipeline import load_corpus
-    from generator.project import templates_project
-
-    return load_corpus(templates_project(None, Path.cwd()).root, schools=False)
 
 
 @dataclass

@@ -56,7 +56,7 @@ def unfit_hint(plan: PlanTemplate, school: School, corpus: Corpus, doc: SourceDo
     return where + f"{_type_words(school.type)}可以采用的方案：" + "、".join(fitting_plans(school, corpus))
 
 
-def profile_problems(school: School, doc: SourceDoc | None, corpus: Corpus) -> list[Problem]:
+def profile_problems(school: School, doc: SourceDoc, corpus: Corpus) -> list[Problem]:
     """Cross-check a school profile against the plan templates it adopts (before placing any date)."""
 
     problems: list[Problem] = []

@@ -6,6 +6,8 @@ title or item in a template carries its own number.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
@@ -39,18 +41,20 @@ def _stage_alias(value: object) -> object:
 Stages = Annotated[list[SchoolStage], BeforeValidator(_stage_alias)]
 
 
-class Fit(frozenset):  # type: ignore[type-arg]
+class Fit(frozenset[str]):
     """What a school has: its stages (a set, as before) and its type (for ``school_types`` / ``not_for``)."""
 
     school_type: str | None
 
-    def __new__(cls, stages: object = (), school_type: str | None = None) -> Fit:
-        obj = super().__new__(cls, stages)  # type: ignore[arg-type]
+    def __new__(cls, stages: Iterable[str] = (), school_type: str | None = None) -> Fit:
+        obj = super().__new__(cls, stages)
         obj.school_type = school_type
         return obj
 
     def __reduce__(self) -> tuple[object, ...]:
         return (Fit, (frozenset(self), self.school_type))
+
+
 _COMPARISON_WORDS = {"<": "低于", "<=": "不高于", ">": "高于", ">=": "不低于", "=": "达到"}
 
 
@@ -68,7 +72,7 @@ class Target(Strict):
         default_factory=list, description="只适用于这些学段的学校（不写表示都适用），例如小学辍学率只写 [小学]"
     )
 
-    def applies_to(self, stages: set[str]) -> bool:
+    def applies_to(self, stages: AbstractSet[str]) -> bool:
         """Whether a school teaching ``stages`` (see ``School.stages``) gets this target."""
         return not self.school_stages or bool(stages & set(self.school_stages))
 
@@ -140,7 +144,7 @@ def entry_scope(entry: object) -> str:
     return "；".join(parts)
 
 
-def applies(entry: object, stages: set[str] | frozenset[str]) -> bool:
+def applies(entry: object, stages: AbstractSet[str]) -> bool:
     """Whether a school teaching ``stages`` (a :class:`Fit` also knows the school's type) gets ``entry``."""
     limited = entry_stages(entry)
     if limited and not set(limited) & set(stages):

@@ -27,7 +27,8 @@ _TYPE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     # a senior high school has a Communist Youth League secretary, no Young Pioneers
     "高中": (("少先队辅导员（团委书记）", "团委书记"),),
 }
-_PROTECTED = ("法治副校长", "家长学校副校长", "家长学校校长", "中小学生", "学生课", "大学生", "安全教育课（学生）")
+_PROTECTED: tuple[str, ...] = (
+    "法治副校长", "家长学校副校长", "家长学校校长", "中小学生", "学生课", "大学生", "安全教育课（学生）")
 #: Blank forms also name the unit itself (学校（盖章）): a kindergarten's forms say 幼儿园.
 _FORM_WORDS: dict[str, tuple[tuple[str, str], ...]] = {"幼儿园": (("学校", "幼儿园"),)}
 _FORM_PROTECTED = ("家长学校", "学校家庭社会", "学校、幼儿园", "中小学")

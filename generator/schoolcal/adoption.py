@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -174,7 +175,7 @@ def resolve_plan(
     plan_doc: SourceDoc | None = None,
     school_doc: SourceDoc | None = None,
     adoption_index: int | None = None,
-    stages: set[str] | None = None,
+    stages: AbstractSet[str] | None = None,
 ) -> ResolvedPlan:
     """Apply a school's changes to ``plan`` and resolve every date in ``year``.
 

@@ -43,6 +43,9 @@ def create_app(data_dir: Path, db_url: str | None = None, *, corpus: Corpus | No
 
     ``behind_proxy``: trust one reverse proxy's X-Forwarded-For/-Proto (the client's address counts
     failed sign-ins; without this every school behind nginx would share the proxy's address).
+
+    Not split: the configuration, then the sign-in routes and error handlers, each a short closure over
+    the app and its database; the school's and county's pages are registered from their own modules.
     """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -126,7 +129,8 @@ def create_app(data_dir: Path, db_url: str | None = None, *, corpus: Corpus | No
                 db.audit(s, f"学校 {code.subject}" if code.role == "school" else f"县管理员（编号 {code.subject}）",
                          "登录", "", code.subject if code.role == "school" else None)
         if code is None:
-            return render_template("signin.html", error="登录码不对。请核对县里发的登录码（字母不分大小写，短横线可以不输）。"), 401
+            error = "登录码不对。请核对县里发的登录码（字母不分大小写，短横线可以不输）。"
+            return render_template("signin.html", error=error), 401
         session.clear()
         session.permanent = True
         session.update(selector=code.selector, role=code.role, subject=code.subject)
@@ -143,13 +147,15 @@ def create_app(data_dir: Path, db_url: str | None = None, *, corpus: Corpus | No
     # -- errors ----------------------------------------------------------------------------------
     @app.errorhandler(CSRFError)
     def _csrf(_error: Any) -> Any:
-        return render_template("message.html", title="页面已过期", text="请回到上一页，刷新后再提交。填写的内容如未保存，需要重新填写。",
+        return render_template("message.html", title="页面已过期",
+                               text="请回到上一页，刷新后再提交。填写的内容如未保存，需要重新填写。",
                                back=url_for("index")), 400
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_error: Any) -> Any:
         return render_template("message.html", title="文件太大",
-                               text=f"上传的内容超过了 {MAX_UPLOAD // 1024 // 1024} MB 的上限。学校名单一般只有几十 KB，请检查是否选错了文件。",
+                               text=f"上传的内容超过了 {MAX_UPLOAD // 1024 // 1024} MB 的上限。"
+                                    "学校名单一般只有几十 KB，请检查是否选错了文件。",
                                back=url_for("index")), 413
 
     @app.errorhandler(403)

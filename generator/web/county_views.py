@@ -30,7 +30,11 @@ from .fields import describe, plan_choices, saved_doc
 
 
 def register(app: Flask) -> None:
-    """Add the county's routes to ``app``."""
+    """Add the county's routes to ``app``.
+
+    Not split: each route is a short handler defined here as a closure over the app's database and
+    templates (Flask's way of registering them); the length is the number of county pages.
+    """
     db = app.extensions["gongyu"]["db"]
     corpus = app.extensions["gongyu"]["corpus"]
     plan_titles = {c.id: c.title for c in plan_choices(corpus)}
@@ -56,7 +60,8 @@ def register(app: Flask) -> None:
             status, problems = status_of(row)
             profile = row.profile_data() or {}
             labels = saved_doc(profile).labels if profile else {}
-            table.append([row.id, row.name, status, "\n".join(plan_titles.get(a["plan"], a["plan"]) for a in profile.get("plans", [])),
+            adopted = "\n".join(plan_titles.get(a["plan"], a["plan"]) for a in profile.get("plans", []))
+            table.append([row.id, row.name, status, adopted,
                           "\n".join(describe(Problem(p[0], 0, 0, p[1], p[2]), labels) for p in problems),
                           row.updated_at.strftime("%Y-%m-%d %H:%M") + " UTC" if row.updated_at else "", row.updated_by or ""])
         data = sheet_bytes("汇总", ("学校编号", "学校名称", "状态", "采用方案", "问题", "最后保存", "保存人"), table,

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ForeignKey, Integer, String, Text, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -20,6 +20,9 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ..errors import GongyuError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 DB_FILE = "gongyu-web.sqlite3"
 
@@ -54,7 +57,7 @@ class SchoolRow(Base):
         return json.loads(self.imported) if self.imported else None
 
     def problem_list(self) -> list[tuple[str, str, str]]:
-        return [tuple(p) for p in json.loads(self.problems or "[]")]  # type: ignore[misc]
+        return [(str(path), str(message), str(hint)) for path, message, hint in json.loads(self.problems or "[]")]
 
 
 class Admin(Base):
@@ -184,12 +187,14 @@ class Database:
         The write and its audit line are one transaction.
         """
         with self.session() as s, s.begin():
-            result = s.execute(update(SchoolRow).where(SchoolRow.id == school_id, SchoolRow.version == seen_version)
-                               .values(profile=json.dumps(profile, ensure_ascii=False, sort_keys=True),
-                                       name=profile.get("name") or SchoolRow.name,
-                                       version=SchoolRow.version + 1,
-                                       problems=json.dumps(problems, ensure_ascii=False),
-                                       updated_at=_now(), updated_by=actor))
+            statement = (update(SchoolRow).where(SchoolRow.id == school_id, SchoolRow.version == seen_version)
+                         .values(profile=json.dumps(profile, ensure_ascii=False, sort_keys=True),
+                                 name=profile.get("name") or SchoolRow.name,
+                                 version=SchoolRow.version + 1,
+                                 problems=json.dumps(problems, ensure_ascii=False),
+                                 updated_at=_now(), updated_by=actor))
+            # an UPDATE gives a CursorResult (with rowcount); Session.execute is typed for any statement
+            result = cast("CursorResult[Any]", s.execute(statement))
             if result.rowcount != 1:
                 return None
             self.audit(s, actor, "保存档案", detail, school_id)

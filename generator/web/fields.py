@@ -105,7 +105,8 @@ def _leaves(model: type[BaseModel], base: tuple[str, ...]) -> list[FormField]:
         kind, options = _kind_of(info.annotation)
         if column is not None:
             label, help_text = column.header, column.help
-            kind = {"titles": "titles", "year": "year", "list": "list"}.get(column.kind, kind)
+            column_kinds: dict[str, FieldKind] = {"titles": "titles", "year": "year", "list": "list"}
+            kind = column_kinds.get(column.kind, kind)
             required = column.required
         else:
             label, help_text = _label_of(info.description, name)
@@ -154,11 +155,13 @@ class PlanChoice:
     roles: tuple[str, ...]
 
 
+_ADOPTION_KINDS: tuple[tuple[str, FieldKind], ...] = (
+    ("title", "text"), ("issue_date", "date"), ("group", "people"), ("legal_basis", "titles"))
+
 #: Adoption options shown for each plan (model field → form kind); ``plan`` is the checkbox itself.
 ADOPTION_FIELDS: tuple[tuple[str, str, str, FieldKind], ...] = tuple(
     (name, *_label_of(info.description, name), kind) for name, info, kind in (
-        (n, Adoption.model_fields[n], k) for n, k in (("title", "text"), ("issue_date", "date"), ("group", "people"),
-                                                       ("legal_basis", "titles"))))
+        (n, Adoption.model_fields[n], k) for n, k in _ADOPTION_KINDS))
 
 
 def plan_choices(corpus: Corpus, school_type: str | None = None) -> list[PlanChoice]:

@@ -37,6 +37,19 @@ def _lines(text: str) -> list[str]:
     return [part for part in SPLIT.split(text) if part]
 
 
+@dataclass
+class _Reading:
+    """What reading a form collects: the profile data, the field each value came from, labels, problems."""
+
+    data: dict[str, Any]
+    where: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=lambda: {GENERAL: "整张表"})
+    problems: list[Problem] = field(default_factory=list)
+
+    def bad(self, key: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(key, 0, 0, message, hint))
+
+
 def read_form(form: Mapping[str, Any], school_id: str, corpus: Corpus, saved: dict[str, Any] | None = None) -> Submission:
     """Read a posted form (``form.get``/``getlist``) into a checked profile for ``school_id``.
 
@@ -44,18 +57,38 @@ def read_form(form: Mapping[str, Any], school_id: str, corpus: Corpus, saved: di
     Problems are located by field; the profile is valid only when there are none.
     """
     getlist = getattr(form, "getlist", lambda key: [form[key]] if key in form else [])
+    reading = _Reading({"id": school_id})
+    first_year = _read_fields(form, reading)
+    _read_days(form, reading, first_year)
+    _read_plans(form, getlist, reading, corpus, saved, first_year)
+
+    data, problems = reading.data, reading.problems
+    doc = FormDoc(data, reading.where, reading.labels)
+    submission = Submission(data, doc, sorted(problems))
+    if problems:
+        return submission
+    from ..check.profile import profile_problems
+    from ..load import validate
+
+    try:
+        school = validate(School, doc)
+        more = profile_problems(school, doc, corpus)
+        if more:
+            raise GongyuError(more)
+    except GongyuError as exc:
+        submission.problems = list(exc.problems)
+        return submission
+    submission.school = school
+    return submission
+
+
+def _read_fields(form: Mapping[str, Any], reading: _Reading) -> int | None:
+    """The profile's own fields; returns the school year's first year (``None`` when not given)."""
+    data, where, bad = reading.data, reading.where, reading.bad
     fields = school_fields()
-    data: dict[str, Any] = {"id": school_id}
-    where: dict[tuple[Any, ...], str] = {}
-    labels: dict[str, str] = {GENERAL: "整张表"}
-    problems: list[Problem] = []
-
-    def bad(key: str, message: str, hint: str = "") -> None:
-        problems.append(Problem(key, 0, 0, message, hint))
-
     for spec in fields:
         where[spec.path] = spec.key
-        labels[spec.key] = spec.label
+        reading.labels[spec.key] = spec.label
     # the school year first: a date written without its year (“9月1日”) takes it from there
     first_year = None
     for spec in fields:
@@ -93,80 +126,52 @@ def read_form(form: Mapping[str, Any], school_id: str, corpus: Corpus, saved: di
             bad(spec.key, f"{spec.label}：{exc}", spec.help)
     if "students" in data and "total" not in data["students"]:
         bad("students.total", "写了学生人数但缺少“在校生人数”", "请填写在校生总数")
+    return first_year
 
-    # the school's own days: rows of date / to / name / type; a blank row is no row
+
+def _read_days(form: Mapping[str, Any], reading: _Reading, first_year: int | None) -> None:
+    """The school's own days: rows of date / to / name / type; a blank row is no row."""
     days: list[dict[str, Any]] = []
-    where[("calendar", "days")] = "days"
-    labels["days"] = "本校自己的日子"
+    reading.where[("calendar", "days")] = "days"
+    reading.labels["days"] = "本校自己的日子"
     for row in range(MAX_DAYS + SPARE_DAYS):
         values = {name: cell_text(form.get(f"days.{row}.{name}")) for name, *_ in DAY_FIELDS}
         if not any(v for k, v in values.items() if k != "type"):
             continue
         day: dict[str, Any] = {}
         key = f"days.{row}"
-        labels[key] = f"本校自己的日子第{len(days) + 1}行"
-        where[("calendar", "days", len(days))] = key
+        reading.labels[key] = f"本校自己的日子第{len(days) + 1}行"
+        reading.where[("calendar", "days", len(days))] = key
         for name, label, kind, _options in DAY_FIELDS:
             if values[name] == "":
                 continue
             try:
                 day[name] = cell_date(values[name], _any_year(first_year)) if kind == "date" else values[name]
             except ValueError as exc:
-                bad(key, f"{label}：{exc}")
+                reading.bad(key, f"{label}：{exc}")
         days.append(day)
     if days:
-        data.setdefault("calendar", {})["days"] = days
+        reading.data.setdefault("calendar", {})["days"] = days
 
-    # plans: a checkbox per template, each with its own options
+
+def _read_plans(form: Mapping[str, Any], getlist: Any, reading: _Reading, corpus: Corpus,
+                saved: dict[str, Any] | None, first_year: int | None) -> None:
+    """The plans: a checkbox per template, each with its own options."""
     chosen = [p for p in getlist("plans") if p in corpus.plans]
-    where[("plans",)] = "plans"
-    labels["plans"] = "采用方案"
+    reading.where[("plans",)] = "plans"
+    reading.labels["plans"] = "采用方案"
     previous = {a.get("plan"): a for a in (saved or {}).get("plans", [])}
     adoptions = []
     for index, plan_id in enumerate(chosen):
         prefix = f"plan.{plan_id}"
-        where[("plans", index)] = prefix
-        labels[prefix] = corpus.plans[plan_id].title
-        adoption: dict[str, Any] = {"plan": plan_id}
-        for name, label, _help, kind in ADOPTION_FIELDS:
-            key = f"{prefix}.{name}"
-            where[("plans", index, name)] = key
-            labels[key] = label
-            raw = form.get(key)
-            text = cell_text(raw)
-            if not text:
-                continue
-            try:
-                if kind == "date":
-                    adoption[name] = cell_date(text, _any_year(first_year))
-                elif kind == "titles":
-                    adoption[name] = [t for t in (line.strip() for line in str(raw).splitlines()) if t]
-                elif kind == "people":
-                    adoption[name] = {role: _lines(names) for role, names in cell_people(raw).items()}
-                else:
-                    adoption[name] = text
-            except ValueError as exc:
-                bad(key, f"{label}：{exc}")
+        reading.where[("plans", index)] = prefix
+        reading.labels[prefix] = corpus.plans[plan_id].title
+        adoption = _read_options(form, reading, plan_id, index, first_year)
         skip = [s for s in getlist(f"{prefix}.skip") if s]
         if skip:
             adoption["skip"] = skip
-            where[("plans", index, "skip")] = f"{prefix}.skip"
-        targets: dict[str, Any] = {}
-        defaults = {t.id: t.value for t in corpus.plans[plan_id].targets}
-        for target_id, default in defaults.items():
-            key = f"{prefix}.target.{target_id}"
-            where[("plans", index, "targets", target_id)] = key
-            labels[key] = target_id
-            text = cell_plain(form.get(key))
-            if not text:
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                bad(key, f"指标“{target_id}”：“{text}”不是数字", "请只写数字，例如 0.5")
-                continue
-            if value != default:
-                targets[target_id] = value
+            reading.where[("plans", index, "skip")] = f"{prefix}.skip"
+        targets = _read_targets(form, reading, corpus, plan_id, index)
         if targets:
             adoption["targets"] = targets
         kept = previous.get(plan_id, {})
@@ -175,26 +180,58 @@ def read_form(form: Mapping[str, Any], school_id: str, corpus: Corpus, saved: di
                 adoption[name] = kept[name]
         adoptions.append(adoption)
     if not chosen:
-        bad("plans", "“采用方案”不能为空", "请至少勾选一份方案")
-    data["plans"] = adoptions
+        reading.bad("plans", "“采用方案”不能为空", "请至少勾选一份方案")
+    reading.data["plans"] = adoptions
 
-    doc = FormDoc(data, where, labels)
-    submission = Submission(data, doc, sorted(problems))
-    if problems:
-        return submission
-    from ..check.profile import profile_problems
-    from ..load import validate
 
-    try:
-        school = validate(School, doc)
-        more = profile_problems(school, doc, corpus)
-        if more:
-            raise GongyuError(more)
-    except GongyuError as exc:
-        submission.problems = list(exc.problems)
-        return submission
-    submission.school = school
-    return submission
+def _read_options(form: Mapping[str, Any], reading: _Reading, plan_id: str, index: int,
+                  first_year: int | None) -> dict[str, Any]:
+    """An adopted plan's own options (title, issue date, group, legal basis) as an adoption."""
+    prefix = f"plan.{plan_id}"
+    adoption: dict[str, Any] = {"plan": plan_id}
+    for name, label, _help, kind in ADOPTION_FIELDS:
+        key = f"{prefix}.{name}"
+        reading.where[("plans", index, name)] = key
+        reading.labels[key] = label
+        raw = form.get(key)
+        text = cell_text(raw)
+        if not text:
+            continue
+        try:
+            if kind == "date":
+                adoption[name] = cell_date(text, _any_year(first_year))
+            elif kind == "titles":
+                adoption[name] = [t for t in (line.strip() for line in str(raw).splitlines()) if t]
+            elif kind == "people":
+                adoption[name] = {role: _lines(names) for role, names in cell_people(raw).items()}
+            else:
+                adoption[name] = text
+        except ValueError as exc:
+            reading.bad(key, f"{label}：{exc}")
+    return adoption
+
+
+def _read_targets(form: Mapping[str, Any], reading: _Reading, corpus: Corpus, plan_id: str,
+                  index: int) -> dict[str, float]:
+    """The targets a school changed from the template's values (a value left as it is, is not kept)."""
+    prefix = f"plan.{plan_id}"
+    targets: dict[str, float] = {}
+    defaults = {t.id: t.value for t in corpus.plans[plan_id].targets}
+    for target_id, default in defaults.items():
+        key = f"{prefix}.target.{target_id}"
+        reading.where[("plans", index, "targets", target_id)] = key
+        reading.labels[key] = target_id
+        text = cell_plain(form.get(key))
+        if not text:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            reading.bad(key, f"指标“{target_id}”：“{text}”不是数字", "请只写数字，例如 0.5")
+            continue
+        if value != default:
+            targets[target_id] = value
+    return targets
 
 
 def _year_of(path: tuple[str, ...], first: int | None) -> Any:

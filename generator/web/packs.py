@@ -10,6 +10,7 @@ templates, so a school that saves nothing new downloads the same bytes again wit
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import json
 import threading
@@ -28,10 +29,8 @@ def corpus_digest(corpus: Corpus) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha256()
-    try:
+    with contextlib.suppress(PackageNotFoundError):
         digest.update(version("gongyu").encode())
-    except PackageNotFoundError:
-        pass
     for item_id in sorted(corpus.sources):
         doc = corpus.sources[item_id]
         digest.update(item_id.encode() + b"\0" + (doc.text or json.dumps(doc.data, default=str, sort_keys=True)).encode())
@@ -134,10 +133,8 @@ class PackService:
         """Remove the school's older packs (a profile saved again makes them stale)."""
         for old in self.cache_dir.glob(f"{school_id}--*.zip"):
             if old != keep:
-                try:
+                with contextlib.suppress(OSError):  # being sent right now (Windows): the next build removes it
                     old.unlink()
-                except OSError:  # being sent right now (Windows): the next build removes it
-                    pass
 
     def start(self, profile: dict[str, Any], draft: bool) -> concurrent.futures.Future[tuple[str, Any]]:
         """Begin building (or find the build already under way); the future gives ("ok", path) or ("fail", problems)."""

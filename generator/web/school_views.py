@@ -28,7 +28,11 @@ from .form import form_values, read_form
 
 
 def register(app: Flask) -> None:
-    """Add the school's routes to ``app``."""
+    """Add the school's routes to ``app``.
+
+    Not split: each route is a short handler defined here as a closure over the app's database, corpus
+    and pack builder (Flask's way of registering them); the length is the number of school pages.
+    """
     db = database_of(app)
     corpus = app.extensions["gongyu"]["corpus"]
     choices = plan_choices(corpus)
@@ -101,7 +105,7 @@ def register(app: Flask) -> None:
         if resolved is None:
             return render_template("message.html", title="还没有保存档案", text="请先填写并保存本校档案，再预览方案。",
                                    back=url_for("school_page", school_id=row.id)), 404
-        for plan, document in zip(resolved.plans, resolved.documents):
+        for plan, document in zip(resolved.plans, resolved.documents, strict=True):
             if plan.id == plan_id:
                 return render_template("plan.html", row=row, document=document, plan=plan)
         abort(404)

@@ -112,7 +112,8 @@ def check_budget(path: Path, shown: str) -> list[Problem]:
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_PARTS:
-            return [Problem(shown, 0, 0, f"文件由 {len(infos)} 个部分组成，远多于一张学校名单所需（最多 {MAX_PARTS} 个），没有读取", _FIX)]
+            message = f"文件由 {len(infos)} 个部分组成，远多于一张学校名单所需（最多 {MAX_PARTS} 个），没有读取"
+            return [Problem(shown, 0, 0, message, _FIX)]
         total = 0
         for info in infos:
             part, limit, size = _Part(shown, info.filename), _limit(info.filename), 0

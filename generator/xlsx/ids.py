@@ -50,7 +50,7 @@ def _spell(part: str) -> str:
     """One part in pinyin (letters and digits kept, anything else dropped)."""
     from pypinyin import Style, lazy_pinyin
 
-    syllables = lazy_pinyin(part, style=Style.NORMAL, errors=lambda chars: [chars], v_to_u=False)
+    syllables = lazy_pinyin(part, style=Style.NORMAL, errors="default", v_to_u=False)
     text = "".join(syllables).lower()
     return re.sub(r"[^a-z0-9]+", "", text)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,27 +119,10 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
                ) -> tuple[list[tuple[School, SheetDoc, str]], list[tuple[str, list[Problem]]]]:
     """The schools of an open workbook: every row read first (so that ids made from names can
     avoid ids written further down), then each checked."""
-    from ..check.profile import profile_problems
-    from ..load import validate
-    from ..models.school import School
-
-    sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
-    if sheet is None:
-        return [], [(shown, sheet_problems)]
-    rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    first = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
-    top = [r for r in first if r is not None]
-    if not top or not any(cell_text(v) for r in top for v in r):
-        return [], [(shown, [SheetProblem(shown, 1, 0, "表格是空的，第1行应是列名",
-                                          "可以用“gongyu school xlsx-template”生成一份带列名的空表")])]
-    header_index = find_header(top)
-    header_line = header_index + 1
-    columns, header_problems, header_notices = read_header(shown, header_line, top[header_index])
-    if header_problems:
-        return [], [(shown, header_problems)]
-    if notices is not None and (sheet_notices or header_notices):
-        notices.append((shown, [*sheet_notices, *header_notices]))
-    rows = itertools.chain(top[header_index + 1:], rows)
+    opened = _open_sheet(book, shown, notices)
+    if isinstance(opened, list):
+        return [], [(shown, opened)]
+    sheet, rows, columns, header_line = opened
     last_row = header_line + MAX_ROWS
     merges = merged_down(sheet, last_row, set(columns))
     merged_values: dict[tuple[int, int], Any] = {}
@@ -185,6 +168,41 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
         read.append((row_number, origin, doc, problems, row_notices))
 
     _give_ids(read, columns, labels, notices, taken)
+    schools = _check_rows(read, shown, corpus, notices, failures)
+    return schools, failures
+
+
+def _open_sheet(book: Any, shown: str, notices: list[tuple[str, list[Problem]]] | None,
+                ) -> tuple[Any, Iterator[tuple[Any, ...]], dict[int, Column], int] | list[Problem]:
+    """The school sheet of ``book``, its rows under the header, its columns and the header's row
+    number; or the problems that stop it being read (no sheet, empty, a bad header)."""
+    sheet, sheet_problems, sheet_notices = find_sheet(book, shown)
+    if sheet is None:
+        return sheet_problems
+    rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    first = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
+    top = [r for r in first if r is not None]
+    if not top or not any(cell_text(v) for r in top for v in r):
+        return [SheetProblem(shown, 1, 0, "表格是空的，第1行应是列名",
+                             "可以用“gongyu school xlsx-template”生成一份带列名的空表")]
+    header_index = find_header(top)
+    header_line = header_index + 1
+    columns, header_problems, header_notices = read_header(shown, header_line, top[header_index])
+    if header_problems:
+        return header_problems
+    if notices is not None and (sheet_notices or header_notices):
+        notices.append((shown, [*sheet_notices, *header_notices]))
+    return sheet, itertools.chain(top[header_index + 1:], rows), columns, header_line
+
+
+def _check_rows(read: list[tuple[int, str, SheetDoc, list[Problem], list[Problem]]], shown: str,
+                corpus: Corpus | None, notices: list[tuple[str, list[Problem]]] | None,
+                failures: list[tuple[str, list[Problem]]]) -> list[tuple[School, SheetDoc, str]]:
+    """Validate and check each row read (its failures added to ``failures``): the schools."""
+    from ..check.profile import profile_problems
+    from ..load import validate
+    from ..models.school import School
+
     schools: list[tuple[School, SheetDoc, str]] = []
     for _row, origin, doc, problems, row_notices in read:
         if row_notices and notices is not None:
@@ -205,7 +223,7 @@ def _read_book(book: Any, shown: str, corpus: Corpus | None, notices: list[tuple
             failures.append((origin, [_unreadable(shown, _row, exc)]))
             continue
         schools.append((school, doc, origin))
-    return schools, failures
+    return schools
 
 
 def _unreadable(shown: str, row: int, exc: Exception) -> Problem:
@@ -292,41 +310,48 @@ def _read_row(doc: SheetDoc, columns: dict[int, Column], values: tuple[Any, ...]
                                         "请直接写学校全称，例如 青山县石桥镇青山小学"))
             continue
         try:
-            if column.kind == "date":
-                set_path(data, column.path, cell_date(value, _year_of(column, data.get("year"))))
-            elif column.kind == "int":
-                set_path(data, column.path, cell_int(value))
-            elif column.kind == "year":
-                set_path(data, column.path, cell_year(value))
-            elif column.kind == "list":
-                set_path(data, column.path, [p for p in SPLIT.split(text) if p])
-            elif column.kind == "titles":
-                found = split_titles(text)
-                set_path(data, column.path, found)
-                for i in range(len(found)):
-                    doc.marks[(*column.path, i)] = (row_number, index)
-            elif column.kind == "plans":
-                ids = cell_plans(value, titles)
-                data["plans"] = [{"plan": plan_id} for plan_id in ids]
-                for i in range(len(ids)):
-                    doc.marks[("plans", i)] = (row_number, index)
-            elif column.kind == "people":
-                people = data.setdefault("people", {})
-                for post, name in cell_people(value).items():
-                    people.setdefault(post, name)
-                    doc.marks[("people", post)] = (row_number, index)
-            elif column.path == ("type",):
-                set_path(data, column.path, cell_type(value, SCHOOL_TYPES))
-            elif column.path == ("id",):
-                set_path(data, column.path, cell_id(value))
-            else:
-                set_path(data, column.path, text)
+            _set_cell(data, doc, column, index, value, text, titles)
         except ValueError as exc:
             problems.append(doc.problem(column.path, f"{column.header}：{exc}", column.help))
     if "students" in data and "total" not in data["students"]:
         problems.append(doc.problem(("students",), "写了学生人数但缺少“在校生人数”", "请填写在校生总数"))
     doc.data = data
     return sorted(problems)
+
+
+
+def _set_cell(data: dict[str, Any], doc: SheetDoc, column: Column, index: int, value: Any, text: str,
+              titles: dict[str, str] | None) -> None:
+    """Put one cell's value into ``data`` (and its place into ``doc.marks``); a bad value raises ValueError."""
+    if column.kind == "date":
+        set_path(data, column.path, cell_date(value, _year_of(column, data.get("year"))))
+    elif column.kind == "int":
+        set_path(data, column.path, cell_int(value))
+    elif column.kind == "year":
+        set_path(data, column.path, cell_year(value))
+    elif column.kind == "list":
+        set_path(data, column.path, [p for p in SPLIT.split(text) if p])
+    elif column.kind == "titles":
+        found = split_titles(text)
+        set_path(data, column.path, found)
+        for i in range(len(found)):
+            doc.marks[(*column.path, i)] = (doc.row, index)
+    elif column.kind == "plans":
+        ids = cell_plans(value, titles)
+        data["plans"] = [{"plan": plan_id} for plan_id in ids]
+        for i in range(len(ids)):
+            doc.marks[("plans", i)] = (doc.row, index)
+    elif column.kind == "people":
+        people = data.setdefault("people", {})
+        for post, name in cell_people(value).items():
+            people.setdefault(post, name)
+            doc.marks[("people", post)] = (doc.row, index)
+    elif column.path == ("type",):
+        set_path(data, column.path, cell_type(value, SCHOOL_TYPES))
+    elif column.path == ("id",):
+        set_path(data, column.path, cell_id(value))
+    else:
+        set_path(data, column.path, text)
 
 
 #: Kinds of cell that hold one line (all but 备注): a line break typed to wrap the text is taken out.

@@ -5,18 +5,24 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ...errors import GongyuError
 from ..context import Context, reports_errors
 
+if TYPE_CHECKING:
+    from ...load.corpus import Corpus
+    from ...web.db import Database
+
 DEFAULT_DATA = Path("gongyu-web")
 
 _data_option = click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
                             show_default=True, help="数据文件夹：数据库文件和方案包缓存放在这里。")
 _db_option = click.option("--db", "db_url", default=None, metavar="URL",
-                          help="改用 PostgreSQL 等数据库，例如 postgresql://用户:密码@主机/库名（默认用数据文件夹中的 SQLite 文件）。")
+                          help="改用 PostgreSQL 等数据库，例如 postgresql://用户:密码@主机/库名"
+                               "（默认用数据文件夹中的 SQLite 文件）。")
 
 
 def register(group: click.Group) -> None:
@@ -24,7 +30,7 @@ def register(group: click.Group) -> None:
     group.add_command(web)
 
 
-def _database(data_dir: Path, db_url: str | None):  # noqa: ANN202 - the service's Database
+def _database(data_dir: Path, db_url: str | None) -> Database:
     from ...web.db import Database, database_url
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -72,7 +78,7 @@ def web(ctx: click.Context, data_dir: Path, db_url: str | None, host: str, port:
     serve(app, host=host, port=port, threads=threads)
 
 
-def _corpus(obj: Context):  # noqa: ANN202 - Corpus
+def _corpus(obj: Context) -> Corpus:
     from ...pipeline import load_corpus
 
     return load_corpus(obj.templates().root, schools=False)

@@ -31,6 +31,10 @@ FORM_STEPS: tuple[tuple[float, float, bool], ...] = ((11.5, 1.0, False), (11, 0.
 
 #: Options up to this many characters are kept on one line with their check box.
 _SHORT_OPTION = 8
+#: A wide field whose options come to more characters than this is stacked: its label on top of
+#: the options, which then run across the full width instead of a narrow cell beside the label
+#: (the eleven situations of the 强制报告 form fit one page that way).
+_LONG_OPTIONS = 80
 FORM_LABEL = "空白表格"
 #: The download label of a letter, notice or charter (a form with a letter or clauses block).
 DOCUMENT_LABEL = "打印版"
@@ -44,7 +48,8 @@ def _field_rows(block: FieldsBlock) -> list[list[dict[str, Any]]]:
     """Arrange fields into rows of ``columns`` slots.
 
     A wide field takes a whole row; a wide or single-column field with several lines is
-    "stacked" (its label on top, room to write below, across the full width). When a row is cut
+    "stacked" (its label on top, room to write below, across the full width), and so is one
+    with a long list of options (they run on after the label, across the full width). When a row is cut
     short by a wide field, its last field stretches to the end of the row instead of leaving an
     empty cell.
     """
@@ -66,7 +71,8 @@ def _field_rows(block: FieldsBlock) -> list[list[dict[str, Any]]]:
     for item in block.fields:
         if item.wide or columns == 1:
             close()
-            rows.append([cell(item, 0, columns, stacked=item.lines > 1)])
+            long_options = sum(len(option) for option in item.options) > _LONG_OPTIONS
+            rows.append([cell(item, 0, columns, stacked=item.lines > 1 or long_options)])
             continue
         current.append(cell(item, len(current), 1, stacked=False))
         if len(current) == columns:
