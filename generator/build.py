@@ -130,15 +130,17 @@ def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = Fals
 
     dest = (site_dir or root / "site").resolve()
     options.register(root, options.BuildOptions(pdf=pdf, corpus=corpus))
+    archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip" if offline else None
     try:
-        with staged_dir(dest) as tmp, pinned(content_epoch(corpus)):
-            pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root, site_url=site_url)
+        # refused before anything is written when dest is the project, its sources or someone's folder
+        with staged_dir(dest, kind="site", made_by="gongyu build", project=root) as tmp:
+            with pinned(content_epoch(corpus)):
+                pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, pdf=pdf, root=root,
+                                                site_url=site_url)
+            if archive is not None:  # zipped from the staging, under the lock: the very site swapped in
+                zip_folder(tmp, archive, "gongyu")
     finally:
         options.unregister(root)
-    archive = None
-    if offline:
-        archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip"
-        zip_folder(dest, archive, "gongyu")
     return BuildResult(site_dir=dest, pages=pages, archive=archive, site_url=used_url)
 
 

@@ -93,8 +93,11 @@ def canonical(value: Any) -> str:
 class Cache:
     """Objects under ``folder/objects/``, named by the hash of their inputs and the code fingerprint."""
 
-    def __init__(self, folder: Path, *, fingerprint: str | None = None) -> None:
-        self.folder = Path(folder)
+    def __init__(self, folder: Path, *, fingerprint: str | None = None, project: Path | None = None) -> None:
+        from .outputs import claim_cache
+
+        # the cache removes what it did not use: only in a folder of its own (refused otherwise)
+        self.folder = claim_cache(Path(folder), project=project)
         self.fingerprint = fingerprint if fingerprint is not None else code_fingerprint()
         self.used: set[Path] = set()
         self.made = 0  # objects rendered (not found) in this build; tests read it

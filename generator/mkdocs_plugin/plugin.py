@@ -132,7 +132,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
 
         downloads: list[Any] = []
         corpus = self.corpus
-        cache = Cache(self.cache_dir())
+        cache = Cache(self.cache_dir(), project=self.root)
         if self.options.pdf:
             downloads += site_printables(corpus, self.site_url(config), cache)
         if self.config.packs:

@@ -38,6 +38,8 @@ class BatchResult:
     schools: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: What the inputs passed over without an error (a column of the user's own, a 合计 row …).
     notices: list[Failure] = field(default_factory=list)
+    #: Packs already in ``out_root`` from earlier runs (not schools of this one), by folder name.
+    earlier: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +70,8 @@ class BatchResult:
                 if self.built else "没有生成任何方案包。")
         if self.summary_path is not None:
             text += f"\n各校结果见 {self.summary_path}。"
+        if self.earlier:
+            text += f"\n输出文件夹中另有 {len(self.earlier)} 个以前生成的方案包，不是这次生成的：{'、'.join(self.earlier)}。"
         return text
 
     def failure_summary(self) -> str:
@@ -86,6 +90,16 @@ class BatchResult:
         """The Chinese summary for the command line."""
         return "\n".join(part for part in (self.built_summary(), self.failure_summary()) if part)
 
+
+
+def earlier_packs(out_root: Path, ours: set[str]) -> list[str]:
+    """Pack folders in ``out_root`` that earlier runs made, other than the schools ``ours`` of this one."""
+    from ..outputs import PACK, marker_kind
+
+    if not out_root.is_dir():
+        return []
+    return sorted(entry.name for entry in out_root.iterdir()
+                  if entry.name not in ours and entry.is_dir() and marker_kind(entry) == PACK)
 
 
 # Worker state: the corpus is sent once per process, not once per school.
@@ -117,15 +131,21 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) ->
     ``files`` are the written files relative to the output root (the pack's, and its zip when asked).
     """
     from ..atomic import safe_child, write_bytes
+    from ..outputs import MARKER, PACK, marker_kind
 
     profile, out_root, draft, year, pdf, forms, zipped = task
     assert _WORKER_CORPUS is not None
     try:
+        archive = safe_child(Path(out_root), f"{profile.school.id}.zip")
+        if zipped and archive.exists() and marker_kind(archive.with_suffix("")) != PACK:
+            raise GongyuError(Problem(str(archive), 0, 0, f"输出目录中已有文件 {archive.name}，不是共育生成的方案包压缩包，没有覆盖",
+                                      "请把它移走，或用 --out 换一个输出目录"))
         path = build_pack(profile.school, _WORKER_CORPUS, Path(out_root), draft=draft, year=year, pdf=pdf,
                           forms=forms, doc=profile.doc)
-        files = [f"{path.name}/{p.relative_to(path).as_posix()}" for p in sorted(path.rglob("*")) if p.is_file()]
+        files = [f"{path.name}/{p.relative_to(path).as_posix()}" for p in sorted(path.rglob("*"))
+                 if p.is_file() and p.name != MARKER]
         if zipped:
-            write_bytes(safe_child(Path(out_root), f"{path.name}.zip"), zip_pack(path, path.name))
+            write_bytes(archive, zip_pack(path, path.name))
             files.append(f"{path.name}.zip")
         outcome: tuple[str, Any] = ("ok", (str(path), files))
     except GongyuError as exc:
@@ -171,6 +191,23 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     ``font_dirs``: the user's font folders (``--fonts``) for the PDFs, default those this process uses.
     ``notices``: what reading the inputs passed over (listed in the summary, not failures).
     """
+    from ..outputs import check_output_root, output_lock
+
+    out_root = Path(out_root)
+    check_output_root(out_root, project=corpus.root)
+    # a second batch into the same folder waits: its 汇总.xlsx then covers its own schools and
+    # names the packs the first one left there
+    with output_lock(out_root):
+        return _build_packs(profiles, corpus, out_root, draft=draft, jobs=jobs, year=year, pdf=pdf, forms=forms,
+                            progress=progress, zipped=zipped, summary=summary, failures=failures,
+                            font_dirs=font_dirs, notices=notices)
+
+
+def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Path, *, draft: bool,
+                 jobs: int | None, year: str | None, pdf: bool, forms: bool, progress: bool, zipped: bool,
+                 summary: bool, failures: Sequence[Failure], font_dirs: Sequence[Path] | None,
+                 notices: Sequence[Failure]) -> BatchResult:
+    """:func:`build_packs` once the output root's lock is held (long: one step after another, see there)."""
     from ..fonts import user_font_dirs
 
     dirs = tuple(Path(d) for d in font_dirs) if font_dirs is not None else user_font_dirs()
@@ -232,6 +269,7 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
                 failure.origin, 0, 0, f"输出目录中的 {school_id} 文件夹"
                 + ("和压缩包" if (out_root / f"{school_id}.zip").is_file() else "") + "是以前生成的，这次没有更新",
                 "改好这一行后重新运行即可更新；改好之前请不要发送旧的方案包"),)))
+    result.earlier = earlier_packs(out_root, {school_id for school_id, _name in result.schools.values()})
     if summary:
         from .summary import write_summary
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,8 +72,12 @@ def _problem_text(problem: Problem, notice: bool = False) -> str:
     return ("提醒：" if notice else "") + text + (f"（{problem.hint}）" if problem.hint else "")
 
 
-def summary_bytes(outcomes: list[Outcome]) -> bytes:
-    """The workbook (deterministic bytes: sorted by origin, pinned document dates)."""
+def summary_bytes(outcomes: list[Outcome], earlier: Sequence[str] = ()) -> bytes:
+    """The workbook (deterministic bytes: sorted by origin, pinned document dates).
+
+    ``earlier``: pack folders of other runs in the same output folder; a line under the table
+    says the table covers this run only and names them.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -98,6 +103,9 @@ def summary_bytes(outcomes: list[Outcome]) -> bytes:
     skipped = len(ordered) - built - failed
     sheet.append([])
     sheet.append([f"共 {len(ordered)} 项：已生成 {built} 所，失败 {failed} 项" + (f"，跳过 {skipped} 项" if skipped else "")])
+    if earlier:
+        sheet.append([f"本表只列出这一次运行的学校。输出文件夹中另有 {len(earlier)} 个以前生成的方案包（不在本表中）："
+                      + "、".join(earlier)])
     problems = book.create_sheet("问题")
     problems.append(["来源（文件和行）", "出错的文件", "行", "列", "问题", "修改方法"])
     for outcome in ordered:
@@ -126,5 +134,5 @@ def summary_bytes(outcomes: list[Outcome]) -> bytes:
 def write_summary(result: BatchResult) -> Path:
     """Write ``汇总.xlsx`` for ``result`` into its output root (atomically) and return its path."""
     path = Path(result.out_root) / SUMMARY_NAME
-    write_bytes(path, summary_bytes(result.outcomes()))
+    write_bytes(path, summary_bytes(result.outcomes(), result.earlier))
     return path
