@@ -100,6 +100,11 @@ def _legacy(folder: Path, kind: str, project: Path | None) -> bool:
     return False
 
 
+def is_output(folder: Path, kind: str) -> bool:
+    """``folder`` is an earlier ``kind`` output of gongyu (marked, or made before markers existed)."""
+    return folder.is_dir() and (marker_kind(folder) == kind or (marker_kind(folder) is None and _legacy(folder, kind, None)))
+
+
 def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 

@@ -131,13 +131,13 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) ->
     ``files`` are the written files relative to the output root (the pack's, and its zip when asked).
     """
     from ..atomic import safe_child, write_bytes
-    from ..outputs import MARKER, PACK, marker_kind
+    from ..outputs import MARKER, PACK, is_output
 
     profile, out_root, draft, year, pdf, forms, zipped = task
     assert _WORKER_CORPUS is not None
     try:
         archive = safe_child(Path(out_root), f"{profile.school.id}.zip")
-        if zipped and archive.exists() and marker_kind(archive.with_suffix("")) != PACK:
+        if zipped and archive.exists() and not is_output(archive.with_suffix(""), PACK):
             raise GongyuError(Problem(str(archive), 0, 0, f"输出目录中已有文件 {archive.name}，不是共育生成的方案包压缩包，没有覆盖",
                                       "请把它移走，或用 --out 换一个输出目录"))
         path = build_pack(profile.school, _WORKER_CORPUS, Path(out_root), draft=draft, year=year, pdf=pdf,
