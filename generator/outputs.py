@@ -211,8 +211,9 @@ def claim_cache(folder: Path, *, project: Path | None = None) -> Path:
 
 def _lock_folder() -> Path:
     """A per-user folder for lock files (the temporary directory is shared between users on Linux)."""
-    user = str(os.getuid()) if hasattr(os, "getuid") else hashlib.sha256(
-        os.environ.get("USERNAME", "").encode()).hexdigest()[:8]
+    import getpass
+
+    user = str(os.getuid()) if hasattr(os, "getuid") else hashlib.sha256(getpass.getuser().encode()).hexdigest()[:8]
     folder = Path(tempfile.gettempdir()) / f"gongyu-locks-{user}"
     folder.mkdir(mode=0o700, exist_ok=True)
     if hasattr(os, "getuid") and (folder.is_symlink() or folder.stat().st_uid != os.getuid()):
