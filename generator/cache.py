@@ -3,8 +3,11 @@
 An object's name is the SHA-256 of its inputs plus a *code fingerprint*: every ``*.py`` and ``*.typ``
 file of the package, the versions of the libraries that write the bytes (typst, python-docx,
 openpyxl, segno, and holidays, whose schedules move a pack's dates), the font files the PDF engine
-uses, and the build date. Change any of them and every object is made again, so a download can
-never be older than the code that should have made it.
+uses, and the build date when the user sets one (``SOURCE_DATE_EPOCH``). Change any of them and
+every object is made again, so a download can never be older than the code that should have made
+it. The date a build takes from its content (the newest ``updated:``) is *not* in the key: objects
+are made without it (:func:`generator.clock.object_date`), so a new ``updated:`` on one article
+re-renders nothing cached, and ``gongyu serve`` reuses what ``gongyu build`` made.
 
 A build marks each object it uses; :meth:`Cache.finish` writes ``manifest.json`` (what the build
 used) and removes the objects no build has used for an hour, so the cache never grows without
@@ -116,16 +119,22 @@ class Cache:
         key = self.key(inputs)
         path = self.folder / "objects" / key[:2] / f"{key}{suffix}"
         if not path.is_file():
-            write_bytes(path, make())
-            self.made += 1
+            self._make(path, make)
         else:
             try:
                 os.utime(path)  # in use: another build's finish() must not remove it
             except OSError:  # pragma: no cover - removed between the check and now: make it again
-                write_bytes(path, make())
-                self.made += 1
+                self._make(path, make)
         self.used.add(path)
         return path
+
+    def _make(self, path: Path, make: Callable[[], bytes]) -> None:
+        from .clock import object_date
+
+        with object_date():  # the bytes depend on the key's inputs only, not on the build's content date
+            data = make()
+        write_bytes(path, data)
+        self.made += 1
 
     def finish(self) -> int:
         """Write the manifest of this build and remove objects it did not use; return how many."""

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 
 #: The instant written into files when no build date is set (2020-01-01 00:00 UTC).
 PINNED = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+#: ``SOURCE_DATE_EPOCH`` holds the content date :func:`pinned` set, not one the user gave.
+_ours = False
 
 
 def _epoch() -> int | None:
@@ -37,9 +39,32 @@ def build_day() -> dt.date:
 
 
 def stamp() -> str:
-    """The build date as text, for cache keys (empty when unset)."""
+    """The build date the *user* set (``SOURCE_DATE_EPOCH``), for cache keys; empty when unset.
+
+    The date :func:`pinned` puts in place from the content (the newest ``updated:``) is not part
+    of it: cached objects are made without it (see :func:`object_date`), so one article's new date
+    re-renders nothing else, and ``gongyu serve`` (which pins nothing) finds what ``gongyu build`` made.
+    """
     epoch = _epoch()
-    return "" if epoch is None else str(epoch)
+    return "" if epoch is None or _ours else str(epoch)
+
+
+@contextlib.contextmanager
+def object_date() -> Iterator[None]:
+    """Within the block files carry the user's ``SOURCE_DATE_EPOCH`` or :data:`PINNED`, never the
+    content date of the build: what a cached object holds depends only on its key's inputs."""
+    global _ours
+    if not _ours:
+        yield
+        return
+    previous = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    _ours = False
+    try:
+        yield
+    finally:
+        _ours = True
+        if previous is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def content_epoch(days: Iterable[dt.date]) -> int:
@@ -54,12 +79,16 @@ def pinned(default_epoch: int) -> Iterator[None]:
 
     The variable itself is the interface, because MkDocs reads it too (sitemap dates).
     """
+    global _ours
     previous = os.environ.get("SOURCE_DATE_EPOCH")
+    was_ours = _ours
     if _epoch() is None:
         os.environ["SOURCE_DATE_EPOCH"] = str(default_epoch)
+        _ours = True
     try:
         yield
     finally:
+        _ours = was_ours
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
