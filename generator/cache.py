@@ -93,6 +93,20 @@ def canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=default)
 
 
+def default_folder(project: Path | None) -> Path:
+    """Where the cache lives: ``.cache/gongyu`` in a gongyu project, else the user's cache folder."""
+    import sys
+
+    if project is not None and (project / "mkdocs.yml").is_file():
+        return project / ".cache" / "gongyu"
+    home = Path.home()
+    if sys.platform == "win32":
+        return home / "AppData" / "Local" / "gongyu" / "cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "gongyu"
+    return home / ".cache" / "gongyu"
+
+
 class Cache:
     """Objects under ``folder/objects/``, named by the hash of their inputs and the code fingerprint."""
 

@@ -48,13 +48,12 @@ def test_serve_reuses_build_and_a_new_date_renders_nothing_cached(tmp_path: Path
     root = copy_mini_project(tmp_path / "p")
     build_site(root)
     first = _files(root / "site")
-    rendered = len(made)
-    assert rendered > 0  # printables, blank drafts and the example pack were rendered
+    assert made  # printables, blank drafts and the example pack were rendered
     # the cache as `gongyu serve` leaves it: made without the build's content date
     shutil.rmtree(root / ".cache")
     made.clear()
     _serve_like_build(root, tmp_path / "served")
-    assert len(made) == rendered
+    assert made  # made again: the cache was empty
     made.clear()
     build_site(root)  # the first build after serve: everything found
     assert made == []
@@ -71,3 +70,44 @@ def test_serve_reuses_build_and_a_new_date_renders_nothing_cached(tmp_path: Path
     after = _files(root / "site")
     changed = {name for name in after if after[name] != first.get(name)}
     assert not [name for name in changed if name.endswith((".pdf", ".docx", ".zip"))]
+
+
+def test_laid_out_blanks_are_kept_in_the_cache_for_the_next_process(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.corpus import load_corpus
+    from generator.packs import stamp
+
+    corpus = load_corpus(copy_mini_project(tmp_path / "p"))
+    forms = [corpus.forms[form_id] for form_id in sorted(corpus.forms)]
+    assert forms
+    monkeypatch.setattr(stamp, "_blanks", {})
+    stamp.use_cache(tmp_path / "cache")
+    try:
+        first = stamp.stamped_forms(forms, "示例县第一小学")
+        stored = sorted((tmp_path / "cache" / "objects").rglob("*.json"))
+        assert len(stored) == len(forms)
+        monkeypatch.setattr(stamp, "_blanks", {})  # a new process: nothing in memory
+
+        def never(form: object) -> None:
+            raise AssertionError("laid out again")
+
+        monkeypatch.setattr(stamp, "lay_out", never)
+        assert stamp.stamped_forms(forms, "示例县第一小学") == first
+    finally:
+        stamp.use_cache(None)
+    monkeypatch.undo()
+    # stamping onto a stored blank gives what stamping onto a freshly laid-out one gives
+    monkeypatch.setattr(stamp, "_blanks", {})
+    assert stamp.stamped_forms(forms, "示例县第一小学") == first
+    assert all(pdf.startswith(b"%PDF-") for pdf in first)
+
+
+def test_search_terms_are_cut_once_per_distinct_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import analyze
+
+    text = "孩子在学校被同学欺负了，家长先听孩子把事情说完。"
+    first = analyze.index_terms(text)
+    assert "欺负" in first
+    monkeypatch.setattr(analyze, "_cut_terms", lambda text: (_ for _ in ()).throw(AssertionError("cut again")))
+    assert analyze.index_terms(text) == first
+    assert analyze.stop_words() is analyze.stop_words()  # the function-word set is made once

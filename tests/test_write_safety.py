@@ -326,7 +326,9 @@ def test_two_school_builds_into_one_folder(tree: Path) -> None:
     first = start("school", "build", *first_profiles, str(shared), "--out", str(out), "--jobs", "1", cwd=project)
     second = None
     try:
-        wait_for(lambda: out.is_dir() and any(out.glob(".*.tmp-*")), "the first batch's first staging folder")
+        # part-way: the first batch has written its first pack (three more to go, with PDFs)
+        wait_for(lambda: any(out.glob("*/" + MARKER)) or first.poll() is not None, "the first batch's first pack")
+        assert first.poll() is None, "the first batch ended before the second could start"
         second = start("school", "build", str(shared), *second_profiles, "--out", str(out), "--jobs", "1", cwd=project)
         _, err_first = first.communicate(timeout=300)
         out_second, err_second = second.communicate(timeout=300)

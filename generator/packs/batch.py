@@ -116,11 +116,13 @@ def _slim(corpus: Corpus) -> Corpus:
                   kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
 
 
-def _init_worker(corpus: Corpus, font_dirs: tuple[Path, ...] = ()) -> None:
+def _init_worker(corpus: Corpus, font_dirs: tuple[Path, ...] = (), cache_dir: Path | None = None) -> None:
     global _WORKER_CORPUS
     from ..fonts import use_font_dirs, user_font_dirs
+    from .stamp import use_cache
 
     _WORKER_CORPUS = corpus
+    use_cache(cache_dir)  # laid-out blank forms: found there, not laid out again in every worker
     if tuple(font_dirs) != user_font_dirs():
         use_font_dirs(font_dirs)
 
@@ -154,6 +156,17 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) ->
         outcome = ("fail", (Problem(profile.origin, 0, 0, f"内部错误：{type(exc).__name__}: {exc}",
                                     "请加上 --debug 重新运行，并把输出发给维护人员"),))
     return outcome[0], profile.origin, outcome[1], os.getpid(), time.process_time()
+
+
+def _cache_dir(corpus: Corpus) -> Path | None:
+    """The cache folder for laid-out blank forms (None where none can be made, e.g. a read-only home)."""
+    from ..cache import default_folder
+    from ..outputs import claim_cache
+
+    try:
+        return claim_cache(default_folder(corpus.root), project=corpus.root)
+    except OSError:
+        return None
 
 
 def _mp_context() -> Any:
@@ -212,6 +225,7 @@ def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: P
 
     dirs = tuple(Path(d) for d in font_dirs) if font_dirs is not None else user_font_dirs()
     started = time.perf_counter()
+    cache_dir = _cache_dir(corpus) if pdf and forms else None
     out_root = Path(out_root)
     paths = [p for p in profiles if not isinstance(p, Profile)]
     loaded = [p for p in profiles if isinstance(p, Profile)]
@@ -228,14 +242,14 @@ def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: P
     cpu_start = time.process_time()
     try:
         if jobs == 1:
-            _init_worker(corpus, dirs)
+            _init_worker(corpus, dirs, cache_dir)
             for task in tasks:
                 outcomes.append(_build_one(task))
                 if bar is not None:
                     bar.update(1)
         else:
             with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
-                                                        initializer=_init_worker, initargs=(_slim(corpus), dirs)) as pool:
+                                                        initializer=_init_worker, initargs=(_slim(corpus), dirs, cache_dir)) as pool:
                 futures = [pool.submit(_build_one, task) for task in tasks]
                 for future in concurrent.futures.as_completed(futures):
                     outcomes.append(future.result())

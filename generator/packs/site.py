@@ -25,6 +25,9 @@ def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
     """
     from ..render.docx_gbt import render_docx, template_document
     from ..render.plan_pdf import render_pdf
+    from .stamp import use_cache
+
+    use_cache(cache.folder)  # the example packs' blank forms: laid out once, kept with the site's objects
 
     downloads: list[Download] = []
     problems: list[Problem] = []
