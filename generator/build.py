@@ -154,6 +154,8 @@ def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     watch = [str(root / name) for name in ("content", "courses", "plans") if (root / name).is_dir()]
     options.register(root, options.BuildOptions(pdf=pdf))
     try:
-        serve(str(root / "mkdocs.yml"), livereload=True, watch=watch, dev_addr=f"127.0.0.1:{port}")
+        # dirty: a save re-renders only the pages whose generated Markdown changed (mkdocs_plugin/dirty.py)
+        serve(str(root / "mkdocs.yml"), livereload=True, build_type="dirty", watch=watch,
+              dev_addr=f"127.0.0.1:{port}")
     finally:
         options.unregister(root)

@@ -111,3 +111,29 @@ def test_search_terms_are_cut_once_per_distinct_text(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(analyze, "_cut_terms", lambda text: (_ for _ in ()).throw(AssertionError("cut again")))
     assert analyze.index_terms(text) == first
     assert analyze.stop_words() is analyze.stop_words()  # the function-word set is made once
+
+
+def test_a_dirty_rebuild_renders_only_the_changed_page_and_equals_a_full_build(tmp_path: Path) -> None:
+    """What `gongyu serve` does on a save: MkDocs's dirty build, our pages reporting what changed."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = copy_mini_project(tmp_path / "p")
+    site = tmp_path / "served"
+
+    def dirty_build() -> None:
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)), dirty=True)
+
+    dirty_build()
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    article = root / "content/parents/demo-article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n编辑时加上的一句：鹦鹉螺。\n", encoding="utf-8")
+    dirty_build()
+    rewritten = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                       if p.stat().st_mtime_ns != before.get(p))
+    # MkDocs writes its 404 page every time, and the tag index lists every page's tags
+    assert rewritten == ["404.html", "parents/demo-article/index.html", "tags/index.html"]
+    assert "鹦鹉螺" in (site / "parents/demo-article/index.html").read_text(encoding="utf-8")
+    full = tmp_path / "full"
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(full)))
+    assert _files(site) == _files(full)  # the search index kept every page; nothing else differs
