@@ -141,7 +141,7 @@ def main() -> int:
     tmp = None
     site = args.site_dir
     if site is None:
-        from generator.build import build_site
+        from generator.mkdocs_plugin.build import build_site
 
         tmp = tempfile.TemporaryDirectory()
         site = Path(tmp.name) / "site"

@@ -91,7 +91,7 @@ def batch(count: int, jobs: int, *, pdf: bool, forms: bool) -> tuple[float, floa
 import sys, time, tempfile, shutil
 sys.path.insert(0, {str(ROOT)!r})
 from pathlib import Path
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator import packs
 sys.path.insert(0, {str(ROOT / 'benchmarks')!r})
 from packs_bench import make_schools
@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--no-pdf", action="store_true", help="批量测试中不生成 PDF（也就没有表格）")
     args = parser.parse_args()
 
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
 
     corpus = load_corpus(ROOT, schools=False)
     schools = make_schools(corpus, 2 * (args.repeat + 1))

@@ -7,7 +7,7 @@ It loads the corpus under ``--root``, then
 1. times the very first handout of the process (cold: fonts parsed, compilers created);
 2. renders every printable of every lesson and every form ``--rounds`` times on the warm engine
    and prints the median per kind;
-3. runs :func:`generator.printables.site_printables` into an empty cache (a full build) and again
+3. runs :func:`generator.write.printables.site_printables` into an empty cache (a full build) and again
    into the same cache (nothing changed: every document should be a cache hit).
 """
 
@@ -23,16 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator import printables  # noqa: E402
-from generator.corpus import load_corpus  # noqa: E402
-from generator.printables import (  # noqa: E402
-    form_job,
-    lesson_jobs,
-    page_url,
-    render_job,
-    site_printables,
-)
-from generator.render.typst_engine import get_engine  # noqa: E402
+from generator.render import printables
+from generator.pipeline import load_corpus
+from generator.render.printables import form_job, lesson_jobs, page_url, render_job
+from generator.write.printables import site_printables
+from generator.render.pdf.typst_engine import get_engine
 
 
 def _ms(seconds: float) -> float:

@@ -50,7 +50,7 @@ import json, os, sys, time
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from generator import cache as cache_module
+from generator.write import cache as cache_module
 
 made = []
 original = cache_module.Cache._make

@@ -81,7 +81,7 @@ def mkdocs_build(config: Path, site: Path) -> float:
 # -- the vanilla MkDocs project ----------------------------------------------------------------
 def write_vanilla(root: Path, dest: Path) -> int:
     """The corpus's pages as plain Markdown in ``dest/docs`` plus a vanilla ``mkdocs.yml``."""
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
     from generator.render.pages import PageBuilder
 
     corpus = load_corpus(root, schools=False)
@@ -151,7 +151,7 @@ def search_bytes(site: Path) -> tuple[int, int, int, int]:  # the vanilla site: 
 
 # -- one size ----------------------------------------------------------------------------------
 def measure(size: int, rounds: int, work: Path, schools: int) -> dict[str, str]:
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
     from generator.render.pages import PageBuilder
 
     root = work / f"corpus-{size}"

@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from synth import make_corpus  # noqa: E402
 
-from generator.search.query import BuiltIndex  # noqa: E402
+from generator.search.query import BuiltIndex
 
 QUERIES = [item["q"] for item in yaml.safe_load((REPO / "tests/search_queries.yml").read_text(encoding="utf-8"))["queries"]]
 

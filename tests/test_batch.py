@@ -17,8 +17,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from generator.cli import main
-from generator.corpus import Corpus, load_corpus
+from generator.cli.main import main
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.packs import build_packs
 from generator.xlsx import COLUMNS, read_schools, template_bytes
 
@@ -58,7 +59,7 @@ def _run(cwd: Path, *args: str) -> tuple[int, str, str]:
 
 @needs_poppler
 def test_the_template_builds_as_shipped_and_reports_its_fonts(tmp_path: Path) -> None:
-    from generator.render.plan_pdf import font_report
+    from generator.render.pdf.plan import font_report
 
     sheet = tmp_path / "学校名单.xlsx"
     code, out, err = _run(tmp_path, "school", "xlsx-template", "--out", str(sheet))
@@ -73,7 +74,7 @@ def test_the_template_builds_as_shipped_and_reports_its_fonts(tmp_path: Path) ->
     assert all(line in readme for line in lines)
     # the PDF holds the faces the command reported (pdffonts names embedded subsets)
     fonts = subprocess.run(["pdffonts", str(pack / "kongchuo-baoxue.pdf")], capture_output=True, text=True).stdout
-    from generator.render.plan_pdf import gbt_fonts
+    from generator.render.pdf.plan import gbt_fonts
 
     chosen = gbt_fonts()
     for role in ("body", "h1", "h2"):
@@ -82,7 +83,7 @@ def test_the_template_builds_as_shipped_and_reports_its_fonts(tmp_path: Path) ->
 
 
 def test_fonts_option_reaches_find_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import fonts
+    from generator.base import fonts
 
     folder = tmp_path / "公文字体"
     folder.mkdir()
@@ -111,8 +112,8 @@ def test_fonts_option_reaches_find_fonts(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_site_build_takes_the_fonts_folder_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`gongyu build --fonts DIR`: the site's example packs are rendered with the folder's fonts."""
-    from generator import build as build_module
-    from generator import fonts
+    from generator.mkdocs_plugin import build as build_module
+    from generator.base import fonts
 
     folder = tmp_path / "公文字体"
     folder.mkdir()
@@ -234,7 +235,7 @@ def test_stamped_forms_look_like_forms_rendered_for_the_school(tmp_path: Path, r
     from PIL import Image, ImageChops, ImageFilter, ImageStat
 
     from generator.packs.stamp import blank_for, stamped_form
-    from generator.printables import render_form
+    from generator.render.printables import render_form
 
     name = "青山县石桥镇青山小学"
     # a portrait form of two pages and a landscape one
@@ -271,7 +272,7 @@ def test_stamped_forms_look_like_forms_rendered_for_the_school(tmp_path: Path, r
 
 def test_a_name_too_long_for_one_line_is_rendered_directly(real: Corpus) -> None:
     from generator.packs.stamp import stamped_form
-    from generator.printables import render_form
+    from generator.render.printables import render_form
 
     form = real.forms["jiafang-jilu"]
     name = "某" * 60

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from generator.build import build_site
+from generator.mkdocs_plugin.build import build_site
 
 from .conftest import REPO
 

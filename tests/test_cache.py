@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import generator
-from generator import cache as cache_module
-from generator.cache import UNUSED_SECONDS, Cache, code_fingerprint
+from generator.write import cache as cache_module
+from generator.write.cache import UNUSED_SECONDS, Cache, code_fingerprint
 
 
 def _fingerprint_of(package: Path) -> str:
@@ -31,7 +31,7 @@ def test_editing_any_module_or_template_changes_the_fingerprint(tmp_path: Path) 
                     ignore=shutil.ignore_patterns("__pycache__"))
     before = _fingerprint_of(package)
     assert _fingerprint_of(package) == before  # stable
-    for name in ("numbering.py", "render/templates/lib.typ"):
+    for name in ("base/numbering.py", "render/pdf/templates/lib.typ"):
         target = package / name
         original = target.read_bytes()
         target.write_bytes(original + b"\n")

@@ -1,4 +1,4 @@
-"""The school year and the date rules (generator.calendar).
+"""The school year and the date rules (generator.schoolcal).
 
 Every test builds what it needs in ``tmp_path`` or in memory; the real example profiles are used
 at the end, where they are valid.
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter
 
-from generator.calendar import (
+from generator.schoolcal import (
     CalendarError,
     Occurrence,
     SchoolYear,
@@ -22,7 +22,8 @@ from generator.calendar import (
     resolve,
     resolve_plan,
 )
-from generator.corpus import Corpus, load_corpus, load_school
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus, load_school
 from generator.errors import GongyuError
 from generator.models.daterule import ANCHORS, DateRule
 

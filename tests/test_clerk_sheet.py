@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from generator.cli import main
-from generator.corpus import Corpus, load_corpus
+from generator.cli.main import main
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.packs import build_packs
 from generator.xlsx import COLUMNS, read_schools, template_bytes
 

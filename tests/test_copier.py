@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import printables
-from generator.corpus import Corpus, load_corpus
+from generator.render import printables
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from tests import pdfscan
 from tests.test_printables import REPO, SITE, _write, needs_poppler, pdf_fonts, pdf_pages
 

@@ -10,7 +10,8 @@ from typing import get_args
 
 import pytest
 
-from generator.corpus import Corpus, load_corpus
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.models.common import PLAN_KINDS, Audience
 from generator.mkdocs_plugin.plugin import DEFAULT_NAV
 from generator.render.pages import AUDIENCE_SECTIONS, PageBuilder

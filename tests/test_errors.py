@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
 
 from .conftest import MINI, gongyu

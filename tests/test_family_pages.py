@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator.render.pages import PageBuilder
 
 from .conftest import REPO

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import fonts
+from generator.base import fonts
 from generator.errors import GongyuError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.calendar import SchoolYear
-from generator.calendar.schedule import FILE_NAME
-from generator.corpus import load_corpus
+from generator.schoolcal import SchoolYear
+from generator.load.schedule import FILE_NAME
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
 from generator.packs import pack_files, resolve_profile
 
@@ -122,7 +122,7 @@ def test_school_build_takes_a_schedule_file(tmp_path: Path, jobs: str) -> None:
 
 def test_the_template_for_counties_reads_back_and_its_example_is_valid(tmp_path: Path) -> None:
     """`school holidays-template` in an empty folder: the commented example, once uncommented, loads."""
-    from generator.calendar.schedule import load_schedule_file
+    from generator.load.schedule import load_schedule_file
 
     from .conftest import gongyu
 

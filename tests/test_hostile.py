@@ -18,8 +18,8 @@ import pytest
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from generator.atomic import safe_child
-from generator.build import build_site
+from generator.write.atomic import safe_child
+from generator.mkdocs_plugin.build import build_site
 from generator.errors import GongyuError
 from generator.load import MAX_DEPTH, MAX_FILE_BYTES, load_yaml_file, parse_yaml, validate
 from generator.models import Lesson
@@ -221,7 +221,7 @@ def test_templates_are_never_evaluated(site: Path) -> None:
 
 
 def test_plan_placeholders_are_refused_not_evaluated(tmp_path: Path) -> None:
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
 
     root = copy_mini_project(tmp_path / "project")
     _edit_yaml(root, PLAN, lambda d: d["sections"][0]["sections"][0]["paragraphs"].__setitem__(0, hostile("段落")))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator.packs import build_packs
 
 from .conftest import REPO

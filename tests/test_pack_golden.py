@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 from xml.dom import minidom
 
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator.packs import pack_files, resolve_profile
 
 from .test_calendar import make_project

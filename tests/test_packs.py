@@ -19,12 +19,13 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from generator.calendar import SchoolYear, resolve_plan
-from generator.cache import Cache
-from generator.corpus import Corpus, load_corpus
+from generator.schoolcal import SchoolYear, resolve_plan
+from generator.write.cache import Cache
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
 from generator.packs import build_pack, build_packs, load_profiles, pack_files, resolve_profile, site_downloads
-from generator.render.docx_gbt import BLANK, render_docx, template_document
+from generator.render.docx.gbt import BLANK, render_docx, template_document
 from generator.render.ics import calendar_ics, fold_line
 from generator.render.timeline import timeline_svg
 from generator.render.xingshili import build_xingshili
@@ -261,7 +262,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path, corpus: Corpus) -> None:
 
 
 def test_forms_are_headed_with_the_school_name(tmp_path: Path, corpus: Corpus) -> None:
-    pytest.importorskip("generator.printables")
+    pytest.importorskip("generator.render.printables")
     if not shutil.which("pdftotext"):
         pytest.skip("需要 pdftotext")
     pack = build_pack(corpus.schools["test-school"], corpus, tmp_path / "out")
@@ -357,7 +358,7 @@ def test_xlsx_template_round_trips(tmp_path: Path) -> None:
 
 
 def test_cli_new_build_and_template(tmp_path: Path) -> None:
-    from generator.cli import main
+    from generator.cli.main import main
     from generator.load import load_yaml_file, validate
     from generator.models import School
 
@@ -474,7 +475,7 @@ def test_damaged_xlsx_is_reported_not_crashed(tmp_path: Path) -> None:
     import io
     import zipfile
 
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
     from generator.xlsx import read_schools, template_bytes
 
     from .conftest import REPO, gongyu

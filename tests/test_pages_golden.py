@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator.render.pages import PageBuilder, section_number, urgent_boxes
 
 from .conftest import MINI

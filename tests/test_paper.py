@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import printables
-from generator.corpus import Corpus, load_corpus
+from generator.render import printables
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.models import Course, Form, Lesson
 from tests import pdfscan
 from tests.test_printables import (  # noqa: F401  (fixtures)
@@ -280,7 +281,7 @@ def test_documents_type_no_numbers_of_their_own(real: Corpus) -> None:
 
 
 def test_letters_and_charters_are_offered_as_print_versions(real: Corpus) -> None:
-    from generator.print_forms import form_label
+    from generator.render.printables.forms import form_label
 
     assert form_label(real.forms["zhi-jiazhang-xin"]) == form_label(real.forms["jiaweihui-zhangcheng"]) == "打印版"
     assert form_label(real.forms["yinhuan-paicha-jilu"]) == "空白表格"

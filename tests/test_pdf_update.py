@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.corpus import Corpus, load_corpus
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.packs import stamp as stamp_module
 from generator.packs.stamp import blank_for, name_drawings, stamped_forms
-from generator.render.pdf_update import PdfFile, UnsupportedPdf, drawings, stamp
+from generator.render.pdf.update import PdfFile, UnsupportedPdf, drawings, stamp
 
 REPO = Path(__file__).resolve().parents[1]
 NAME = "青山县石桥镇青山小学"
@@ -71,7 +72,7 @@ def test_poppler_reads_the_stamped_form(tmp_path: Path, real: Corpus) -> None:
 
 
 def test_one_typst_compilation_lays_out_the_name_for_every_form(real: Corpus) -> None:
-    from generator.render.typst_engine import get_engine
+    from generator.render.pdf.typst_engine import get_engine
 
     forms = [real.forms[f] for f in sorted(real.forms)]
     for form in forms:
@@ -92,14 +93,14 @@ def test_a_pdf_not_laid_out_as_typst_writes_it_is_refused() -> None:
 
 
 def test_forms_are_rendered_directly_when_stamping_is_refused(monkeypatch: pytest.MonkeyPatch, real: Corpus) -> None:
-    from generator.printables import render_form
+    from generator.render.printables import render_form
 
     form = real.forms["jiafang-jilu"]
 
     def refuse(*_args: object, **_kwargs: object) -> bytes:
         raise UnsupportedPdf("test")
 
-    monkeypatch.setattr("generator.render.pdf_update.stamp", refuse)
+    monkeypatch.setattr("generator.render.pdf.update.stamp", refuse)
     assert stamped_forms([form], NAME) == [render_form(form, school_name=NAME)]
 
 

@@ -16,8 +16,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.corpus import load_corpus
-from generator.downloads import Download
+from generator.pipeline import load_corpus
+from generator.models.download import Download
 from generator.render.pages import PageBuilder
 
 from .conftest import MINI, REPO

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import generator
-from generator import cli_zh
-from generator.cli import main
+from generator.cli.main import zh as cli_zh
+from generator.cli.main import main
 from generator.errors import GongyuError, Problem
 
 from .conftest import REPO, copy_mini_project
@@ -140,17 +140,17 @@ def test_site_and_packs_are_world_readable(tmp_path: Path) -> None:
 
 def test_each_school_is_resolved_once_per_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.packs
-    import generator.resolve
+    import generator.resolve.school
 
     root = copy_mini_project(tmp_path / "p")
     calls: list[str] = []
-    original = generator.resolve.resolve_school
+    original = generator.resolve.school.resolve_school
 
     def counting(school, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(school.id)
         return original(school, *args, **kwargs)
 
-    monkeypatch.setattr(generator.resolve, "resolve_school", counting)
+    monkeypatch.setattr(generator.resolve.school, "resolve_school", counting)
     monkeypatch.setattr(generator.packs.pack, "resolve_school", counting)
     code, _, err = invoke(root, "build", "--no-pdf")
     assert code == 0, err

@@ -16,10 +16,11 @@ from io import BytesIO
 
 import pytest
 
-from generator.corpus import Corpus, load_corpus
-from generator.render.docx_gbt import render_docx, template_document
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
+from generator.render.docx.gbt import render_docx, template_document
 from generator.render.pages import PageBuilder
-from generator.render.plan_pdf import render_pdf
+from generator.render.pdf.plan import render_pdf
 
 from .conftest import REPO
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator.load import parse_yaml, validate
 from generator.packs import build_pack
 
@@ -68,7 +68,7 @@ def _demo_plan(items_yaml: str):  # type: ignore[no-untyped-def]
 
 
 def test_check_refuses_an_unmarked_stage_section_and_senior_grades() -> None:
-    from generator.wording import check_plan
+    from generator.check.wording import check_plan
 
     plan, doc = _demo_plan(
         "      - title: 高中\n        items: [高三学生按复习计划推进, 按选考科目复习]\n"
@@ -95,8 +95,8 @@ def test_the_authority_is_the_profiles_not_always_a_township_office(packs, corpu
 
 
 def test_the_template_page_names_no_particular_authority(corpus) -> None:  # type: ignore[no-untyped-def]
-    from generator.render.docx_gbt import template_document
-    from generator.wording import AUTHORITY_TEMPLATE
+    from generator.render.docx.gbt import template_document
+    from generator.resolve.wording import AUTHORITY_TEMPLATE
 
     text = template_document(corpus.plans["kongchuo-baoxue"], corpus).text()
     assert f"与{AUTHORITY_TEMPLATE}签订目标责任书" in text and "{{" not in text
@@ -133,7 +133,7 @@ def test_contributing_lists_the_authority_placeholder() -> None:
 
 def _resolved(corpus, school_id: str, year: str):  # type: ignore[no-untyped-def]
     from generator.packs import retarget
-    from generator.resolve import resolve_school
+    from generator.resolve.school import resolve_school
 
     return resolve_school(retarget(corpus.schools[school_id], year), corpus)
 

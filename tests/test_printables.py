@@ -16,13 +16,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import print_forms, printables
-from generator.cache import Cache
-from generator.corpus import Corpus, load_corpus
+from generator.render.printables import forms as print_forms
+from generator.render import printables
+from generator.write.printables import site_printables
+from generator.write.cache import Cache
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
-from generator.fonts import find_fonts
+from generator.base.fonts import find_fonts
 from generator.models import Course, Form, Lesson
-from generator.render import typst_engine
+from generator.render.pdf import typst_engine
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = "https://gongyu.example.org/"
@@ -372,8 +375,8 @@ def test_same_bytes_in_a_fresh_process(tmp_path: Path, project: Path, form: Form
     """A new process (cold fonts, new compilers) produces the very same file."""
     script = (
         "import sys; from pathlib import Path\n"
-        "from generator.corpus import load_corpus\n"
-        "from generator.printables import render_form\n"
+        "from generator.pipeline import load_corpus\n"
+        "from generator.render.printables import render_form\n"
         "corpus = load_corpus(Path(sys.argv[1]))\n"
         "sys.stdout.buffer.write(render_form(corpus.forms['demo-form']))\n"
     )
@@ -396,7 +399,7 @@ def test_missing_cjk_font_fails_before_rendering(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(GongyuError, match="fonts-noto-cjk"):
         printables.render_handout(lesson, course, SITE)
     with pytest.raises(GongyuError, match="fonts-noto-cjk"):
-        printables.site_printables(corpus, SITE, Cache(tmp_path / "cache"))
+        site_printables(corpus, SITE, Cache(tmp_path / "cache"))
     assert not (tmp_path / "cache").exists()
 
 
@@ -411,7 +414,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
     engine = typst_engine.get_engine()
 
     before = engine.compiles
-    downloads = printables.site_printables(corpus, SITE, cache)
+    downloads = site_printables(corpus, SITE, cache)
     assert engine.compiles > before
     uris = {d.uri: d for d in downloads}
     for lesson_id in ("demo-lesson", "demo-long"):
@@ -428,13 +431,13 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
 
     # nothing changed: every file comes from the cache
     before = engine.compiles
-    again = printables.site_printables(corpus, SITE, cache)
+    again = site_printables(corpus, SITE, cache)
     assert engine.compiles == before
     assert [(d.uri, d.path) for d in again] == [(d.uri, d.path) for d in downloads]
 
     # another site address changes the handouts (QR code) and nothing else
     before = engine.compiles
-    moved = {d.uri: d.path for d in printables.site_printables(corpus, "https://other.example.org/", cache)}
+    moved = {d.uri: d.path for d in site_printables(corpus, "https://other.example.org/", cache)}
     changed = sorted(uri for uri, path in moved.items() if path != uris[uri].path)
     assert changed == sorted(f"print/lessons/{lid}/{name}" for lid in ("demo-lesson", "demo-long")
                              for name in ("handout.pdf", "handout-large.pdf"))
@@ -444,14 +447,14 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
     edited = dict(LESSON, title="睡前十分钟（修订）")
     _dump(project / "courses" / "demo-course" / "demo-lesson.yml", edited)
     corpus = load_corpus(project)
-    fresh = {d.uri: d.path for d in printables.site_printables(corpus, SITE, cache)}
+    fresh = {d.uri: d.path for d in site_printables(corpus, SITE, cache)}
     assert fresh["print/lessons/demo-lesson/signin.pdf"] != uris["print/lessons/demo-lesson/signin.pdf"].path
     assert fresh["print/lessons/demo-long/signin.pdf"] == uris["print/lessons/demo-long/signin.pdf"].path
 
 
 def test_site_url_must_be_complete(corpus: Corpus, tmp_path: Path) -> None:
     with pytest.raises(GongyuError, match="http"):
-        printables.site_printables(corpus, "gongyu.example.org", Cache(tmp_path))
+        site_printables(corpus, "gongyu.example.org", Cache(tmp_path))
     assert printables.page_url("https://a.org", "lessons/x/") == "https://a.org/lessons/x/"
     assert printables.page_url("", "lessons/x/") == ""
 
@@ -462,7 +465,7 @@ def test_site_url_must_be_complete(corpus: Corpus, tmp_path: Path) -> None:
 
 
 def _cli(*args: str) -> tuple[int, str]:
-    from generator.cli import main
+    from generator.cli.main import main
 
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator.corpus import Corpus, load_corpus
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
 from generator.load import load_front_matter, load_yaml_file, parse_yaml, validate
 from generator.models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School

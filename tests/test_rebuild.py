@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache as cache_module
-from generator.build import build_site
+from generator.write import cache as cache_module
+from generator.mkdocs_plugin.build import build_site
 
 from .conftest import copy_mini_project
 
@@ -74,7 +74,7 @@ def test_serve_reuses_build_and_a_new_date_renders_nothing_cached(tmp_path: Path
 
 def test_laid_out_blanks_are_kept_in_the_cache_for_the_next_process(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
     from generator.packs import stamp
 
     corpus = load_corpus(copy_mini_project(tmp_path / "p"))

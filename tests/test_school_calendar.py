@@ -19,8 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.calendar import Occurrence, OwnDay, SchoolYear, official, settle_occurrences
-from generator.corpus import Corpus, load_corpus
+from generator.schoolcal import Occurrence, OwnDay, SchoolYear, official, settle_occurrences
+from generator.load.corpus import Corpus
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
 
 from .test_calendar import SCHOOL_YAML, make_project
@@ -135,7 +136,7 @@ calendar:
 
 
 def test_own_days_change_school_days_and_show_in_the_xingshili(tmp_path: Path) -> None:
-    from generator.calendar import resolve_plan
+    from generator.schoolcal import resolve_plan
     from generator.render.xingshili import build_xingshili
 
     school_yaml = SCHOOL_YAML.replace("year: 2027-2028\n", "year: 2027-2028\n" + OWN_DAYS)
@@ -193,7 +194,7 @@ def real() -> Corpus:
 @pytest.fixture(scope="module")
 def packs(real: Corpus) -> dict[tuple[str, str], object]:
     from generator.packs import pack_files, retarget
-    from generator.resolve import resolve_school
+    from generator.resolve.school import resolve_school
 
     built = {}
     for school_id, school in sorted(real.schools.items()):

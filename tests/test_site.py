@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
+from generator.mkdocs_plugin.build import build_site
 from generator.errors import GongyuError
 
 from .conftest import REPO, gongyu
@@ -213,7 +213,7 @@ def test_kill_during_build_leaves_previous_site(tmp_path: Path, built: Path) -> 
 
 
 def test_committed_schemas_are_current() -> None:
-    from generator.schemas import SCHEMAS, schema_text
+    from generator.write.schemas import SCHEMAS, schema_text
 
     for name, model in SCHEMAS.items():
         path = REPO / "schemas" / f"{name}.schema.json"

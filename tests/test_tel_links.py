@@ -64,7 +64,7 @@ def test_parents_article_offers_its_numbers_under_the_summary() -> None:
     """The drowning article's numbers are buttons right under its summary, not only at its end."""
     from pathlib import Path
 
-    from generator.corpus import load_corpus
+    from generator.pipeline import load_corpus
     from generator.render.pages import PageBuilder
 
     corpus = load_corpus(Path(__file__).resolve().parent.parent)

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import load_corpus
+from generator.pipeline import load_corpus
 from generator.errors import GongyuError
 from generator.load import parse_yaml, validate
 from generator.models import School
 from generator.packs import build_pack, retarget
-from generator.province import PROVINCES, normalise, self_reference
-from generator.wording import KEYS, Wording, localise_template, placeholder_problems
+from generator.models.province import PROVINCES, normalise, self_reference
+from generator.check.wording import KEYS, placeholder_problems
+from generator.resolve.wording import Wording, localise_template
 
 from .conftest import REPO
 
@@ -179,9 +180,9 @@ def test_self_reference_of_every_kind_of_province() -> None:
 
 
 def test_every_placeholder_fills_for_a_school_and_for_the_template(corpus) -> None:  # type: ignore[no-untyped-def]
-    from generator.calendar import SchoolYear, resolve_plan
+    from generator.schoolcal import SchoolYear, resolve_plan
     from generator.models.plan import PlanTemplate
-    from generator.wording import localise_plan
+    from generator.resolve.wording import localise_plan
 
     plan = corpus.plans["kongchuo-baoxue"]
     sentence = ("{{日期:kc-baogan-file}}|{{时间:kc-baogan-file}}|{{负责:kc-baogan-file}}|{{指标:kc-visit-term}}|"
@@ -191,9 +192,9 @@ def test_every_placeholder_fills_for_a_school_and_for_the_template(corpus) -> No
     school = _variant(corpus, "nanling-jiuyi", lambda data: data["place"].update(province="宁夏回族自治区"))
     resolved = resolve_plan(probe, SchoolYear.default(2026), stages=school.stages)
     filled = localise_plan(resolved, Wording.for_school(school, corpus.regulations)).plan.goals[0]
-    from generator.calendar import format_occurrences
+    from generator.schoolcal import format_occurrences
 
-    from generator.wording import _dates
+    from generator.resolve.wording import _dates
 
     dates = _dates(format_occurrences, next(e for e in resolved.events if e.id == "kc-baogan-file").occurrences)
     assert dates.startswith("2026年9月7日")
@@ -223,7 +224,7 @@ def test_placeholder_problems(text: str, fragment: str) -> None:
 def _check_demo_plan(items: str) -> tuple[str, list[str]]:
     """The bad-input corpus's demo plan with ``items`` for its list, and what ``check`` says of it."""
     from generator.models.plan import PlanTemplate
-    from generator.wording import check_plan
+    from generator.check.wording import check_plan
 
     text = (REPO / "tests/bad_input/plan-unknown-form/plans/demo-plan.yml").read_text(encoding="utf-8")
     text = text.replace("demo-from", "demo-form").replace("    items: [关注留守儿童, 重点管控寒暑假]", items)
@@ -245,7 +246,7 @@ def test_full_width_colon_is_accepted() -> None:
 
 
 def test_template_keeps_every_stage_marked(corpus) -> None:  # type: ignore[no-untyped-def]
-    from generator.render.docx_gbt import render_docx, template_document
+    from generator.render.docx.gbt import render_docx, template_document
     from generator.render.pages import PageBuilder
 
     page = PageBuilder(corpus).plan_page(corpus.plans["tingke-buting"])

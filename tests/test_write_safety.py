@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import GongyuError
-from generator.outputs import MARKER
+from generator.write.outputs import MARKER
 
 from .conftest import copy_mini_project
 
@@ -122,7 +122,7 @@ def test_build_refuses_the_current_folder_outside_the_project(tree: Path) -> Non
 
 def test_a_drive_root_and_a_folder_holding_a_project_are_refused(tmp_path: Path) -> None:
     """Checked without building: a build pointed at ``/`` must not even start."""
-    from generator.outputs import SITE, check_replaceable
+    from generator.write.outputs import SITE, check_replaceable
 
     with pytest.raises(GongyuError, match="磁盘的根目录"):
         check_replaceable(Path(Path.cwd().anchor), SITE)
@@ -202,7 +202,7 @@ def test_a_legacy_output_without_marker_is_still_replaced(tree: Path) -> None:
 
 
 def test_stale_stagings_of_dead_processes_go_a_running_ones_stay(tree: Path) -> None:
-    from generator.build import build_site
+    from generator.mkdocs_plugin.build import build_site
 
     project = tree / "project"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -224,7 +224,7 @@ def test_stale_stagings_of_dead_processes_go_a_running_ones_stay(tree: Path) -> 
 def test_cache_claims_only_its_own_folder(tmp_path: Path) -> None:
     import json
 
-    from generator.cache import Cache
+    from generator.write.cache import Cache
 
     foreign = tmp_path / "foreign"
     (foreign / "objects").mkdir(parents=True)
@@ -270,7 +270,7 @@ def test_two_builds_into_one_site_leave_it_whole(tree: Path) -> None:
     assert first.returncode == 0, err_first
     assert second.returncode == 0, err_second
     assert "网站已生成" in out_first and "网站已生成" in out_second
-    from generator.build import build_site
+    from generator.mkdocs_plugin.build import build_site
 
     build_site(project, site_dir=tree / "reference")
     site = listing(project / "site")

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 from ..errors import GongyuError, Problem
 
 #: Larger files are refused before parsing: the longest plan is about 20 KB, and PyYAML (pure

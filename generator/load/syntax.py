@@ -9,6 +9,7 @@ import yaml
 from ..errors import Problem
 from .source import _FULLWIDTH_HINTS, _YAML_BREAK, _yaml_lines
 
+
 def _scan_syntax(text: str, shown: str, line_offset: int = 0) -> list[Problem]:
     """Find full-width punctuation and bad indentation where YAML syntax is expected."""
     problems: list[Problem] = []

@@ -1,48 +1,42 @@
-"""Options that ``gongyu build`` and ``gongyu serve`` hand to the plugin of the build they start.
+"""What ``gongyu build`` and ``gongyu serve`` hand to the plugin of the build they start.
 
-MkDocs creates the plugin itself from ``mkdocs.yml``, so our own commands cannot pass it arguments.
-Instead of environment variables or editing its config after loading, they register a
-:class:`BuildOptions` for the project folder before the build; the plugin takes it in
-``on_config``. A plain ``mkdocs build`` or ``properdocs build`` registers nothing and gets the
-defaults of ``mkdocs.yml``.
+``gongyu build`` loads the MkDocs config itself and sets :attr:`GongyuPlugin.options` on the
+plugin instance before the build, so the corpus it has already checked arrives as a value.
+``gongyu serve`` cannot reach the instances that MkDocs creates on every rebuild; it registers
+only its ``--no-pdf`` choice for the project folder (:func:`register`), never a corpus. A plain
+``mkdocs build`` or ``properdocs build`` gets the defaults of ``mkdocs.yml``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from ..pipeline import Checked
 
 
 @dataclass
 class BuildOptions:
-    """``pdf``: render printables (None: as ``mkdocs.yml`` says); ``corpus``: already loaded, used once."""
+    """``pdf``: render printables (None: as ``mkdocs.yml`` says); ``checked``: the project, already loaded."""
 
     pdf: bool | None = None
-    corpus: Any = field(default=None, repr=False)
-
-    def take_corpus(self) -> Any:
-        corpus, self.corpus = self.corpus, None
-        return corpus
+    checked: Checked | None = field(default=None, repr=False)
 
 
-_registered: dict[Path, BuildOptions] = {}
+_serving: dict[Path, bool] = {}
 
 
-def register(root: Path, options: BuildOptions) -> None:
-    """Options for the next builds of the project at ``root`` (until :func:`unregister`)."""
-    _registered[root.resolve()] = options
+def register(root: Path, pdf: bool) -> None:
+    """``gongyu serve``: render printables or not in the rebuilds of the project at ``root`` (until :func:`unregister`)."""
+    _serving[root.resolve()] = pdf
 
 
 def unregister(root: Path) -> None:
-    _registered.pop(root.resolve(), None)
+    _serving.pop(root.resolve(), None)
 
 
-def options_for(root: Path, *, pdf: bool) -> BuildOptions:
-    """The registered options for ``root`` with ``pdf`` resolved against the config's value."""
-    options = _registered.get(root.resolve())
-    if options is None:
-        return BuildOptions(pdf=pdf)
-    if options.pdf is None:
-        options.pdf = pdf
-    return options
+def options_for(root: Path, given: BuildOptions | None, *, pdf: bool) -> BuildOptions:
+    """The options of this build: ``given`` by ``gongyu build``, else ``gongyu serve``'s choice, else the config's."""
+    if given is not None:
+        return BuildOptions(pdf=pdf if given.pdf is None else given.pdf, checked=given.checked)
+    return BuildOptions(pdf=_serving.get(root.resolve(), pdf))

@@ -9,8 +9,9 @@ each page to the site search (``generator/search``), whose index ``on_post_build
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -18,12 +19,15 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .. import urls
+from ..base import urls
 from ..errors import GongyuError, Problem
 from ..search import SiteSearch
 from . import dirty
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
+
+if TYPE_CHECKING:
+    from ..resolve.school import ResolvedSchool
 
 
 class GongyuPluginError(PluginError):
@@ -70,7 +74,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.root: Path | None = None
         self.generated: dict[str, str] = {}
         self.search: SiteSearch | None = None
-        self.options = BuildOptions()
+        #: Set by ``gongyu build`` before the build (:mod:`.options`); resolved in ``on_config``.
+        self.options: BuildOptions | None = None
+        self.resolved: Mapping[str, ResolvedSchool] = {}
         #: The located problems that stopped the build; ``gongyu build`` reports them as they are.
         self.failure: GongyuError | None = None
         #: Every page's URL in this build, and those rendered (a dirty build renders only changed ones).
@@ -90,9 +96,11 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             return None
         config_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.root = (config_dir / self.config.root).resolve() if self.config.root else config_dir.resolve()
-        from ..corpus import load_corpus
+        from ..pipeline import load_checked
 
-        self.options = options_for(self.root, pdf=self.config.pdf)
+        given, self.options = self.options, None
+        options = options_for(self.root, given, pdf=self.config.pdf)
+        self.options = options
         dirty.allow_dirty_in_strict_mode()
         if "search" in config.plugins or "material/search" in config.plugins:
             # two search boxes, and Material's index of every page on every page load
@@ -100,7 +108,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
                 "mkdocs.yml", 0, 0, "plugins 中的 search 插件与 gongyu 自带的中文搜索重复",
                 "请从 mkdocs.yml 的 plugins 中删去 search；gongyu 插件会生成本站的搜索")))
         try:
-            self.corpus = self.options.take_corpus() or load_corpus(self.root)
+            checked = options.checked or load_checked(self.root)
+            self.corpus, self.resolved = checked.corpus, checked.schools
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
         try:
@@ -130,18 +139,18 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
 
     def collect_downloads(self, config: MkDocsConfig) -> tuple[list[Any], dict[str, str]]:
         """Printables and packs for download (from one content-addressed cache), and timeline pictures."""
-        from ..cache import Cache
         from ..packs import site_downloads
-        from ..printables import site_printables
         from ..render.timeline import timeline_svg
+        from ..write.cache import Cache
+        from ..write.printables import site_printables
 
         downloads: list[Any] = []
         corpus = self.corpus
         cache = Cache(self.cache_dir(), project=self.root)
-        if self.options.pdf:
+        if self.options is not None and self.options.pdf:
             downloads += site_printables(corpus, self.site_url(config), cache)
         if self.config.packs:
-            downloads += site_downloads(corpus, cache)
+            downloads += site_downloads(corpus, cache, self.resolved)
         cache.finish()
         timelines = {plan_id: timeline_svg(plan) for plan_id, plan in sorted(corpus.plans.items())  # type: ignore[union-attr]
                      if plan.phases}

@@ -13,7 +13,7 @@ Five forms, told apart by their keys (see :func:`_rule_tag`):
 ``{every: 月}`` (optionally ``within: 学期``)
     a repeated duty.
 
-Resolving a rule for a concrete school year lives in :mod:`generator.calendar`; this module only
+Resolving a rule for a concrete school year lives in :mod:`generator.schoolcal`; this module only
 checks that a rule is possible at all (02-30 is rejected here).
 """
 

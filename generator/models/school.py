@@ -11,9 +11,9 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from ..province import checked as checked_province
 from .common import Id, Label, Strict, Text
 from .daterule import DateRule
+from .province import checked as checked_province
 
 #: 教育管理中心 is a township education office, not a school: it adopts township plans (xiangzhen-kongchuo)
 #: for the primary and junior-secondary schools it oversees.

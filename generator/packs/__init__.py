@@ -11,15 +11,26 @@ Windows Explorer, which reads zip names in the local code page, and on any USB s
 
 The pipeline is that of the rest of gongyu: resolve every plan first (all problems of a school
 reported together, with file and line), render every file in memory, and only then write the
-folder in one atomic swap (:func:`generator.atomic.staged_dir`), so a failed school never leaves
+folder in one atomic swap (:func:`generator.write.atomic.staged_dir`), so a failed school never leaves
 half a pack behind. :func:`build_packs` spreads many schools over CPU cores; one bad school is
 reported and the others are still produced.
 """
 
 from __future__ import annotations
 
-from .batch import BatchResult, build_packs
-from .pack import PackContent, build_pack, pack_files, readme, resolve_profile, retarget, write_pack, zip_files, zip_pack
+from .batch import build_packs
+from .outcome import BatchResult
+from .pack import (
+    PackContent,
+    build_pack,
+    pack_files,
+    readme,
+    resolve_profile,
+    retarget,
+    write_pack,
+    zip_files,
+    zip_pack,
+)
 from .profiles import Failure, Profile, load_profiles
 from .site import site_downloads
 
@@ -34,7 +45,6 @@ __all__ = [
     "pack_files",
     "readme",
     "resolve_profile",
-    "resolve_school",
     "retarget",
     "site_downloads",
     "write_pack",

@@ -7,94 +7,20 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
+from .outcome import BatchResult, Outcome
 from .pack import build_pack, zip_pack
 from .profiles import Failure, Profile, load_profiles
-from .summary import Outcome
-
-
-@dataclass
-class BatchResult:
-    """What :func:`build_packs` did."""
-
-    out_root: Path
-    built: list[Path] = field(default_factory=list)
-    failed: list[Failure] = field(default_factory=list)
-    seconds: float = 0.0
-    #: CPU time of this process and of every worker (including their start-up), for benchmarks.
-    cpu_seconds: float = 0.0
-    #: Every school written: origin, id, name and the files (relative to ``out_root``).
-    written: list[Outcome] = field(default_factory=list)
-    #: The ``汇总.xlsx`` written for this batch, if any.
-    summary_path: Path | None = None
-    #: School id and name by origin, for every profile that could be read.
-    schools: dict[str, tuple[str, str]] = field(default_factory=dict)
-    #: What the inputs passed over without an error (a column of the user's own, a 合计 row …).
-    notices: list[Failure] = field(default_factory=list)
-    #: Packs already in ``out_root`` from earlier runs (not schools of this one), by folder name.
-    earlier: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def outcomes(self) -> list[Outcome]:
-        """One :class:`Outcome` per school or unreadable input, built and failed alike, and one per
-        passed-over row or file; notices about a school go with it."""
-        notes: dict[str, tuple[Problem, ...]] = {}
-        for notice in self.notices:
-            notes[notice.origin] = notes.get(notice.origin, ()) + notice.problems
-        outcomes = [*self.written, *(Outcome(f.origin, *self.schools.get(f.origin, (f.school_id, f.name)),
-                                             problems=f.problems) for f in self.failed)]
-        outcomes = [replace(o, notices=notes.pop(o.origin, ())) for o in outcomes]
-        return outcomes + [Outcome(origin, notices=items) for origin, items in notes.items()]
-
-    def notice_summary(self) -> str:
-        """What was passed over, for the command line (empty when nothing was)."""
-        if not self.notices:
-            return ""
-        lines = ["请注意（以下内容没有当作错误）："]
-        lines += [failure.format() for failure in self.notices]
-        return "\n".join(lines)
-
-    def built_summary(self) -> str:
-        """One Chinese line: how many packs were written, where, and how long it took."""
-        text = (f"已生成 {len(self.built)} 所学校的方案包，位于 {self.out_root}（用时 {self.seconds:.1f} 秒）。"
-                if self.built else "没有生成任何方案包。")
-        if self.summary_path is not None:
-            text += f"\n各校结果见 {self.summary_path}。"
-        if self.earlier:
-            text += f"\n输出文件夹中另有 {len(self.earlier)} 个以前生成的方案包，不是这次生成的：{'、'.join(self.earlier)}。"
-        return text
-
-    def failure_summary(self) -> str:
-        """Every failed school with its located problems (empty when none failed)."""
-        if not self.failed:
-            return ""
-        from .summary import natural_key
-
-        lines = [f"有 {len(self.failed)} 所学校（或文件）未能生成，原因如下："]
-        for failure in sorted(self.failed, key=lambda f: natural_key(f.origin)):
-            lines.append(failure.format())
-        lines.append("请按提示修改后重新运行；其他学校的方案包不受影响。")
-        return "\n".join(lines)
-
-    def summary(self) -> str:
-        """The Chinese summary for the command line."""
-        return "\n".join(part for part in (self.built_summary(), self.failure_summary()) if part)
-
-
 
 def earlier_packs(out_root: Path, ours: set[str]) -> list[str]:
     """Pack folders in ``out_root`` that earlier runs made, other than the schools ``ours`` of this one."""
-    from ..outputs import PACK, marker_kind
+    from ..write.outputs import PACK, marker_kind
 
     if not out_root.is_dir():
         return []
@@ -108,7 +34,7 @@ _WORKER_CORPUS: Corpus | None = None
 
 def _slim(corpus: Corpus) -> Corpus:
     """The part of the corpus packs need (plans, forms, their sources), cheap to send to workers."""
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
 
     return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms), regulations=corpus.regulations,
                   schedule=corpus.schedule,
@@ -118,7 +44,7 @@ def _slim(corpus: Corpus) -> Corpus:
 
 def _init_worker(corpus: Corpus, font_dirs: tuple[Path, ...] = (), cache_dir: Path | None = None) -> None:
     global _WORKER_CORPUS
-    from ..fonts import use_font_dirs, user_font_dirs
+    from ..base.fonts import use_font_dirs, user_font_dirs
     from .stamp import use_cache
 
     _WORKER_CORPUS = corpus
@@ -132,8 +58,8 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) ->
 
     ``files`` are the written files relative to the output root (the pack's, and its zip when asked).
     """
-    from ..atomic import safe_child, write_bytes
-    from ..outputs import MARKER, PACK, is_output
+    from ..write.atomic import safe_child, write_bytes
+    from ..write.outputs import MARKER, PACK, is_output
 
     profile, out_root, draft, year, pdf, forms, zipped = task
     assert _WORKER_CORPUS is not None
@@ -160,8 +86,8 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) ->
 
 def _cache_dir(corpus: Corpus) -> Path | None:
     """The cache folder for laid-out blank forms (None where none can be made, e.g. a read-only home)."""
-    from ..cache import default_folder
-    from ..outputs import claim_cache
+    from ..write.cache import default_folder
+    from ..write.outputs import claim_cache
 
     try:
         return claim_cache(default_folder(corpus.root), project=corpus.root)
@@ -177,7 +103,7 @@ def _mp_context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["generator.packs", "generator.render.docx_gbt", "generator.render.ics"])
+        context.set_forkserver_preload(["generator.packs", "generator.render.docx.gbt", "generator.render.ics"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -204,7 +130,7 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     ``font_dirs``: the user's font folders (``--fonts``) for the PDFs, default those this process uses.
     ``notices``: what reading the inputs passed over (listed in the summary, not failures).
     """
-    from ..outputs import check_output_root, output_lock
+    from ..write.outputs import check_output_root, output_lock
 
     out_root = Path(out_root)
     check_output_root(out_root, project=corpus.root)
@@ -221,7 +147,7 @@ def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: P
                  summary: bool, failures: Sequence[Failure], font_dirs: Sequence[Path] | None,
                  notices: Sequence[Failure]) -> BatchResult:
     """:func:`build_packs` once the output root's lock is held (long: one step after another, see there)."""
-    from ..fonts import user_font_dirs
+    from ..base.fonts import user_font_dirs
 
     dirs = tuple(Path(d) for d in font_dirs) if font_dirs is not None else user_font_dirs()
     started = time.perf_counter()

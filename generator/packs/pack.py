@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import safe_child, staged_dir
-from ..outputs import MARKER, PACK
-from ..calendar import ResolvedPlan, SchoolYear, format_date, format_span
-from ..resolve import ResolvedSchool, resolve_school
+from ..resolve.school import ResolvedSchool, resolve_school
+from ..schoolcal import ResolvedPlan, SchoolYear, format_date, format_span
+from ..write.atomic import safe_child, staged_dir
+from ..write.outputs import MARKER, PACK
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
     from ..load import SourceDoc
+    from ..load.corpus import Corpus
     from ..models.school import School
 
 XINGSHILI_NAME = "xingshili"
@@ -52,9 +52,9 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
 
     ``pdf=False`` leaves out every PDF (and so the forms); ``forms=False`` only the blank forms.
     """
-    from ..render.docx_gbt import BLANK, render_docx
+    from ..render.docx.gbt import BLANK, render_docx
     from ..render.ics import calendar_ics
-    from ..render.plan_pdf import render_pdf
+    from ..render.pdf.plan import render_pdf
     from ..render.xingshili import build_xingshili, xingshili_docx, xingshili_pdf
     from .stamp import stamped_forms
 
@@ -136,7 +136,7 @@ def attachment_lines(plans: Sequence[ResolvedPlan], corpus: Corpus, form_ids: Se
 
 def font_lines() -> list[str]:
     """What the README says about the fonts of the PDF plans: the face each role got, and what to do."""
-    from ..render.plan_pdf import font_report, gbt_fonts
+    from ..render.pdf.plan import font_report, gbt_fonts
 
     lines = ["PDF 方案所用字体：", *(f"  {line}" for line in font_report())]
     if not all(gbt_fonts()["real"][role] for role in ("title", "body", "h1", "h2")):
@@ -178,13 +178,12 @@ def build_pack(school: School | ResolvedSchool, corpus: Corpus, out_root: Path, 
 
 
 def resolve_profile(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, draft: bool = False,
-                    year: str | None = None) -> ResolvedSchool:
-    """The school resolved for ``year`` (default: its own) — taken from the corpus when it was loaded there."""
+                    year: str | None = None, known: ResolvedSchool | None = None) -> ResolvedSchool:
+    """The school resolved for ``year`` (default: its own) — ``known`` when that was resolved already."""
     if doc is None:
         doc = corpus.school_sources.get(school.id)
     if year:
         school = retarget(school, year)
-    known = corpus.resolved.get(school.id)
     if known is not None and known.school == school and known.draft == draft:
         return known
     return resolve_school(school, corpus, doc=doc, draft=draft)
@@ -199,7 +198,7 @@ def zip_pack(folder: Path, top: str) -> bytes:
 
 def zip_files(files: dict[str, bytes], top: str) -> bytes:
     """A deterministic zip of ``{relative name: bytes}``, every file under ``top/``."""
-    from ..render.docx_gbt import write_zip
+    from ..render.docx.gbt import write_zip
 
     return write_zip([(f"{top}/{name}", files[name]) for name in sorted(files)])
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from ..errors import GongyuError, Problem
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
     from ..load import SourceDoc
+    from ..load.corpus import Corpus
     from ..models.school import School
 
 @dataclass(frozen=True)
@@ -48,8 +48,8 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
     with the same id: the second is refused. ``notices`` collects what a sheet passed over without
     an error (a column of the user's own, a 合计 row, the template's example row).
     """
-    from ..corpus import shown_path
-    from ..resolve import profile_problems
+    from ..base.paths import shown_path
+    from ..check.profile import profile_problems
     from ..load import load_yaml_file, validate
     from ..models.school import School
 

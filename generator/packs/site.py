@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .. import urls
-from ..downloads import Download
+from ..base import urls
 from ..errors import GongyuError, Problem
+from ..models.download import Download
 
 if TYPE_CHECKING:
-    from ..cache import Cache
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
     from ..models.school import School
+    from ..resolve.school import ResolvedSchool
+    from ..write.cache import Cache
 from .pack import pack_files, resolve_profile, zip_files
 
 
-def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
+def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, ResolvedSchool] | None = None) -> list[Download]:
     """Downloads for the site: each example school's pack as a zip, each plan template as blank Word/PDF.
 
     Each example school's pack is built in memory and zipped to ``packs/<school-id>.zip``; every
     plan template gives ``plans/<plan-id>/<plan-id>-draft.docx`` and ``.pdf`` with ____ blanks.
-    Objects come from ``cache`` unless their inputs or the code changed. An example school that
-    cannot be built fails the site build (with every problem located).
+    Objects come from ``cache`` unless their inputs or the code changed; ``resolved`` holds the
+    schools already resolved while the corpus was checked. An example school that cannot be built
+    fails the site build (with every problem located).
     """
-    from ..render.docx_gbt import render_docx, template_document
-    from ..render.plan_pdf import render_pdf
+    from ..render.docx.gbt import render_docx, template_document
+    from ..render.pdf.plan import render_pdf
     from .stamp import use_cache
 
     use_cache(cache.folder)  # the example packs' blank forms: laid out once, kept with the site's objects
@@ -37,7 +40,7 @@ def site_downloads(corpus: Corpus, cache: Cache) -> list[Download]:
         plans_json = {a.plan: corpus.plans[a.plan].model_dump(mode="json") for a in school.plans if a.plan in corpus.plans}
 
         def make(school: School = school) -> bytes:
-            content = pack_files(resolve_profile(school, corpus), corpus)
+            content = pack_files(resolve_profile(school, corpus, known=(resolved or {}).get(school.id)), corpus)
             return zip_files(content.files, school.id)
 
         try:

@@ -2,10 +2,10 @@
 
 A pack heads every blank form with its school's name; laying out 16 forms again for every school
 took most of a warm pack's time. Here a form is laid out once (by ``form.typ``, exactly as
-:func:`generator.printables.render_form` would, with the name laid out invisibly and its place
+:func:`generator.render.printables.render_form` would, with the name laid out invisibly and its place
 reported). For each school, its name alone is laid out once (``school_name.typ``, one page per
 width of name line) and drawn onto every blank at that place by an incremental PDF update
-(:mod:`generator.render.pdf_update`): well under a millisecond a form, and only one Typst
+(:mod:`generator.render.pdf.update`): well under a millisecond a form, and only one Typst
 compilation per school, so the plans' layout stays in Typst's memo from one school to the next.
 Laid-out blanks are kept in the cache folder too (:func:`use_cache`): a new process (each
 ``gongyu school build``, each batch worker) finds them there instead of laying them out again.
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..models.form import Form
-    from ..render.pdf_update import Drawing
+    from ..render.pdf.update import Drawing
 
 #: The name laid out (invisibly) in the blank: any one-line name takes the same room.
 PLACEHOLDER = "某某县某某镇某某学校"
@@ -64,8 +64,8 @@ def _key(form: Form, engine: Any) -> str:
 
 def lay_out(form: Form) -> Blank | None:
     """The blank layout of ``form`` for stamping (None when the template reports no place for a name)."""
-    from ..printables import form_job, render_job
-    from ..render.typst_engine import get_engine
+    from ..render.pdf.typst_engine import get_engine
+    from ..render.printables import form_job, render_job
 
     engine = get_engine()
     job = form_job(form, school_name=PLACEHOLDER)
@@ -99,7 +99,7 @@ def _stored_blank(form: Form, key: str) -> Blank | None:
     """The blank from the cache folder (laid out and stored there when missing)."""
     import base64
 
-    from ..cache import Cache
+    from ..write.cache import Cache
 
     def make() -> bytes:
         blank = lay_out(form)
@@ -114,7 +114,7 @@ def _stored_blank(form: Form, key: str) -> Blank | None:
 
 def blank_for(form: Form) -> Blank | None:
     """The blank of ``form``: laid out once per form content and fonts, kept in memory and in the cache."""
-    from ..render.typst_engine import get_engine
+    from ..render.pdf.typst_engine import get_engine
 
     key = _key(form, get_engine())
     with _lock:
@@ -128,8 +128,8 @@ _names: dict[tuple[str, tuple[float, ...], str], dict[float, Drawing]] = {}
 
 def name_drawings(school_name: str, widths: Sequence[float]) -> dict[float, Drawing]:
     """The school's name laid out once per line width (the last few schools' are remembered)."""
-    from ..render.pdf_update import drawings
-    from ..render.typst_engine import get_engine
+    from ..render.pdf.typst_engine import get_engine
+    from ..render.pdf.update import drawings
 
     engine = get_engine()
     key = (school_name, tuple(sorted(set(widths))), engine.fingerprint)
@@ -147,9 +147,9 @@ def name_drawings(school_name: str, widths: Sequence[float]) -> dict[float, Draw
 
 
 def stamped_forms(forms: Sequence[Form], school_name: str) -> list[bytes]:
-    """Each of ``forms`` headed with ``school_name``, as :func:`generator.printables.render_form` draws it."""
-    from ..printables import render_form
-    from ..render.pdf_update import UnsupportedPdf, stamp
+    """Each of ``forms`` headed with ``school_name``, as :func:`generator.render.printables.render_form` draws it."""
+    from ..render.pdf.update import UnsupportedPdf, stamp
+    from ..render.printables import render_form
 
     blanks = [blank_for(form) for form in forms]
     usable = [b is not None and bool(school_name) and _fits(school_name, b.slot) for b in blanks]

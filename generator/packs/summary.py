@@ -9,49 +9,14 @@ written atomically into the output root, also (above all) when some schools fail
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..atomic import write_bytes
 from ..errors import Problem
-
-if TYPE_CHECKING:
-    from .batch import BatchResult
+from ..write.atomic import write_bytes
+from .outcome import BUILT, FAILED, BatchResult, Outcome, natural_key
 
 SUMMARY_NAME = "汇总.xlsx"
-BUILT = "已生成"
-FAILED = "失败"
-#: A row or column passed over (a 合计 row, a column of the user's own): not an error.
-PASSED_OVER = "已跳过"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One school of a batch: where it came from, what was written or what went wrong."""
-
-    origin: str
-    school_id: str = ""
-    name: str = ""
-    files: tuple[str, ...] = ()
-    problems: tuple[Problem, ...] = field(default=())
-    #: Worth knowing, not an error: the row was built (or passed over) anyway.
-    notices: tuple[Problem, ...] = field(default=())
-
-    @property
-    def status(self) -> str:
-        if self.problems:
-            return FAILED
-        if self.files:
-            return BUILT
-        return PASSED_OVER if self.notices else FAILED
-
-
-def natural_key(text: str) -> tuple[object, ...]:
-    """``x.xlsx:第10行`` after ``x.xlsx:第9行``: numbers compare as numbers."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
 def where(problem: Problem) -> tuple[str, str]:
@@ -81,7 +46,7 @@ def summary_bytes(outcomes: list[Outcome], earlier: Sequence[str] = ()) -> bytes
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from ..clock import build_instant
+    from ..base.clock import build_instant
     from ..xlsx.template import pin_dates
 
     ordered = sorted(outcomes, key=lambda o: natural_key(o.origin))

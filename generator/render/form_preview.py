@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..base.numbering import chinese_number, number_label
 from ..models import Form
 from ..models.form import (
     ClausesBlock,
@@ -13,7 +14,6 @@ from ..models.form import (
     TableBlock,
     TextBlock,
 )
-from ..numbering import chinese_number, number_label
 from . import markdown as md
 
 

@@ -25,8 +25,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..calendar import ONE_DAY, Occurrence, ResolvedItem, ResolvedPlan, SchoolYear, format_span
-from ..clock import build_instant
+from ..base.clock import build_instant
+from ..schoolcal import (
+    ONE_DAY,
+    Occurrence,
+    ResolvedItem,
+    ResolvedPlan,
+    SchoolYear,
+    format_span,
+)
 
 PRODID = "-//gongyu//共育 学校方案包//ZH"
 #: At most this many events start on one day.

@@ -1,7 +1,7 @@
 """Stage-limited parts of a plan template on the site: the text, escaped, and a badge (仅初中).
 
 A school's pack never shows these marks: it keeps only what applies to its stages
-(:mod:`generator.wording`).
+(:mod:`generator.check.wording`).
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from ..calendar import ResolvedItem, SchoolYear, format_span, resolve_plan
-from ..wording import Wording, localise_plan
+from ..resolve.wording import Wording, localise_plan
+from ..schoolcal import ResolvedItem, SchoolYear, format_span, resolve_plan
 
 if TYPE_CHECKING:
     from ..models.plan import PlanTemplate
@@ -40,7 +40,7 @@ _HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="ro
 
 def default_first_year() -> int:
     """The school year in progress at build time (``SOURCE_DATE_EPOCH`` when set, else today)."""
-    from ..clock import build_day
+    from ..base.clock import build_day
 
     today = build_day()
     return today.year if today.month >= 7 else today.year - 1

@@ -1,7 +1,7 @@
 """工作行事历: the school year's work by teaching week, across every plan a school adopts.
 
 One table per term — 周次 / 起止日期 / 主要工作 / 责任部门 — in the week grid of
-:class:`~generator.calendar.SchoolYear`: the autumn table starts with the 预备周 (the days before
+:class:`~generator.schoolcal.SchoolYear`: the autumn table starts with the 预备周 (the days before
 term) and ends with a 寒假 row, the spring table ends with a 暑假 row, so vacation work (the
 January and July 20–31 phase of 控辍保学, say) has its place. A phase or event is listed in the row
 holding its first day, with its dates when they are not simply that week. Repeated duties (every
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from ..calendar import ResolvedItem, ResolvedPlan, SchoolYear, format_date, format_span
+from ..schoolcal import ResolvedItem, ResolvedPlan, SchoolYear, format_date, format_span
 
 RowKind = Literal["prep", "week", "vacation"]
 _RHYTHM_ORDER = ("天", "周", "月", "学期", "半年", "年")
@@ -228,10 +228,17 @@ _HEADERS = ("周次", "起止日期", "主要工作", "责任部门")
 @lru_cache(maxsize=1)
 def _base() -> Any:
     from docx import Document
-
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from .docx_gbt import DocxBase, _page_field_runs, _ppr, _restyle, _rpr, base_styles, setup_page
+    from .docx.gbt import (
+        DocxBase,
+        _page_field_runs,
+        _ppr,
+        _restyle,
+        _rpr,
+        base_styles,
+        setup_page,
+    )
 
     document = Document()
     base_styles(document)
@@ -257,7 +264,7 @@ def _base() -> Any:
 def _tc(text_lines: Sequence[str], width: int, style: str, *, shade: bool = False) -> Any:
     from lxml import etree
 
-    from .docx_gbt import _WNS, make_paragraph
+    from .docx.gbt import _WNS, make_paragraph
 
     tc = etree.Element(_WNS + "tc")
     tcpr = etree.SubElement(tc, _WNS + "tcPr")
@@ -278,7 +285,7 @@ def _tc(text_lines: Sequence[str], width: int, style: str, *, shade: bool = Fals
 def _table(rows: Sequence[Row]) -> Any:
     from lxml import etree
 
-    from .docx_gbt import _WNS, _mm
+    from .docx.gbt import _WNS, _mm
 
     widths = [_mm(w) for w in _COLUMNS_MM]
     tbl = etree.Element(_WNS + "tbl")
@@ -329,7 +336,7 @@ def _table(rows: Sequence[Row]) -> Any:
 
 def xingshili_docx(sheet: Xingshili) -> bytes:
     """The 行事历 as a landscape A4 Word table (deterministic bytes)."""
-    from .docx_gbt import append_to_body, make_paragraph
+    from .docx.gbt import append_to_body, make_paragraph
 
     base = _base()
     root = base.body_root()
@@ -350,7 +357,7 @@ def xingshili_docx(sheet: Xingshili) -> bytes:
 # --- PDF ------------------------------------------------------------------------------------------
 
 def xingshili_payload(sheet: Xingshili) -> dict[str, Any]:
-    from .plan_pdf import gbt_fonts
+    from .pdf.plan import gbt_fonts
 
     fonts = gbt_fonts()
     return {
@@ -380,7 +387,7 @@ def xingshili_payload(sheet: Xingshili) -> dict[str, Any]:
 
 def xingshili_pdf(sheet: Xingshili) -> bytes:
     """The 行事历 as a landscape A4 PDF."""
-    from .plan_pdf import compile_pdf
+    from .pdf.plan import compile_pdf
 
     return compile_pdf("gbt_xingshili", xingshili_payload(sheet))
 

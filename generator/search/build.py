@@ -21,7 +21,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analyze import CJK, index_terms, lexicon, shard_key, shard_number, vocabulary_words, word_cost
+from .analyze import (
+    CJK,
+    index_terms,
+    lexicon,
+    shard_key,
+    shard_number,
+    vocabulary_words,
+    word_cost,
+)
 from .extract import Section
 from .meta import PageMeta
 

@@ -9,7 +9,6 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-
 #: Invisible characters that copying from web pages and chat apps leaves in a cell.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 #: What people type into a cell that has nothing to say: it counts as empty.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GongyuError, Problem
@@ -34,7 +34,7 @@ from .layout import (
 )
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
     from ..models.school import School
 
 def _open(path: Path, shown: str) -> Any:
@@ -59,7 +59,7 @@ def read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[s
     a 合计 row, the template's example row), by origin; ``labels`` the id and name of every row
     as written, by origin, so that a row that fails is still named.
     """
-    from ..corpus import shown_path
+    from ..base.paths import shown_path
 
     try:
         return _read_schools(path, corpus, notices, labels)
@@ -79,9 +79,9 @@ def _read_schools(path: Path, corpus: Corpus | None = None, notices: list[tuple[
     and its origin ``file:第N行``) and, per bad row (or bad header), its problems. With ``corpus``
     each school is also checked against the plan templates it adopts.
     """
-    from ..corpus import shown_path
+    from ..base.paths import shown_path
+    from ..check.profile import profile_problems
     from ..load import validate
-    from ..resolve import profile_problems
     from ..models.school import School
 
     shown = shown_path(path)

@@ -11,7 +11,7 @@ from ..models.school import SCHOOL_TYPES
 from .columns import COLUMNS, HELP_SHEET_NAME, SHEET_NAME, column_letter
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ..load.corpus import Corpus
 
 def template_bytes(corpus: Corpus | None = None) -> bytes:
     """An .xlsx with the header, one filled example row, and a sheet explaining every column."""
@@ -19,7 +19,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..clock import build_instant
+    from ..base.clock import build_instant
 
     book = Workbook()
     sheet = book.active
@@ -127,8 +127,8 @@ def pin_dates(data: bytes) -> bytes:
     """openpyxl stamps the save time into ``docProps/core.xml``; pin it so the file is reproducible."""
     import zipfile
 
-    from ..clock import build_instant
-    from ..render.docx_gbt import write_zip
+    from ..base.clock import build_instant
+    from ..render.docx.gbt import write_zip
 
     when = build_instant().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     entries = []

@@ -7,12 +7,21 @@ golden tests compare it.
 
 from __future__ import annotations
 
+from ...base.numbering import number_label as section_number
 from ...models.common import STAGES, TOPICS
-from ...numbering import number_label as section_number
 from .. import markdown as md
 from .article import ArticlePages, urgent_boxes
-from .common import (AUDIENCE_SECTIONS, STAGE_NOTES, STAGE_SLUGS, TOPIC_SLUGS, SiteMap, article_uri, describe_rule,
-                     download_label, page_path)
+from .common import (
+    AUDIENCE_SECTIONS,
+    STAGE_NOTES,
+    STAGE_SLUGS,
+    TOPIC_SLUGS,
+    SiteMap,
+    article_uri,
+    describe_rule,
+    download_label,
+    page_path,
+)
 from .form import FormPages
 from .home import EMERGENCY_NUMBERS, HomePage
 from .indexes import IndexPages

@@ -6,11 +6,18 @@ urgent topics every family meets whatever the child's age, then the articles by 
 
 from __future__ import annotations
 
-from ...downloads import Download
 from ...models import Article
 from ...models.common import PLAN_KINDS, STAGES
+from ...models.download import Download
 from .. import markdown as md
-from .common import STAGE_NOTES, STAGE_SLUGS, TOPIC_SLUGS, BuilderBase, download_label, stage_order
+from .common import (
+    STAGE_NOTES,
+    STAGE_SLUGS,
+    TOPIC_SLUGS,
+    BuilderBase,
+    download_label,
+    stage_order,
+)
 
 #: (anchor, heading, topic): the cross-stage topics at the top of the parents' page. An article
 #: joins the first of these topics in its own list of topics, so it is shown once.

@@ -10,13 +10,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ... import urls
-from ...corpus import Corpus
-from ...downloads import Download
+from ...base import urls
+from ...load.corpus import Corpus
 from ...models import Article, Lesson
 from ...models.common import STAGES
-from ...models.daterule import AnchorRule, FixedRule, MonthDaysRule, RepeatRule, WeekRule
-
+from ...models.daterule import (
+    AnchorRule,
+    FixedRule,
+    MonthDaysRule,
+    RepeatRule,
+    WeekRule,
+)
+from ...models.download import Download
 from .. import markdown as md
 
 STAGE_SLUGS = {

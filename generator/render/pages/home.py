@@ -7,6 +7,7 @@ from .. import markdown as md
 from ..emergency import EMERGENCY_NUMBERS
 from .common import STAGE_SLUGS, TOPIC_SLUGS, BuilderBase
 
+
 def emergency_block() -> str:
     """A warning admonition with one tap-to-call link and one line per number."""
     lines = ['!!! danger "紧急情况：点号码直接拨打"\n', '    <div class="gy-call" markdown>\n']

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ...base import urls
+from ...base.numbering import chinese_number
+from ...base.numbering import number_label as section_number
 from ...models import PlanTemplate
 from ...models.plan import Section, Target
-from ...numbering import chinese_number
-from ...numbering import number_label as section_number
-from ... import urls
 from .. import markdown as md
 from ..stage_marks import entries_md, entry_md, stage_badge
 from .common import BuilderBase, describe_rule, download_label
@@ -29,7 +29,7 @@ def targets_table(targets: list[Target]) -> str:
 
 class PlanPages(BuilderBase):
     def plan_page(self, plan: PlanTemplate) -> str:
-        from ...wording import localise_template
+        from ...resolve.wording import localise_template
 
         plan = localise_template(plan).plan  # placeholders in neutral words, every stage kept and badged
         uri = self.site.uris[plan.id]

@@ -1,0 +1,104 @@
+"""The one sequence every command runs: load → check → resolve → render → write.
+
+``gongyu check``, ``build``, ``serve``, ``print``, ``school build`` (one school or a batch), the
+MkDocs plugin and, later, ``gongyu web`` enter here; each stage is a folder of the package and
+imports only the stages before it (see ARCHITECTURE.md)::
+
+    corpus = load_corpus(root)                      # load + check: every problem at once
+    resolved = resolve_school(corpus, school)       # one immutable value per school
+    content = render_pack(resolved, corpus)         # file name → bytes, in memory
+    folder = write_pack(content, out_root)          # one atomic swap
+
+Nothing here keeps state between calls: the corpus is a value handed from stage to stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check.references import check_references
+from .errors import GongyuError, ProblemList
+from .load.corpus import Corpus, read_corpus, read_school, school_files
+from .models.school import School
+from .packs.pack import PackContent, pack_files
+from .packs.pack import write_pack as _write_pack_folder
+from .resolve import school as resolving
+from .resolve.school import ResolvedSchool
+
+__all__ = ["Checked", "Corpus", "PackContent", "ResolvedSchool", "check", "load_checked", "load_corpus", "load_school",
+           "render_pack", "resolve_school", "write_pack"]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A project read and checked: its corpus, and each school profile of ``plans/schools/`` resolved once."""
+
+    corpus: Corpus
+    schools: Mapping[str, ResolvedSchool] = field(default_factory=dict)
+
+
+def check(corpus: Corpus, problems: ProblemList) -> None:
+    """The check stage: references between documents, course listings and every plan's placeholders."""
+    check_references(corpus, problems)
+
+
+def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
+    """Read and check ``content/``, ``courses/`` and ``plans/`` under ``root``; raise every problem at once.
+
+    With ``schools`` the profiles in ``plans/schools/`` are read too, and each is resolved once to
+    be sure it can be built (the same problems as ``gongyu school build``).
+    """
+    return load_checked(root, schools=schools).corpus
+
+
+def load_checked(root: Path, *, schools: bool = True) -> Checked:
+    """:func:`load_corpus`, keeping each school profile's resolved value for the outputs that need it."""
+    problems = ProblemList()
+    corpus = read_corpus(root, problems)
+    check(corpus, problems)
+    resolved: dict[str, ResolvedSchool] = {}
+    if schools:
+        for path in school_files(corpus.root, problems):
+            try:
+                value = _load_school(path, corpus)
+            except GongyuError as exc:
+                problems.extend(exc.problems)
+            else:
+                resolved[value.school.id] = value
+    problems.raise_if_any()
+    return Checked(corpus, resolved)
+
+
+def load_school(path: Path, corpus: Corpus) -> School:
+    """Read one school profile and check it against ``corpus`` by resolving it; add it to ``corpus.schools``."""
+    return _load_school(path, corpus).school
+
+
+def _load_school(path: Path, corpus: Corpus) -> ResolvedSchool:
+    school, doc, problems = read_school(path, corpus)
+    resolved = None
+    try:
+        resolved = resolving.resolve_school(school, corpus, doc=doc)
+    except GongyuError as exc:
+        problems += exc.problems
+    if problems or resolved is None:
+        raise GongyuError(problems)
+    corpus.add_school(school, doc, path)
+    return resolved
+
+
+def resolve_school(corpus: Corpus, school: School, *, draft: bool = False) -> ResolvedSchool:
+    """The resolve stage for one school: its year, every adopted plan placed in it, each plan's document."""
+    return resolving.resolve_school(school, corpus, doc=corpus.school_sources.get(school.id), draft=draft)
+
+
+def render_pack(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, forms: bool = True) -> PackContent:
+    """The render stage for one school: every file of its pack as bytes, in memory."""
+    return pack_files(resolved, corpus, pdf=pdf, forms=forms)
+
+
+def write_pack(content: PackContent, out_root: Path) -> Path:
+    """The write stage for one school: its pack folder under ``out_root``, replaced in one atomic swap."""
+    return _write_pack_folder(content, Path(out_root))

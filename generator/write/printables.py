@@ -1,0 +1,60 @@
+"""The site's printables: every lesson's and form's PDF rendered into the content-addressed cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..base import urls
+from ..errors import GongyuError
+from ..load.corpus import Corpus
+from ..models.download import Download
+from ..render.pdf.typst_engine import get_engine
+from ..render.printables import (
+    PrintJob,
+    form_job,
+    form_label,
+    lesson_jobs,
+    page_url,
+    render_job,
+)
+from .cache import Cache
+
+
+def job_inputs(job: PrintJob) -> dict[str, Any]:
+    """What a PDF depends on besides the code: the model JSON and the data laid out (which holds the URL)."""
+    return {"model": job.model, "template": job.template, "attempts": [list(a) for a in job.attempts],
+            "save_page": job.save_page, "min_end_mm": job.min_end_mm}
+
+
+def cached_render(job: PrintJob, cache: Cache) -> Path:
+    """The PDF of ``job`` in ``cache``; rendered only if it is not there yet."""
+    return cache.get(".pdf", job_inputs(job), lambda: render_job(job))
+
+
+def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Download]:
+    """Render every lesson's and form's printables into the cache; return their download records.
+
+    URIs: ``print/lessons/<lesson-id>/{handout,handout-large,signin,feedback}.pdf`` and
+    ``print/forms/<form-id>.pdf``. ``site_url`` is the site's address for the QR codes (empty:
+    no QR code). Unchanged sources are taken from ``cache`` without rendering.
+    """
+    get_engine()  # no CJK font: the Chinese error comes here, before any work
+    page_url(site_url, "")  # an incomplete site address is reported even when there are no lessons
+    downloads: list[Download] = []
+    for lesson_id in sorted(corpus.lessons):
+        lesson = corpus.lessons[lesson_id]
+        course_id = corpus.lesson_course.get(lesson_id)
+        if course_id is None or course_id not in corpus.courses:
+            raise GongyuError(f"课时“{lesson_id}”不属于任何课程，无法生成打印材料；请在课程的 _course.yml 中列出它")
+        course = corpus.courses[course_id]
+        url = page_url(site_url, urls.page_path("lesson", lesson_id))
+        for kind, name, label, job in lesson_jobs(lesson, course, url):
+            path = cached_render(job, cache)
+            downloads.append(Download(owner=lesson_id, uri=urls.lesson_printable(lesson_id, name), label=label,
+                                      kind=kind, path=path))
+    for form_id in sorted(corpus.forms):
+        path = cached_render(form_job(corpus.forms[form_id]), cache)
+        downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id),
+                                  label=form_label(corpus.forms[form_id]), kind="form", path=path))
+    return downloads
