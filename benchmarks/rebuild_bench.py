@@ -13,8 +13,9 @@ corpus, rounds interleaved (every corpus gets round 1 before any gets round 2), 
   how many cached objects that made again (goal: 0);
 - ``serve first``: a fresh process running what ``gongyu serve`` runs (MkDocs with the plugin, no
   build date pinned) right after ``gongyu build``, and the cached objects it made again (goal: 0);
-- ``serve edit``: inside that process, the rebuild after one article's body changed (what each
-  save costs in ``gongyu serve``; search terms of unchanged sections come from memory);
+- ``serve edit``: inside that process, the dirty rebuild after one article's body changed (what
+  each save costs in ``gongyu serve``: only that page rendered, search terms of unchanged
+  sections from memory); ``serve edit full``: the same save rebuilding every page, side by side;
 - ``pack cold`` / ``pack warm``: ``gongyu school build`` of one school in a new process with an
   empty cache, then again (laid-out blank forms come from the cache).
 
@@ -59,19 +60,21 @@ def counting(self, path, make):
     return original(self, path, make)
 cache_module.Cache._make = counting
 root, site, article = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-def once():
+def once(dirty):
     started, cpu = time.perf_counter(), time.process_time()
-    build(load_config(str(root / "mkdocs.yml"), site_dir=site))
+    build(load_config(str(root / "mkdocs.yml"), site_dir=site), dirty=dirty)
     return time.perf_counter() - started, time.process_time() - cpu
-first = once()
+first = once(True)  # what `gongyu serve` builds first (a dirty build into an empty folder)
 first_made = len(made)
 text = article.read_text(encoding="utf-8")
-article.write_text(text + "\n\n这一段是编辑时加上的。\n", encoding="utf-8")
 try:
-    edit = once()
+    article.write_text(text + "\n\n这一段是编辑时加上的。\n", encoding="utf-8")
+    edit = once(True)  # a save in `gongyu serve`: only the changed page is rendered
+    article.write_text(text + "\n\n这一段是编辑时改过的。\n", encoding="utf-8")
+    full = once(False)  # the same save rebuilding every page (gongyu serve before dirty builds)
 finally:
     article.write_text(text, encoding="utf-8")
-print(json.dumps({"first": first, "first_made": first_made, "edit": edit}))
+print(json.dumps({"first": first, "first_made": first_made, "edit": edit, "full": full}))
 """
 
 
@@ -152,6 +155,7 @@ def run_round(root: Path, round_number: int, pdf: bool, rows: dict[str, list[tup
     rows.setdefault("serve first", []).append(tuple(measured["first"]))
     counts.setdefault("serve first: objects made", []).append(measured["first_made"])
     rows.setdefault("serve edit", []).append(tuple(measured["edit"]))
+    rows.setdefault("serve edit full", []).append(tuple(measured["full"]))
     profile = one_school(root)
     out_dir = Path(tempfile.mkdtemp(prefix="packs-"))
     try:

@@ -45,6 +45,8 @@ class _Build:
 
 #: The previous build, by config file: only the latest is kept (a process serves one site).
 _previous: dict[str, _Build] = {}
+#: The build under way, until its search index is written.
+_pending: dict[str, _Build] = {}
 
 
 class _DirtyNotice(logging.Filter):
@@ -84,11 +86,8 @@ def mark_unchanged(key: str, files: list[File], pages: dict[str, str]) -> int:
     previous = _previous.get(key)
     layout = layout_of(pages)
     digests = {uri: _digest(text) for uri, text in pages.items()}
-    current = _Build(layout=layout, digests=digests)
-    if previous is not None:
-        current.pages, current.topics = previous.pages, previous.topics
-    _previous.clear()
-    _previous[key] = current
+    _pending.clear()  # what this build makes: the previous one only once it has finished (complete_index)
+    _pending[key] = _Build(layout=layout, digests=digests)
     if previous is None or previous.layout != layout:
         return 0
     marked = 0
@@ -103,18 +102,23 @@ def mark_unchanged(key: str, files: list[File], pages: dict[str, str]) -> int:
 
 
 def complete_index(key: str, search: SiteSearch, page_urls: set[str], rendered: set[str]) -> None:
-    """Give ``search`` the pages of this site not rendered in this build, as the previous build indexed them."""
-    build = _previous.get(key)
-    if build is None:
+    """Give ``search`` the pages of this site not rendered in this build, as the previous build indexed
+    them; this build, now complete, becomes the previous one (a failed build never does)."""
+    previous = _previous.get(key)
+    if previous is not None:
+        for url, page in previous.pages.items():
+            if url in page_urls and url not in rendered:
+                search.pages[url] = page
+        for name, url in previous.topics.items():
+            if url in page_urls and url not in rendered:
+                search.topics.setdefault(name, url)
+    current = _pending.pop(key, None)
+    if current is None:
         return
-    for url, page in build.pages.items():
-        if url in page_urls and url not in rendered:
-            search.pages[url] = page
-    for name, url in build.topics.items():
-        if url in page_urls and url not in rendered:
-            search.topics.setdefault(name, url)
-    build.pages = {url: page for url, page in search.pages.items() if url in page_urls}
-    build.topics = dict(search.topics)
+    current.pages = {url: page for url, page in search.pages.items() if url in page_urls}
+    current.topics = dict(search.topics)
+    _previous.clear()
+    _previous[key] = current
 
 
 def render_listings_always(files: list[File]) -> None:
