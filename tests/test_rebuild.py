@@ -137,3 +137,32 @@ def test_a_dirty_rebuild_renders_only_the_changed_page_and_equals_a_full_build(t
     full = tmp_path / "full"
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(full)))
     assert _files(site) == _files(full)  # the search index kept every page; nothing else differs
+
+
+def test_a_failed_dirty_build_does_not_mark_its_pages_as_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save whose build fails half-way: the next build still renders the page the failed one did not write."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_plugin import plugin as plugin_module
+
+    root = copy_mini_project(tmp_path / "p")
+    site = tmp_path / "served"
+
+    def dirty_build() -> None:
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)), dirty=True)
+
+    dirty_build()
+    article = root / "content/parents/demo-article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n编辑时加上的一句：鹦鹉螺。\n", encoding="utf-8")
+    original = plugin_module.GongyuPlugin.on_page_content
+
+    def failing(self, html, *, page, config, files):  # type: ignore[no-untyped-def]
+        raise RuntimeError("half-way")
+
+    monkeypatch.setattr(plugin_module.GongyuPlugin, "on_page_content", failing)
+    with pytest.raises(Exception, match="half-way"):
+        dirty_build()
+    monkeypatch.setattr(plugin_module.GongyuPlugin, "on_page_content", original)
+    dirty_build()
+    assert "鹦鹉螺" in (site / "parents/demo-article/index.html").read_text(encoding="utf-8")
