@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .check.citations import check_citations, school_year_in_progress
 from .check.references import check_references
 from .errors import GongyuError, ProblemList
 from .load.corpus import Corpus, read_corpus, read_school, school_files
@@ -67,8 +68,17 @@ def load_checked(root: Path, *, schools: bool = True) -> Checked:
                 problems.extend(exc.problems)
             else:
                 resolved[value.school.id] = value
+    check_cited_documents(corpus, problems)
     problems.raise_if_any()
     return Checked(corpus, resolved)
+
+
+def check_cited_documents(corpus: Corpus, problems: ProblemList) -> None:
+    """Documents cited in text are in the register and in force for the school years a build makes: the
+    year in progress (the site) and every school profile's year; the latest is checked, since a document
+    stale for an earlier year is stale for a later one too."""
+    year = max([school_year_in_progress(), *(school.first_year for school in corpus.schools.values())])
+    problems.extend(check_citations(corpus, year))
 
 
 def load_school(path: Path, corpus: Corpus) -> School:

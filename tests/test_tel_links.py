@@ -38,6 +38,7 @@ def test_numbers_to_call_are_linked() -> None:
     assert tel_links("<p>有危险时拨打 120 或 110，找不到人就打110。</p>") == [
         ("tel:120", "120"), ("tel:110", "110"), ("tel:110", "110")]
     assert tel_links("<li>可以拨打青少年服务热线 12355</li>") == [("tel:12355", "12355")]
+    assert tel_links("<li>心里难受可以拨打12356或12355</li>") == [("tel:12356", "12356"), ("tel:12355", "12355")]
     assert tel_links("<p>拨打 120 和 110、119</p>") == [("tel:120", "120"), ("tel:110", "110"), ("tel:119", "119")]
 
 

@@ -10,6 +10,7 @@ from ..base.paths import shown_path
 from ..errors import GongyuError, Problem, ProblemList
 from ..models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
 from .compose import load_front_matter, load_yaml_file
+from .policies import Register, load_register
 from .regulations import Regulations, load_regulations
 from .schedule import Schedule, load_schedule
 from .source import SourceDoc
@@ -42,6 +43,8 @@ class Corpus:
     misnamed: set[Path] = field(default_factory=set)
     #: Provincial regulations templates may cite (``plans/data/regulations.yml``).
     regulations: Regulations = field(default_factory=Regulations)
+    #: Every law, regulation and document the content cites (``plans/data/policies.yml``).
+    policies: Register = field(default_factory=Register)
     #: The State Council's holiday schedule typed in for years the ``holidays`` package lacks (``plans/data/holidays.yml``).
     schedule: Schedule = field(default_factory=Schedule)
     #: Only plan templates and forms (the set shipped with the package): ``related`` links to
@@ -221,6 +224,10 @@ def read_corpus(root: Path, problems: ProblemList) -> Corpus:
         _try(problems, _load_yaml_doc, path, PlanTemplate, "plan", problems, corpus)
     try:
         corpus.regulations = load_regulations(plans)
+    except GongyuError as exc:
+        problems.extend(exc.problems)
+    try:
+        corpus.policies = load_register(plans)
     except GongyuError as exc:
         problems.extend(exc.problems)
     try:

@@ -37,7 +37,7 @@ def _slim(corpus: Corpus) -> Corpus:
     from ..load.corpus import Corpus
 
     return Corpus(root=corpus.root, plans=dict(corpus.plans), forms=dict(corpus.forms), regulations=corpus.regulations,
-                  schedule=corpus.schedule,
+                  schedule=corpus.schedule, policies=corpus.policies,
                   sources={k: v for k, v in corpus.sources.items() if k in corpus.plans or k in corpus.forms},
                   kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
 

@@ -45,7 +45,7 @@ def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, Resolved
 
         try:
             path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json,
-                                      corpus.regulations.digest(), corpus.schedule.digest()], make)
+                                      corpus.regulations.digest(), corpus.schedule.digest(), corpus.policies.digest()], make)
         except GongyuError as exc:
             problems.extend(exc.problems)
             continue
@@ -53,7 +53,8 @@ def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, Resolved
                                   kind="pack-zip", path=path))
     for plan_id in sorted(corpus.plans):
         plan = corpus.plans[plan_id]
-        inputs = [plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms}]
+        inputs = [plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms},
+                  corpus.policies.digest()]
         document = None
 
         def doc_for(plan: Any = plan) -> Any:

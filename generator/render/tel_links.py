@@ -1,7 +1,7 @@
 """Emergency numbers in running text become tap-to-call links.
 
 Articles say “有危险时拨打 110” in warning boxes and lists; on a phone a parent should be able to
-tap the number, not copy it. Only the site's four emergency numbers (see
+tap the number, not copy it. Only the site's five help numbers (see
 :data:`generator.render.emergency.EMERGENCY_NUMBERS`) are linked, and only where the words around
 them say they are to be called (拨打 110, 打 110, 热线 12355, 120 或 110 …), so “120 分钟” or “第 110 页”
 stay text. Text inside links, code, headings and the home page's call box is left alone.

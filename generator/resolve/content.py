@@ -148,7 +148,12 @@ def plan_document(
         for text in plan.background:
             out.para(_t(text))
         if plan.legal_basis:
-            out.para(f"主要依据：{_join_titles(list(plan.legal_basis))}。")
+            basis = list(plan.legal_basis)
+            if corpus is not None:
+                from ..load.policies import basis_lines
+
+                basis = basis_lines(basis, corpus.policies)
+            out.para(f"主要依据：{_join_titles(basis)}。")
 
     # goals and targets
     if plan.goals or resolved.targets:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..load.policies import PolicyFile
 from ..load.regulations import RegulationFile
 from ..load.schedule import ScheduleFile
 from ..models import ArticleMeta, Course, Form, Lesson, PlanTemplate, School
@@ -19,6 +20,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "form": Form,
     "school": School,
     "regulations": RegulationFile,
+    "policies": PolicyFile,
     "holidays": ScheduleFile,
 }
 

@@ -27,9 +27,10 @@ from .home import EMERGENCY_NUMBERS, HomePage
 from .indexes import IndexPages
 from .lesson import LessonPages
 from .plan import PlanPages
+from .policy import POLICIES_URI, PolicyPages
 
 
-class PageBuilder(HomePage, IndexPages, LessonPages, PlanPages, FormPages, ArticlePages):
+class PageBuilder(HomePage, IndexPages, LessonPages, PlanPages, FormPages, ArticlePages, PolicyPages):
     """Builds every generated page; ``downloads`` are grouped by the page that offers them."""
 
     def pages(self) -> dict[str, str]:
@@ -42,6 +43,8 @@ class PageBuilder(HomePage, IndexPages, LessonPages, PlanPages, FormPages, Artic
         pages["safety/index.md"] = self.safety_index()
         pages["plans/index.md"] = self.plans_index()
         pages["forms/index.md"] = self.forms_index()
+        if self.corpus.policies.present:
+            pages[POLICIES_URI] = self.policies_page()
         pages["stages/index.md"] = self.stages_index()
         pages["topics/index.md"] = self.topics_index()
         pages["tags.md"] = md.front_matter("标签", searchable=False) + "# 标签\n\n<!-- material/tags -->\n"

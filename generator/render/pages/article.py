@@ -69,4 +69,5 @@ class ArticlePages(BuilderBase):
         strip = call_strip(body) if "家长" in meta.audience else ""
         if strip:
             header.append(strip)
-        return "\n".join(header) + "\n" + body + "\n\n" + self.related(uri, meta.related)
+        basis = self.cited_block(uri, article.body)  # type: ignore[attr-defined]
+        return "\n".join(header) + "\n" + body + "\n\n" + (basis + "\n" if basis else "") + self.related(uri, meta.related)

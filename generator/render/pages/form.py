@@ -23,4 +23,9 @@ class FormPages(BuilderBase):
         lines += preview_lines(form)
         if form.note:
             lines.append(f"!!! note \"填表说明\"\n    {md.text(form.note)}\n")
+        from ...check.wording import iter_texts
+
+        basis = self.cited_block(uri, "\n".join(text for _path, text in iter_texts(form)))  # type: ignore[attr-defined]
+        if basis:
+            lines.append(basis)
         return "\n".join(lines)

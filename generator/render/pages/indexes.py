@@ -19,7 +19,7 @@ class IndexPages(AudiencePages):
     def courses_index(self) -> str:
         uri = "courses/index.md"
         lines = [md.front_matter("家长学校课程", searchable=False), "# 家长学校课程\n",
-                 "每个学段一门课程，每课 45—90 分钟，附讲义、大字版讲义、签到表和反馈表。\n"]
+                 "每个学段一门课程，跨学段的专题课程排在最后；每课 45—90 分钟，附讲义、大字版讲义、签到表和反馈表。\n"]
         lines.append(self.course_links(uri, lambda c: c.kind == "家长学校"))
         lines.append("\n另见：" + md.link("安全教育课", uri, "safety/index.md") + "\n")
         return "\n".join(lines)

@@ -98,5 +98,15 @@ class LessonPages(BuilderBase):
         lines.append(f"## 带回家的要点 {{#{TAKE_HOME}}}\n")
         lines.append(("!!! abstract \"请老师收好\"\n" if teachers else "!!! abstract \"请家长收好\"\n")
                      + "\n".join(f"    - {md.text(item)}" for item in lesson.take_home) + "\n")
+        basis = self.cited_block(uri, "\n".join(text for _path, text in _texts(lesson)))  # type: ignore[attr-defined]
+        if basis:
+            lines.append(basis)
         lines.append(self.related(uri, lesson.related))
         return "\n".join(lines)
+
+
+def _texts(lesson: Lesson):  # type: ignore[no-untyped-def]
+    """Every text of a lesson (for the documents it cites)."""
+    from ...check.wording import iter_texts
+
+    return iter_texts(lesson)

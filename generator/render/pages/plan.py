@@ -43,7 +43,7 @@ class PlanPages(BuilderBase):
             lines.append(f"![{md.text(plan.title)}时间轴]({md.rel(uri, urls.timeline(plan.id))}){{ .gy-timeline }}\n")
         if plan.legal_basis:
             lines.append("## 依据\n")
-            lines.append(md.bullets(plan.legal_basis) + "\n")
+            lines.append(self.basis_block(uri, list(plan.legal_basis)))  # type: ignore[attr-defined]
         if plan.background:
             lines.append("## 背景\n")
             lines.append("\n\n".join(entry_md(p) for p in plan.background) + "\n")

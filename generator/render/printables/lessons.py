@@ -117,7 +117,8 @@ def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False
             {"number": "110", "when": "遇到坏人、孩子走失或被人伤害"},
             {"number": "119", "when": "着火，或有人被困需要救援"},
             {"number": "120", "when": "有人受伤、生急病、昏倒"},
-            {"number": "12355", "when": "孩子心里有事想找人说，或家长想问怎么帮孩子"},
+            {"number": "12356", "when": "孩子心里难受、想不开，或家长需要心理支持"},
+            {"number": "12355", "when": "孩子被欺负，或家长想问怎么帮孩子"},
         ],
         "card_blanks": ["班主任的电话", "孩子父母的电话", "邻居或亲戚的电话"],
     }
