@@ -14,7 +14,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # fonts-lxgw-wenkai: a free 楷体 for the official documents' level-2 headings (AR PL UKai is the fallback)
 apt_pkgs=(fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils python3-venv)
 if [ "$mode" = test ]; then
-  apt_pkgs+=(chromium libreoffice-writer-nogui libreoffice-calc-nogui nodejs)  # calc: reads the xlsx files back; nodejs: runs the search analyzer of the browser in tests
+  apt_pkgs+=(chromium libreoffice-writer-nogui libreoffice-calc-nogui nodejs zbar-tools)  # zbar-tools: zbarimg reads the QR codes back; calc: reads the xlsx files back; nodejs: runs the search analyzer of the browser in tests
 fi
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""

@@ -43,6 +43,8 @@ def _template_rows(corpus: Corpus, rows: dict[int, dict[str, object]]) -> bytes:
         for index, value in enumerate(example, start=1):
             sheet.cell(row=row, column=index).value = value
         sheet.cell(row=row, column=headers.index("学校编号") + 1).value = f"school-{row}"
+        # a copy of the example row is another school: a name given twice is refused (issue 21)
+        sheet.cell(row=row, column=headers.index("学校名称") + 1).value = f"青山县石桥镇第{row}小学"
         for header, value in changes.items():
             sheet.cell(row=row, column=headers.index(header) + 1).value = value
     buffer = io.BytesIO()
@@ -155,7 +157,9 @@ def test_missing_people_are_asked_for_in_their_cells(tmp_path: Path, real: Corpu
         book.active.title = "学校名单"
         keep = [i for i, h in enumerate(headers) if h != drop]
         book.active.append([headers[i] for i in keep])
-        book.active.append([(f"{row[i]}-{len(paths)}" if i == 0 else row[i]) for i in keep])
+        # two schools (two ids, two names: one name in two files is refused, issue 21)
+        book.active.append([(f"{row[i]}-{len(paths)}" if i == 0 else f"{row[i]}（{len(paths) + 1}）" if i == 1 else row[i])
+                            for i in keep])
         paths.append(tmp_path / name)
         book.save(paths[-1])
     result = build_packs(paths, real, tmp_path / "out2", jobs=1, pdf=False, progress=False)
@@ -226,6 +230,9 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mon
         monkeypatch.undo()
         assert len(result.built) == 2
         assert ("生成方案包" in stream.getvalue()) is shown, stream.getvalue()
+        # not a terminal (a log): one plain line per school instead, as it is done (issue 21)
+        lines = [line for line in stream.getvalue().splitlines() if line[:1].isdigit()]
+        assert (lines == ["1/2 青山县石桥镇青山小学", "2/2 青山县石桥镇第3小学"]) is not shown, stream.getvalue()
 
 
 # --- forms: laid out once, the school's name stamped ---------------------------------------------

@@ -76,13 +76,22 @@ def test_columns_of_the_clerks_own_are_passed_over_with_a_notice(tmp_path: Path,
     schools, failures = read_schools(path, real, notices)
     assert failures == [] and [s.id for s, _, _ in schools] == ["school-1"]
     text = _said(notices)
-    assert "第1行 A列: “序号”一列不是模板中的列，没有读取" in text and "“联系人”一列" in text
+    # one note lists them all, with their letters
+    assert "第1行: 2 列不是模板中的列，没有读取：A列“序号”、U列“联系人”" in text and text.count("没有读取") == 1
     assert "其他岗位" not in text  # the old hint spoke of posts, whatever the column was
-    # a header close to one of ours that the sheet lacks is asked about, not ignored
-    headers = [("校长姓名" if h == "校长" else h) for h in HEADERS]
-    path = _sheet(tmp_path / "拼错.xlsx", [_school(2, 校长姓名="王某")], headers=headers)
+    # a column of her own close to an optional one of ours is hers (联系电话 is not a misspelt 学校电话) …
+    headers = [*HEADERS, "联系电话", "校长姓名"]
+    notices = []
+    path = _sheet(tmp_path / "电话.xlsx", [_school(2, 联系电话="0851-1234567", 校长姓名="王某")], headers=headers)
+    schools, failures = read_schools(path, real, notices)
+    assert failures == [] and [s.id for s, _, _ in schools] == ["school-2"]
+    assert "“联系电话”、" in _said(notices) and "您是不是想写" not in _said(notices)
+    # … but a header close to a required one that the sheet lacks is asked about, not ignored
+    headers = [("学校名字" if h == "学校名称" else h) for h in HEADERS]
+    path = _sheet(tmp_path / "拼错.xlsx", [_school(2, 学校名字="某县第2小学")], headers=headers)
     schools, failures = read_schools(path, real)
-    assert schools == [] and "不认识的列名“校长姓名”，您是不是想写“校长”？" in _said(failures)
+    assert schools == [] and "不认识的列名“学校名字”，您是不是想写“学校名称”？" in _said(failures)
+    assert "缺少必填的一列“学校名称”" not in _said(failures)  # one message for one mistake
     # required marks and line breaks typed into a header are not part of its name
     headers = [("*学校编号" if h == "学校编号" else "学校\n名称" if h == "学校名称" else h) for h in HEADERS]
     schools, failures = read_schools(_sheet(tmp_path / "标记.xlsx", [_school(3)], headers=headers), real)
@@ -179,7 +188,7 @@ def test_the_summary_names_failed_rows_and_lists_what_was_passed_over(tmp_path: 
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["--root", str(REPO), "school", "build", str(path), "--out", str(out),
                                        "--no-pdf", "--jobs", "1"], catch_exceptions=False)
-    assert result.exit_code == 1 and "请注意" in result.stderr and "“序号”一列不是模板中的列" in result.stderr
+    assert result.exit_code == 1 and "请注意" in result.stderr and "不是模板中的列，没有读取：A列“序号”" in result.stderr
     assert result.stderr.index("请注意") < result.stderr.index("未能生成")
     book = load_workbook(out / "汇总.xlsx")
     by_origin = {row[0].rsplit("/", 1)[-1]: row for row in book["汇总"].iter_rows(min_row=2, values_only=True) if row[0]}
@@ -187,7 +196,9 @@ def test_the_summary_names_failed_rows_and_lists_what_was_passed_over(tmp_path: 
     assert failed[1:4] == ("school-2", "某县第2小学", "失败")  # named, though it could not be built
     assert by_origin["名单.xlsx:第4行"][3] == "已跳过" and by_origin["名单.xlsx"][3] == "已跳过"
     assert "提醒：" in by_origin["名单.xlsx"][5]
-    assert any(str(v).startswith("共 4 项：已生成 1 所，失败 1 项，跳过 2 项") for v in by_origin)
+    # schools are counted as schools: the skipped 合计 row and the note about the file are not schools
+    assert "共 2 所学校：已生成 1 所，失败 1 所；另跳过 1 行（合计、填表人等，不是学校）" in by_origin
+    assert "已生成的 1 所学校的方案包不受影响" in result.stderr
     problems = list(book["问题"].iter_rows(min_row=2, values_only=True))
     assert any(p[0].endswith("名单.xlsx:第3行") and p[2:4] == (3, "D") and "中学" in p[4] for p in problems)
     # only notices: exit 0

@@ -378,7 +378,9 @@ def test_cli_new_build_and_template(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "已生成 1 所学校的方案包" in result.output and (out / "test-school" / "test-plan.docx").is_file()
     broken = tmp_path / "broken.yml"
-    broken.write_text(SCHOOL_YAML.replace("id: test-school", "id: broken-school").replace("  校长: 王校长\n", ""), encoding="utf-8")
+    # another school (a name given twice is refused, issue 21), without its 校长
+    broken.write_text(SCHOOL_YAML.replace("id: test-school", "id: broken-school").replace("  校长: 王校长\n", "")
+                      .replace("name: 测试县测试镇测试小学", "name: 测试县测试镇第二小学"), encoding="utf-8")
     result = runner.invoke(main, ["--root", str(root), "school", "build", str(broken), str(root / "plans" / "schools"),
                                   "--out", str(out), "--no-pdf", "--jobs", "1"])
     assert result.exit_code == 1 and "缺少组长" in result.output and "已生成 1 所学校" in result.output
@@ -439,36 +441,26 @@ def test_real_example_profiles_build(tmp_path: Path) -> None:
 
 
 
-def test_rrules_expand_to_one_open_day_per_period(corpus: Corpus) -> None:
-    import datetime as dt
-
+def test_weekly_and_monthly_duties_are_in_each_terms_digest(corpus: Corpus) -> None:
     import icalendar
-    from dateutil.rrule import rrulestr
 
     school = corpus.schools["test-school"]
     year = SchoolYear.for_school(school)
     resolved = resolve_plan(corpus.plans["test-plan"], year, school.plans[0])
     cal = icalendar.Calendar.from_ical(calendar_ics(school.id, school.name, year, [resolved]))
+    digests = [e for e in cal.walk("VEVENT") if "RRULE" in e]
     for duty in resolved.duties:
-        if duty.rule.every == "天":
+        if duty.rule.every not in ("周", "月"):
             continue
-        days: list[dt.date] = []
-        for event in cal.walk("VEVENT"):
-            if duty.title not in str(event["SUMMARY"]):
-                continue
-            start = event.decoded("DTSTART")
-            if "RRULE" in event:
-                rule = event["RRULE"].to_ical().decode()
-                days += [d.date() for d in rrulestr(rule, dtstart=dt.datetime.combine(start, dt.time()))]
-            else:
-                days.append(start)
-        # one reminder on an open day inside each period that has one (a weekend-only week at the
-        # edge of a vacation has none: the next week's reminder covers it)
-        periods = [o for o in duty.occurrences
-                   if any(year.is_open_day(o.start + dt.timedelta(days=n)) for n in range(o.days))]
-        assert len(days) == len(periods), duty.id
-        for day, period in zip(sorted(days), periods):
-            assert period.start <= day <= period.end and year.is_open_day(day), (duty.id, day)
+        name = "本周例行工作" if duty.rule.every == "周" else "本月例行工作"
+        for term in (*year.terms, *year.vacations):
+            due = any(o.start <= term.end and o.end >= term.start for o in duty.occurrences)
+            holding = [e for e in digests if str(e["SUMMARY"]).startswith(name)
+                       and term.start <= e.decoded("DTSTART") <= term.end
+                       and duty.title in str(e["DESCRIPTION"])]
+            assert len(holding) == (1 if due else 0), (duty.id, term.name)
+        # and never an event of its own
+        assert not [e for e in cal.walk("VEVENT") if duty.title in str(e["SUMMARY"])], duty.id
 
 
 def test_damaged_xlsx_is_reported_not_crashed(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from generator.models import Course, Form, Lesson
 from generator.render.pdf import typst_engine
 
 REPO = Path(__file__).resolve().parents[1]
-SITE = "https://gongyu.example.org/"
+SITE = "https://jx.qingshan.edu.cn/"
 
 #: Characters and strings special to Typst, Jinja, Markdown, HTML and shells: must print as typed.
 HOSTILE = '#set text(red) {{ 7*7 }} $x$ <script>alert(1)</script> C:\\temp\\a ] [ "引号" *粗* _斜_ @ref //注'
@@ -218,8 +218,10 @@ def test_handout_embeds_subset_cjk_fonts_and_shows_the_title(tmp_path: Path, les
     assert any(family in row["name"].lower() for row in fonts), (family, fonts)
     text = squash(pdf_text(path))
     for expected in (lesson.title, course.title, "小学低年级", "60分钟", "本课要点", "亲子作业", "带回家的要点",
-                     lesson.home_practice[0], lesson.take_home[0], "课前准备", *lesson.preparation):
+                     lesson.home_practice[0], lesson.take_home[0]):
         assert squash(expected) in text, expected
+    # the organiser's 课前准备 is on the organiser's sheet, never on what families take home
+    assert "课前准备" not in text and squash(lesson.preparation[0]) not in text
     assert pdf_pages(path) <= 2
 
 
@@ -419,7 +421,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
     uris = {d.uri: d for d in downloads}
     for lesson_id in ("demo-lesson", "demo-long"):
         for name, label in (("handout.pdf", "讲义"), ("handout-large.pdf", "大字版讲义"),
-                            ("signin.pdf", "签到表"), ("feedback.pdf", "反馈表")):
+                            ("signin.pdf", "签到表"), ("feedback.pdf", "反馈表"), ("organiser.pdf", "组织者用页")):
             record = uris[f"print/lessons/{lesson_id}/{name}"]
             assert (record.owner, record.label) == (lesson_id, label)
             assert record.path.is_file() and record.path.read_bytes().startswith(b"%PDF-")
@@ -427,7 +429,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
     for form_id in ("demo-form", "demo-wide"):
         record = uris[f"print/forms/{form_id}.pdf"]
         assert (record.owner, record.label, record.kind) == (form_id, "空白表格", "form")
-    assert len(downloads) == 2 * 4 + 2
+    assert len(downloads) == 2 * 5 + 2  # no 求助卡: neither lesson's preparation asks for one
 
     # nothing changed: every file comes from the cache
     before = engine.compiles
@@ -437,7 +439,7 @@ def test_site_printables_records_and_cache(tmp_path: Path, project: Path) -> Non
 
     # another site address changes the handouts (QR code) and nothing else
     before = engine.compiles
-    moved = {d.uri: d.path for d in site_printables(corpus, "https://other.example.org/", cache)}
+    moved = {d.uri: d.path for d in site_printables(corpus, "https://jx.hexi.edu.cn/", cache)}
     changed = sorted(uri for uri, path in moved.items() if path != uris[uri].path)
     assert changed == sorted(f"print/lessons/{lid}/{name}" for lid in ("demo-lesson", "demo-long")
                              for name in ("handout.pdf", "handout-large.pdf"))
@@ -475,8 +477,9 @@ def test_cli_prints_a_lesson(project: Path) -> None:
     code, output = _cli("--root", str(project), "print", "demo-lesson", "--site-url", SITE)
     assert code == 0, output
     folder = project / "dist" / "print" / "demo-lesson"
-    assert sorted(p.name for p in folder.iterdir()) == ["feedback.pdf", "handout-large.pdf", "handout.pdf", "signin.pdf"]
-    assert "共 4 个 PDF" in output
+    assert sorted(p.name for p in folder.iterdir()) == ["feedback.pdf", "handout-large.pdf", "handout.pdf", "organiser.pdf",
+                                                              "signin.pdf"]
+    assert "共 5 个 PDF" in output
 
 
 def test_cli_prints_a_plan_and_a_course(project: Path, tmp_path: Path) -> None:

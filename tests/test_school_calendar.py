@@ -240,13 +240,18 @@ def test_example_calendars_keep_to_school_days(packs: dict, year_name: str) -> N
         starts: Counter[dt.date] = Counter()
         alarms = singles = 0
         for event, days, length in _ics_instances(data):
+            if "RRULE" in event:
+                continue  # the weekly/monthly digests: expanded with EXDATE/RDATE in test_quiet_calendar.py
             valarms = event.walk("VALARM")
-            assert len(valarms) == 1, (school_id, str(event["SUMMARY"]))
-            trigger = valarms[0].decoded("TRIGGER")
-            assert trigger <= dt.timedelta(hours=8)
+            assert len(valarms) <= 1, (school_id, str(event["SUMMARY"]))
             if str(event["SUMMARY"]).startswith("截止："):
-                assert trigger <= -dt.timedelta(days=2)  # three days before, in the morning
-            alarms += 1
+                assert len(valarms) == 1, str(event["SUMMARY"])  # a deadline is acted on: it reminds
+            if valarms:
+                trigger = valarms[0].decoded("TRIGGER")
+                assert trigger <= dt.timedelta(hours=8)
+                if str(event["SUMMARY"]).startswith("截止："):
+                    assert trigger <= -dt.timedelta(days=2)  # three days before, in the morning
+                alarms += 1
             for day in days:
                 starts[day] += 1
                 if length == 1:
@@ -254,12 +259,11 @@ def test_example_calendars_keep_to_school_days(packs: dict, year_name: str) -> N
                     assert year.is_open_day(day), (school_id, name, day, str(event["SUMMARY"]))
                     if year.window(day).is_term:
                         assert year.is_school_day(day)
-        assert singles > 50
+        assert singles > 5  # one-day events and deadlines (weekly/monthly duties are in the digests)
         assert max(starts.values()) <= 6, (school_id, starts.most_common(3))
         # a second, independent parser reads the same events and alarms
         parsed = vobject.readOne(data.decode("utf-8"))
-        assert len(parsed.vevent_list) == alarms
-        assert all(len(v.valarm_list) == 1 for v in parsed.vevent_list)
+        assert sum(len(getattr(v, "valarm_list", [])) for v in parsed.vevent_list) == alarms
         # a term duty is one event spanning its term, not a pile on the first day
         assert any(length > 60 for _event, _days, length in _ics_instances(data))
 
@@ -275,6 +279,7 @@ def _docx_texts(data: bytes) -> list[str]:
 
 _BARE_DATE = re.compile(r"\d{1,2}月\d{1,2}日(?!（星期[一二三四五六日]）)")
 _SIGNATURE_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")  # 成文日期: GB/T 9704 gives no weekday
+_DOCUMENT_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?:通过|公布|印发|发布|起施行|施行)")
 
 
 @pytest.mark.parametrize("year_name", YEARS)
@@ -288,7 +293,8 @@ def test_every_printed_date_carries_its_weekday(packs: dict, year_name: str) -> 
             for text in _docx_texts(data):
                 if _SIGNATURE_DATE.match(text):
                     continue
-                assert not _BARE_DATE.search(text), (school_id, file_name, text)
+                # the day a law was passed or took effect (written with its year) is not a date of school work
+                assert not _BARE_DATE.search(_DOCUMENT_DATE.sub("", text)), (school_id, file_name, text)
 
 
 @pytest.mark.parametrize("year_name", YEARS)

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from ..base import urls
+from ..errors import GongyuError
 from . import zh
 from .context import ChineseGroup, Context, reports_errors
 from .zh import ChinesePath
@@ -43,13 +44,22 @@ def estimated_holiday_warnings(corpus: Any) -> list[str]:
 
 
 @main.command()
+@click.option("--strict", is_flag=True,
+              help="发布前用：网站地址 site_url 没有设置或是示例地址（打印材料上印不出二维码）时也不通过。")
 @click.pass_obj
 @reports_errors
-def check(obj: Context) -> None:
+def check(obj: Context, strict: bool) -> None:
     """只检查内容文件，不生成网站（速度快）。"""
+    from ..mkdocs_plugin.site_config import site_url_of, site_url_problem
     from ..pipeline import load_corpus
 
-    corpus = load_corpus(obj.project())
+    root = obj.project()
+    corpus = load_corpus(root)
+    site_url = site_url_of(root)
+    if urls.is_placeholder(site_url):
+        if strict:
+            raise GongyuError(site_url_problem(root, site_url))
+        click.echo(urls.placeholder_warning(site_url), err=True)
     for line in estimated_holiday_warnings(corpus):
         click.echo(line, err=True)
     click.echo(

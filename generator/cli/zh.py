@@ -82,6 +82,86 @@ def translate_plural(singular: str, plural: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
+#: Click's placeholders for a value in ``--help`` (``TEXT``, ``INTEGER`` …) in Chinese.
+METAVARS: dict[str, str] = {
+    "TEXT": "文本",
+    "INTEGER": "整数",
+    "INTEGER RANGE": "整数",
+    "FLOAT": "数字",
+    "FLOAT RANGE": "数字",
+    "BOOLEAN": "是或否",
+    "PATH": "路径",
+    "FILE": "文件",
+    "FILENAME": "文件",
+    "DIRECTORY": "文件夹",
+    "UUID": "编号",
+}
+
+
+def _type_word(param: Any) -> str | None:
+    """The Chinese word for what ``param`` takes, from its type (a path: 文件, 文件夹 or 路径)."""
+    import click
+
+    kind = param.type
+    if isinstance(kind, click.Path):
+        if kind.file_okay and not kind.dir_okay:
+            return "文件"
+        if kind.dir_okay and not kind.file_okay:
+            return "文件夹"
+        return "文件"
+    if isinstance(kind, click.File):
+        return "文件"
+    return METAVARS.get(kind.name.upper())
+
+
+def chinese_metavar(param: Any, english: str) -> str:
+    """``english`` (Click's metavar: ``TEXT``, ``[INPUTS]...``, ``INTEGER RANGE``) in Chinese."""
+    if param.metavar is not None:
+        return english
+    core, tail = english, ""
+    if core.endswith("..."):
+        core, tail = core[:-3], "…"
+    optional = core.startswith("[") and core.endswith("]") and param.param_type_name == "argument"
+    if optional:
+        core = core[1:-1]
+    if param.param_type_name == "argument":
+        word = _type_word(param) if core == (param.name or "").upper() else None
+    else:
+        word = METAVARS.get(core) or (_type_word(param) if core == param.type.name.upper() else None)
+    if word is None:
+        return english
+    return (f"[{word}]" if optional else word) + tail
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two (Click counts one)."""
+    import unicodedata
+
+    from click._compat import strip_ansi
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in strip_ansi(text))
+
+
+def _patch_metavars() -> None:
+    import click
+    import click.formatting
+
+    # help columns line up by display width: "--out 文件夹" is 10 columns wide, not 7
+    click.formatting.term_len = display_width  # type: ignore[attr-defined]
+
+    for cls in (click.core.Parameter, click.core.Argument, click.core.Option):
+        original = cls.__dict__.get("make_metavar")
+        if original is None or getattr(original, "_gongyu", False):
+            continue
+
+        def make_metavar(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> str:
+            return chinese_metavar(self, _original(self, *args, **kwargs))
+
+        make_metavar._gongyu = True  # type: ignore[attr-defined]
+        setattr(cls, "make_metavar", make_metavar)
+
+
 class ChinesePath(click.Path):
     """``click.Path`` named in Chinese (文件, 文件夹, 路径) in its messages.
 
@@ -94,7 +174,9 @@ class ChinesePath(click.Path):
 
 
 def install() -> None:
-    """Make Click speak Chinese in this process (called when the ``gongyu`` command starts)."""
+    """Make Click speak Chinese in this process (called when the ``gongyu`` command starts): its
+    messages and its value placeholders."""
+    _patch_metavars()
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

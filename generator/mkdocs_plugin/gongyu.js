@@ -1,7 +1,8 @@
 /* gongyu: small page helpers, plain JavaScript, no requests to anywhere.
  * - wide tables: the scrolling box gets keyboard focus, a role and a name;
  * - dialogs without an accessible name get one;
- * - 大字 (large print) mode: a header button, remembered on this device (localStorage). */
+ * - 大字 (large print) mode: a header button, remembered on this device (localStorage);
+ * - opened from disk (file://), links to folders open their index.html. */
 (function () {
   "use strict";
   var KEY = "gongyu.bigtext";
@@ -62,6 +63,24 @@
     });
     // at the end of the header, in a box no taller than the header: nothing else moves (no layout shift)
     inner.appendChild(button);
+  }
+
+  // The site opened from disk (site/index.html via file://): pages live at lessons/x/index.html,
+  // but links say lessons/x/, which a browser shows as a folder listing. Links into the site get
+  // their index.html at the moment they are followed (search results too, which are made later).
+  // The offline build (gongyu build --offline) links to .html files and needs none of this.
+  function followFromDisk(event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link.hasAttribute("download")) return;
+    var url;
+    try { url = new URL(link.getAttribute("href"), location.href); } catch (e) { return; }
+    if (url.protocol !== "file:" || !/\/$/.test(url.pathname)) return;
+    url.pathname += "index.html";
+    link.setAttribute("href", url.href);
+  }
+  if (location.protocol === "file:") {
+    document.addEventListener("click", followFromDisk, true);
+    document.addEventListener("auxclick", followFromDisk, true);
   }
 
   function run() {

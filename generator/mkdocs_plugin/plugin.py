@@ -47,6 +47,8 @@ JS_URI = "assets/gongyu/gongyu.js"
 BIG_TEXT_HEAD = ('<script>try{if(localStorage.getItem("gongyu.bigtext")==="1")'
                  'document.documentElement.classList.add("gy-big")}catch(e){}</script>')
 _JS = Path(__file__).with_name("gongyu.js")
+#: Templates that replace Material's: ``404.html`` in Chinese, with search and a link home.
+_OVERRIDES = Path(__file__).with_name("overrides")
 #: The small navigation every page repeats; everything else is reached through these index pages.
 DEFAULT_NAV: list[Any] = [
     {"首页": "index.md"},
@@ -66,6 +68,39 @@ DEFAULT_NAV: list[Any] = [
 
 
 
+def docs_symlinks(docs_dir: Path) -> list[str]:
+    """Every symbolic link under ``docs_dir`` (relative POSIX paths), links to folders not entered.
+
+    MkDocs follows them and publishes the target (``/etc/passwd``, a private folder); the content
+    folders refuse them for the same reason.
+    """
+    import os
+
+    found: list[str] = []
+    if not docs_dir.is_dir():
+        return found
+    for folder, dirs, names in os.walk(docs_dir, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirs + names):
+            if (here / name).is_symlink():
+                found.append((here / name).relative_to(docs_dir).as_posix())
+        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
+    return sorted(found)
+
+
+def redirect_page(target: str) -> str:
+    """A page that sends the reader on to ``target`` (relative), with a link for when it cannot."""
+    from html import escape
+
+    href = escape(target, quote=True)
+    return ("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"refresh\" content=\"0; url={href}\">"
+            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+            "<meta name=\"robots\" content=\"noindex\"><title>正在打开本课网页</title>"
+            f"<link rel=\"canonical\" href=\"{href}\"></head>\n"
+            f"<body><p>正在打开本课网页……没有自动打开的话，请点<a href=\"{href}\">这里</a>。</p></body></html>\n")
+
+
 class GongyuPlugin(BasePlugin[GongyuConfig]):
     """Adds a page for every course, lesson, plan template and form, plus the downloads."""
 
@@ -82,6 +117,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         #: Every page's URL in this build, and those rendered (a dirty build renders only changed ones).
         self.page_urls: set[str] = set()
         self.rendered: set[str] = set()
+        self._article_uris: dict[str, str] = {}
 
     def on_build_error(self, *, error: Exception) -> None:
         """Keep our own error: MkDocs turns every plugin error into a bare ``Abort``."""
@@ -123,6 +159,12 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if not config.nav:
             config.nav = DEFAULT_NAV
         theme = config.theme
+        if "toc" in config.markdown_extensions:
+            # Python-Markdown's default tooltip on heading anchors is the English "Permanent link"
+            config.mdx_configs.setdefault("toc", {}).setdefault("permalink_title", "本节链接")
+        if theme.name == "material" and str(_OVERRIDES) not in theme.dirs:
+            # our own templates first (the Chinese 404 page), then the project's custom_dir, then Material's
+            theme.dirs.insert(0, str(_OVERRIDES))
         if theme.name == "material" and theme.get("font") is not False:
             # Google Fonts are unreachable in mainland China: a page that waits for them hangs.
             theme["font"] = False
@@ -161,14 +203,22 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             return None
         from ..render.pages import PageBuilder
 
+        links = docs_symlinks(Path(config.docs_dir))
+        if links:
+            raise GongyuPluginError(GongyuError([Problem(
+                f"docs/{link}", 0, 0, "docs 中的这一项是符号链接（快捷方式），它指向的文件会被原样发布到网站上",
+                "请删除这个链接；要发布的文件直接放进 docs/（文章放进 content/）") for link in links]))
+
         try:
             downloads, timelines = self.collect_downloads(config)
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
         builder = PageBuilder(self.corpus, downloads, timelines)
         pages = builder.pages()
+        self._article_uris = {}
         for article_id, article in sorted(self.corpus.articles.items()):
             pages[builder.site.uris[article_id]] = builder.article_markdown(article)
+            self._article_uris[article_id] = builder.site.uris[article_id]
         self.generated = pages
         generated = [File.generated(config, uri, content=text) for uri, text in sorted(pages.items())]
         # `gongyu serve` (a dirty build) renders only the pages whose Markdown changed since its last build
@@ -179,6 +229,13 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self._add(files, File.generated(config, urls.timeline(plan_id), content=svg))
         for item in sorted(downloads):
             self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
+        for lesson_id in sorted(self.corpus.lessons):  # type: ignore[union-attr]
+            # the short address a handout's QR code carries (urls.short_link): a redirect page
+            target = urls.page_path("lesson", lesson_id)
+            if not config.use_directory_urls:
+                target = target.rstrip("/") + ".html"
+            self._add(files, File.generated(config, urls.short_link(lesson_id) + "index.html",
+                                            content=redirect_page("../../" + target)))
         self._add(files, File.generated(config, CSS_URI, abs_src_path=str(_CSS)))
         self._add(files, File.generated(config, JS_URI, abs_src_path=str(_JS)))
         dirty.render_listings_always(list(files))
@@ -204,10 +261,30 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
-        from ..render.sanitize import sanitize
+        from ..render.sanitize import external_sources, sanitize
         from ..render.tel_links import link_numbers
 
+        outside = external_sources(html)
+        if outside:
+            source = self._source_of(page)
+            raise GongyuPluginError(GongyuError([Problem(
+                source, 0, 0, f"页面要从别的网站加载图片或媒体：{address}",
+                "图片和音视频只能用本站的文件：把文件放进 docs/（或文章旁边）并用相对路径引用；"
+                "外站的内容在国内可能打不开，还会让整页卡住") for address in outside]))
         return link_numbers(sanitize(html))
+
+    def _source_of(self, page: Page) -> str:
+        """The file a reader edits for ``page``: the article under content/, else the docs/ page."""
+        if self.corpus is not None and self.root is not None:
+            for item_id, uri in self._article_uris.items():
+                if uri == page.file.src_uri:
+                    path = self.corpus.files.get(item_id)  # type: ignore[union-attr]
+                    if path is not None:
+                        try:
+                            return path.relative_to(self.root).as_posix()
+                        except ValueError:
+                            return str(path)
+        return f"docs/{page.file.src_uri}"
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if not self.config.enabled or self.root is None:

@@ -99,9 +99,19 @@ def _check_id(value: str) -> str:
 Id = Annotated[str, AfterValidator(_check_id)]
 
 
+#: Characters no text of ours may hold: control characters (tab and line feed excepted), a carriage
+#: return (a lone one is a line break to some readers and not to others) and the bidirectional
+#: overrides that make a name read differently from what it holds.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _check_text(value: str) -> str:
     if "\x00" in value:
         raise ValueError("文字中含有空字符（NUL），请删除")
+    match = _CONTROL.search(value)
+    if match is not None:
+        what = "回车符" if match.group() == "\r" else "看不见的控制字符"
+        raise ValueError(f"文字的第{match.start() + 1}个字符是{what}（U+{ord(match.group()):04X}），请删除")
     return value
 
 

@@ -15,3 +15,6 @@ class Download:
     label: str  # button text in Chinese, e.g. "讲义（A4）"
     kind: str  # handout, handout-large, signin, feedback, form, plan-docx, plan-pdf, pack-zip …
     path: Path  # the file on disk (in the build cache)
+    #: the name a browser saves it under (the link's ``download`` attribute), e.g.
+    #: 家长课-<课名>-讲义.pdf; empty: the last part of ``uri``
+    filename: str = ""

@@ -168,6 +168,10 @@ class Duty(Strict):
     form: Id | None = Field(default=None, description="记录用的表格编号")
     basis: Basis | None = Field(default=None, description=_BASIS_HELP)
     stages: list[SchoolStage] = Field(default_factory=list, description=_STAGES_HELP)
+    only_during: Literal["停课期间"] | None = Field(
+        default=None,
+        description="只在某种情况下才做（停课期间）：写进方案，但不排进学校日历（calendar.ics）",
+    )
 
     @property
     def school_default(self) -> bool:

@@ -161,6 +161,18 @@ class School(Strict):
         """How the unit's own documents name it: 本校, or 本中心 for an education office."""
         return "本中心" if self.is_office else "本校"
 
+    @field_validator("name")
+    @classmethod
+    def _one_line_name(cls, value: str) -> str:
+        """The name heads every file, a progress line and a calendar's title: one line, and not
+        something a spreadsheet would take for a formula."""
+        value = value.strip()
+        if any(ch in value for ch in "\n\t\u2028\u2029\x85"):
+            raise ValueError("学校名称应写在一行内，不能有换行或制表符")
+        if value[:1] in ("=", "+", "-", "@"):
+            raise ValueError(f"学校名称以“{value[0]}”开头，像是公式而不是学校名称，请直接写学校全称")
+        return value
+
     @field_validator("year")
     @classmethod
     def _year(cls, value: str) -> str:

@@ -26,6 +26,17 @@ def earlier_packs(out_root: Path, ours: set[str]) -> list[str]:
         return []
     return sorted(entry.name for entry in out_root.iterdir()
                   if entry.name not in ours and entry.is_dir() and marker_kind(entry) == PACK)
+def _is_folder(out_root: Path, school_id: str) -> bool:
+    """Whether ``out_root`` holds a pack folder for ``school_id`` (an id as the sheet had it, maybe
+    300 characters long or not an id at all: never a path to look up)."""
+    from ..models.common import _ID_RE
+
+    if not _ID_RE.match(school_id):
+        return False
+    try:
+        return (out_root / school_id).is_dir()
+    except OSError:
+        return False
 
 
 # Worker state: the corpus is sent once per process, not once per school.
@@ -109,10 +120,13 @@ def _mp_context() -> Any:
 
 
 def _progress(total: int, enabled: bool) -> Any:
+    """A progress bar on a terminal; ``None`` elsewhere (a log gets one line per school instead)."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    if not enabled or not total or isatty is None or not isatty():
+        return None
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="生成方案包", unit="所", file=sys.stderr, disable=None if enabled else True,
-                dynamic_ncols=True, leave=True)
+    return tqdm(total=total, desc="生成方案包", unit="所", file=sys.stderr, dynamic_ncols=True, leave=True)
 
 
 def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Path, *, draft: bool = False,
@@ -164,6 +178,18 @@ def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: P
     jobs = min(jobs, max(1, len(loaded)))
     tasks = [(p, str(out_root), draft, year, pdf, forms, zipped) for p in loaded]
     bar = _progress(len(tasks), progress)
+    names = {p.origin: p.school.name for p in loaded}
+    done = 0
+
+    def advance(outcome: tuple[str, str, Any, int, float]) -> None:
+        """One school done: the bar on a terminal, else a line ``3/30 某县第3小学`` (a log shows it)."""
+        nonlocal done
+        done += 1
+        if bar is not None:
+            bar.update(1)
+        elif progress:
+            status = "" if outcome[0] == "ok" else " 未能生成"
+            print(f"{done}/{len(tasks)} {names.get(outcome[1], outcome[1])}{status}", file=sys.stderr, flush=True)
     outcomes: list[tuple[str, str, Any, int, float]] = []
     cpu_start = time.process_time()
     try:
@@ -171,16 +197,14 @@ def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: P
             _init_worker(corpus, dirs, cache_dir)
             for task in tasks:
                 outcomes.append(_build_one(task))
-                if bar is not None:
-                    bar.update(1)
+                advance(outcomes[-1])
         else:
             with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
                                                         initializer=_init_worker, initargs=(_slim(corpus), dirs, cache_dir)) as pool:
                 futures = [pool.submit(_build_one, task) for task in tasks]
                 for future in concurrent.futures.as_completed(futures):
                     outcomes.append(future.result())
-                    if bar is not None:
-                        bar.update(1)
+                    advance(outcomes[-1])
     finally:
         if bar is not None:
             bar.close()
@@ -204,7 +228,7 @@ def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: P
     built_now = {outcome.school_id for outcome in result.written}
     for failure in result.failed:
         school_id = result.schools.get(failure.origin, (failure.school_id,))[0]
-        if school_id and school_id not in built_now and (out_root / school_id).is_dir():
+        if school_id and school_id not in built_now and _is_folder(out_root, school_id):
             result.notices.append(Failure(failure.origin, (Problem(
                 failure.origin, 0, 0, f"输出目录中的 {school_id} 文件夹"
                 + ("和压缩包" if (out_root / f"{school_id}.zip").is_file() else "") + "是以前生成的，这次没有更新",

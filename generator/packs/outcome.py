@@ -82,7 +82,7 @@ class BatchResult:
         if not self.notices:
             return ""
         lines = ["请注意（以下内容没有当作错误）："]
-        lines += [failure.format() for failure in self.notices]
+        lines += [failure.format() for failure in sorted(self.notices, key=lambda f: natural_key(f.origin))]
         return "\n".join(lines)
 
     def built_summary(self) -> str:
@@ -102,7 +102,10 @@ class BatchResult:
         lines = [f"有 {len(self.failed)} 所学校（或文件）未能生成，原因如下："]
         for failure in sorted(self.failed, key=lambda f: natural_key(f.origin)):
             lines.append(failure.format())
-        lines.append("请按提示修改后重新运行；其他学校的方案包不受影响。")
+        if self.built:
+            lines.append(f"请按提示修改后重新运行；已生成的 {len(self.built)} 所学校的方案包不受影响。")
+        else:
+            lines.append("请按提示修改后重新运行；这次没有生成任何学校的方案包。")
         return "\n".join(lines)
 
     def summary(self) -> str:

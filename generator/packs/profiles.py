@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +47,7 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
     Each profile is checked against the corpus (plans exist, overrides name real items; dates and
     people are checked when the school is resolved, once, by the worker that builds it); a bad
     profile or sheet row becomes a :class:`Failure` and the rest are still returned. Two schools
-    with the same id: the second is refused. ``notices`` collects what a sheet passed over without
+    with the same id or the same name: the second is refused. ``notices`` collects what a sheet passed over without
     an error (a column of the user's own, a 合计 row, the template's example row).
     """
     from ..base.paths import shown_path
@@ -56,6 +58,7 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
     profiles: list[Profile] = []
     failures: list[Failure] = []
     seen: dict[str, str] = {}
+    names: dict[str, str] = {}
 
     def accept(school: School, doc: SourceDoc, origin: str) -> None:
         if school.id in seen:
@@ -63,7 +66,14 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
                                                          "每所学校的编号必须唯一，它也是输出文件夹的名字"),),
                                     school.id, school.name))
             return
+        name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", school.name))
+        if name in names:
+            failures.append(Failure(origin, (doc.problem(("name",), f"学校名称与 {names[name]} 相同：同一所学校写了两次？",
+                                                         "如果是同一所学校，请删去其中一份；如果是两所学校，请写各自的全称"),),
+                                    school.id, school.name))
+            return
         seen[school.id] = origin
+        names[name] = origin
         profiles.append(Profile(school, doc, origin))
 
     files: list[Path] = []
@@ -84,7 +94,7 @@ def load_profiles(inputs: Iterable[Path], corpus: Corpus, notices: list[Failure]
 
             found: list[tuple[str, list[Problem]]] = []
             labels: dict[str, tuple[str, str]] = {}
-            rows, problems = read_schools(path, corpus, found, labels)
+            rows, problems = read_schools(path, corpus, found, labels, set(seen))
             if notices is not None:
                 notices += [Failure(origin, tuple(items)) for origin, items in found]
             for school, doc, origin in rows:

@@ -9,12 +9,14 @@ written atomically into the output root, also (above all) when some schools fail
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Problem
 from ..write.atomic import write_bytes
-from .outcome import BUILT, FAILED, BatchResult, Outcome, natural_key
+from ..xlsx.safe import append_row
+from .outcome import BUILT, FAILED, PASSED_OVER, BatchResult, Outcome, natural_key
 
 SUMMARY_NAME = "汇总.xlsx"
 
@@ -37,11 +39,37 @@ def _problem_text(problem: Problem, notice: bool = False) -> str:
     return ("提醒：" if notice else "") + text + (f"（{problem.hint}）" if problem.hint else "")
 
 
+def _is_row(origin: str) -> bool:
+    """``名单.xlsx:第5行`` is a row of a sheet; ``名单.xlsx`` the file itself."""
+    return re.search(r":第\d+行$", origin) is not None
+
+
+def count_line(outcomes: list[Outcome]) -> str:
+    """``共 30 所学校：已生成 28 所，失败 2 所；另跳过 2 行（合计、填表人等，不是学校）``.
+
+    Schools are the rows (or YAML files) that are schools: a skipped row and a note about a
+    whole file are not counted as schools.
+    """
+    built = sum(1 for o in outcomes if o.status == BUILT)
+    failed = [o for o in outcomes if o.status == FAILED]
+    files = [o for o in failed if not _is_row(o.origin) and not o.school_id and o.origin.lower().endswith(".xlsx")]
+    schools = len(failed) - len(files)
+    skipped = sum(1 for o in outcomes if o.status == PASSED_OVER and _is_row(o.origin))
+    text = f"共 {built + schools} 所学校：已生成 {built} 所，失败 {schools} 所"
+    if files:
+        text += f"；{len(files)} 个表格文件无法读取"
+    if skipped:
+        text += f"；另跳过 {skipped} 行（合计、填表人等，不是学校）"
+    return text
+
+
 def summary_bytes(outcomes: list[Outcome], earlier: Sequence[str] = ()) -> bytes:
     """The workbook (deterministic bytes: sorted by origin, pinned document dates).
 
     ``earlier``: pack folders of other runs in the same output folder; a line under the table
     says the table covers this run only and names them.
+
+    Every text is data: names and ids as the sheet had them are written through :func:`~generator.xlsx.safe.safe_cell`.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -53,31 +81,28 @@ def summary_bytes(outcomes: list[Outcome], earlier: Sequence[str] = ()) -> bytes
     book = Workbook()
     sheet = book.active
     sheet.title = "汇总"
-    sheet.append(["来源（文件和行）", "学校编号", "学校名称", "状态", "生成的文件", "问题"])
+    append_row(sheet, ["来源（文件和行）", "学校编号", "学校名称", "状态", "生成的文件", "问题"])
     bad_fill = PatternFill("solid", fgColor="FCE4D6")
     for outcome in ordered:
-        sheet.append([outcome.origin, outcome.school_id, outcome.name, outcome.status,
-                      "\n".join(outcome.files),
-                      "\n".join([*(_problem_text(p) for p in outcome.problems),
-                                 *(_problem_text(p, notice=True) for p in outcome.notices)])])
+        append_row(sheet, [outcome.origin, outcome.school_id, outcome.name, outcome.status,
+                           "\n".join(outcome.files),
+                           "\n".join([*(_problem_text(p) for p in outcome.problems),
+                                      *(_problem_text(p, notice=True) for p in outcome.notices)])])
         if outcome.status == FAILED:
             for cell in sheet[sheet.max_row]:
                 cell.fill = bad_fill
-    built = sum(1 for o in ordered if o.status == BUILT)
-    failed = sum(1 for o in ordered if o.status == FAILED)
-    skipped = len(ordered) - built - failed
     sheet.append([])
-    sheet.append([f"共 {len(ordered)} 项：已生成 {built} 所，失败 {failed} 项" + (f"，跳过 {skipped} 项" if skipped else "")])
+    append_row(sheet, [count_line(ordered)])
     if earlier:
-        sheet.append([f"本表只列出这一次运行的学校。输出文件夹中另有 {len(earlier)} 个以前生成的方案包（不在本表中）："
-                      + "、".join(earlier)])
+        append_row(sheet, [f"本表只列出这一次运行的学校。输出文件夹中另有 {len(earlier)} 个以前生成的方案包（不在本表中）："
+                           + "、".join(earlier)])
     problems = book.create_sheet("问题")
-    problems.append(["来源（文件和行）", "出错的文件", "行", "列", "问题", "修改方法"])
+    append_row(problems, ["来源（文件和行）", "出错的文件", "行", "列", "问题", "修改方法"])
     for outcome in ordered:
         for problem, notice in [*((p, False) for p in outcome.problems), *((p, True) for p in outcome.notices)]:
             line, column = where(problem)
-            problems.append([outcome.origin, problem.path, int(line) if line else None, column or None,
-                             ("提醒：" if notice else "") + problem.message, problem.hint])
+            append_row(problems, [outcome.origin, problem.path, int(line) if line else None, column or None,
+                                  ("提醒：" if notice else "") + problem.message, problem.hint])
     for ws, widths in ((sheet, (30, 22, 28, 8, 40, 80)), (problems, (30, 30, 6, 6, 60, 60))):
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -69,8 +69,13 @@ def link(label: str, from_uri: str, to_uri: str) -> str:
     return f"[{text(label)}]({rel(from_uri, to_uri)})"
 
 
-def button(label: str, from_uri: str, to_uri: str, *, primary: bool = False) -> str:
+def button(label: str, from_uri: str, to_uri: str, *, primary: bool = False, download: str = "") -> str:
+    """A link styled as a button; ``download`` names the file a browser saves (no quotes or braces)."""
     classes = ".md-button .md-button--primary" if primary else ".md-button"
+    if download:
+        if any(c in download for c in '"{}\\\n'):
+            raise ValueError(f"download name {download!r} would break the attribute list")
+        classes += f' download="{download}"'
     return f"[{text(label)}]({rel(from_uri, to_uri)}){{ {classes} }}"
 
 

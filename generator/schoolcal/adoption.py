@@ -114,6 +114,8 @@ class ResolvedItem:
     overridden: bool = False
     shift: str | None = None
     moved: tuple[tuple[dt.date, dt.date], ...] = ()
+    #: a duty done only in some situation (停课期间): in the plan's text, never in the calendar
+    only_during: str | None = None
 
     @property
     def repeats(self) -> bool:
@@ -239,7 +241,7 @@ def resolve_plan(
             continue
         rule, occ, over = place(duty.id, duty.when, ("duties", d_index, "when"))
         duties.append(ResolvedItem("duty", duty.id, duty.title, rule, occ, unit=duty.unit, details=duty.details,
-                                   form=duty.form, overridden=over))
+                                   form=duty.form, overridden=over, only_during=duty.only_during))
     if problems:
         raise GongyuError(problems)
     title = (adoption.title if adoption and adoption.title else plan.title)

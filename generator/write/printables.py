@@ -12,9 +12,11 @@ from ..models.download import Download
 from ..render.pdf.typst_engine import get_engine
 from ..render.printables import (
     PrintJob,
+    download_name,
     form_job,
     form_label,
     lesson_jobs,
+    lesson_qr_url,
     page_url,
     render_job,
 )
@@ -36,8 +38,8 @@ def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Downloa
     """Render every lesson's and form's printables into the cache; return their download records.
 
     URIs: ``print/lessons/<lesson-id>/{handout,handout-large,signin,feedback}.pdf`` and
-    ``print/forms/<form-id>.pdf``. ``site_url`` is the site's address for the QR codes (empty:
-    no QR code). Unchanged sources are taken from ``cache`` without rendering.
+    ``print/forms/<form-id>.pdf``. ``site_url`` is the site's address for the QR codes (empty or a
+    placeholder: no QR code, a 「网址未设置」 box instead). Unchanged sources are taken from ``cache`` without rendering.
     """
     get_engine()  # no CJK font: the Chinese error comes here, before any work
     page_url(site_url, "")  # an incomplete site address is reported even when there are no lessons
@@ -48,11 +50,11 @@ def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Downloa
         if course_id is None or course_id not in corpus.courses:
             raise GongyuError(f"课时“{lesson_id}”不属于任何课程，无法生成打印材料；请在课程的 _course.yml 中列出它")
         course = corpus.courses[course_id]
-        url = page_url(site_url, urls.page_path("lesson", lesson_id))
+        url = lesson_qr_url(site_url, lesson_id)
         for kind, name, label, job in lesson_jobs(lesson, course, url):
             path = cached_render(job, cache)
             downloads.append(Download(owner=lesson_id, uri=urls.lesson_printable(lesson_id, name), label=label,
-                                      kind=kind, path=path))
+                                      kind=kind, path=path, filename=download_name(lesson, label)))
     for form_id in sorted(corpus.forms):
         path = cached_render(form_job(corpus.forms[form_id]), cache)
         downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id),

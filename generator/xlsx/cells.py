@@ -15,17 +15,44 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 PLACEHOLDERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "--", "无", "暂无", "没有", "空", "不详", "未定", "待定"})
 
 
+#: Every kind of line break a cell may hold (Excel's Alt+Enter, a lone CR from an old Mac file, U+2028).
+_LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
+#: Characters no cell of a school list has a use for: control characters (a line break and a tab
+#: excepted) and the bidirectional overrides that make text read differently from what it holds.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def cell_text(value: Any) -> str:
     """The cell as text, without surrounding spaces (also 全角空格) or invisible characters;
-    a placeholder such as “无” or “/” is empty."""
+    a placeholder such as “无” or “/” is empty. Line breaks of every kind are ``\\n``."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    text = str(value).translate(_INVISIBLE).strip()
+    text = _LINE_BREAKS.sub("\n", str(value).translate(_INVISIBLE)).strip()
     return "" if text in PLACEHOLDERS else text
+
+
+def control_problem(text: str) -> str:
+    """Why ``text`` cannot be used (it holds a control character), or ``""``; never quotes the text."""
+    match = CONTROL.search(text)
+    if match is None:
+        return ""
+    return f"第{match.start() + 1}个字符是看不见的控制字符（U+{ord(match.group()):04X}）"
+
+
+def one_line(text: str) -> str:
+    """A cell of one line (a name, a post): line breaks typed to wrap it go, tabs become spaces;
+    a space is put back only between two Latin words (第29⏎小学 → 第29小学, Primary⏎School → Primary School)."""
+    lines = [line.strip() for line in text.replace("\t", " ").split("\n")]
+    lines = [line for line in lines if line]
+    joined = lines[0] if lines else ""
+    for line in lines[1:]:
+        latin = joined[-1].isascii() and joined[-1].isalnum() and line[0].isascii() and line[0].isalnum()
+        joined += (" " if latin else "") + line
+    return re.sub(r" {2,}", " ", joined)
 
 
 def cell_plain(value: Any) -> str:
@@ -227,12 +254,18 @@ def cell_type(value: Any, types: tuple[str, ...]) -> str:
     return text  # the model refuses it with the list of types and the closest one
 
 
+#: The longest school id (the model's limit; it is also a folder name).
+MAX_ID = 64
+
+
 def cell_id(value: Any) -> str:
     """A school id: full-width and capital letters are made plain (ＳＣＨＯＯＬ－１ → school-1);
     anything else wrong is refused with a corrected id where one is obvious."""
     from ..models.common import _ID_RE
 
     text = cell_plain(value).lower()
+    if len(text) > MAX_ID:
+        raise ValueError(f"编号有 {len(text)} 个字符，太长了：最多 {MAX_ID} 个（它也是文件夹名）")
     if _ID_RE.match(text):
         return text
     fixed = re.sub(r"[\s_.·/]+", "-", text).strip("-")

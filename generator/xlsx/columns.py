@@ -29,8 +29,9 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("学校编号", ("id",), "text", True,
-           "只用小写英文字母、数字和连字符“-”，每所学校不同；也是生成的文件夹名", "qingshan-xiaoxue"),
+    Column("学校编号", ("id",), "text", False,
+           "只用小写英文字母、数字和连字符“-”，最长 64 个字符，每所学校不同；也是生成的文件夹名。"
+           "可不填（或没有这一列）：按学校名称的拼音生成", "qingshan-xiaoxue"),
     Column("学校名称", ("name",), "text", True, "学校全称，会写在每份方案的标题前面", "青山县石桥镇青山小学"),
     Column("学校类型", ("type",), "text", True,
            "、".join(SCHOOL_TYPES) + "，选其一（九年制、完小、村小、初级中学等常见写法也认得）", "小学"),
@@ -73,6 +74,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("备注", ("note",), "text", False, "只出现在本校的方案包说明里，可不填", ""),
 )
 BY_HEADER = {c.header: c for c in COLUMNS}
+#: The id column: when it is missing (or a cell is empty) the id is made from the school's name.
+ID_HEADER = "学校编号"
 SPLIT = re.compile(r"[,，、;；\s]+")
 
 

@@ -20,6 +20,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ..base.clock import build_instant
+    from .safe import append_row, safe_cell
 
     book = Workbook()
     sheet = book.active
@@ -28,7 +29,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     required_fill = PatternFill("solid", fgColor="FCE4D6")
     optional_fill = PatternFill("solid", fgColor="DDEBF7")
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell = sheet.cell(row=1, column=index, value=safe_cell(column.header))
         cell.font = head_font
         cell.fill = required_fill if column.required else optional_fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -40,7 +41,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
                 example.value = dt.date.fromisoformat(column.example)
                 example.number_format = "yyyy-mm-dd"
             else:
-                example.value = column.example
+                example.value = safe_cell(column.example)
         letter = column_letter(index)
         # wide enough for the header and the example (a Chinese character is two units wide)
         sheet.column_dimensions[letter].width = max(10, min(40, max(_width(column.header), _width(column.example)) + 3))
@@ -57,7 +58,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
     sheet.add_data_validation(validation)
 
     help_sheet = book.create_sheet(HELP_SHEET_NAME)
-    help_sheet.append(["列名", "是否必填", "说明", "示例"])
+    append_row(help_sheet, ["列名", "是否必填", "说明", "示例"])
     for cell in help_sheet[1]:
         cell.font = head_font
     needed = _posts_needed(corpus)
@@ -67,7 +68,7 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
         if column.kind == "post" and needed.get(column.path[-1]):
             status = "视方案"
             text += "；采用以下方案时必填：" + "、".join(needed[column.path[-1]])
-        help_sheet.append([column.header, status, text, column.example])
+        append_row(help_sheet, [column.header, status, text, column.example])
     help_sheet.append([])
     notes = [
         "第2行是示例，请改成本校的信息，或删除后从第2行开始填写；每一行是一所学校。",
@@ -76,21 +77,23 @@ def template_bytes(corpus: Corpus | None = None) -> bytes:
         "没写的校历日期会按常规估算（寒假包含春节）。",
         "空着不填、写“无”或“/”都当作没有填写。表中可以加自己的列（如 序号、联系人），这些列不会读取；"
         "最下面的合计行、填表人行会被跳过。",
+        "“学校编号”可以不填（也可以删去这一列）：按学校名称的拼音生成，例如 青山县石桥镇青山小学 → shiqiaozhen-qingshan-xiaoxue，"
+        "生成的编号写在 汇总.xlsx 中。同一所学校不要填两行。",
         "领导小组按岗位自动填入姓名；方案里用到而表中没有的岗位，请写在“其他人员”一列，例如 法治副校长：某某。",
         "填好后运行：gongyu school build 学校名单.xlsx --out dist/schools",
     ]
     for note in notes:
-        help_sheet.append([note])
+        append_row(help_sheet, [note])
         # one line across the sheet, not wrapped into the narrow first column
         help_sheet.merge_cells(start_row=help_sheet.max_row, start_column=1, end_row=help_sheet.max_row, end_column=4)
         # merged cells do not grow with their text: give the row the lines it needs (~130 units a line)
         help_sheet.row_dimensions[help_sheet.max_row].height = 16 * (1 + _width(note) // 130)
     if corpus is not None and corpus.plans:
         help_sheet.append([])
-        help_sheet.append(["可用的方案编号", "", "方案名称"])
+        append_row(help_sheet, ["可用的方案编号", "", "方案名称"])
         help_sheet[help_sheet.max_row][0].font = head_font
         for plan_id in sorted(corpus.plans):
-            help_sheet.append([plan_id, "", corpus.plans[plan_id].title])
+            append_row(help_sheet, [plan_id, "", corpus.plans[plan_id].title])
     for letter, width in (("A", 26), ("B", 10), ("C", 70), ("D", 36)):
         help_sheet.column_dimensions[letter].width = width
     for row in help_sheet.iter_rows(min_row=2):

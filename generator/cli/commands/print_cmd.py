@@ -22,7 +22,7 @@ from ...errors import GongyuError
 from ...load.corpus import KIND_NAMES, Corpus
 from ...mkdocs_plugin.site_config import site_url_of
 from ...models import PlanTemplate
-from ...pipeline import load_corpus, load_school
+from ...pipeline import load_corpus
 from ...write.atomic import safe_child, write_bytes
 from ..context import Context, reports_errors
 from ..zh import ChinesePath
@@ -37,6 +37,35 @@ def plan_forms(plan: PlanTemplate) -> list[str]:
     return found
 
 
+def school_name_of(path: Path, *, draft: bool) -> str | None:
+    """The school's name from a profile, and nothing else: a printable uses only the name, so the
+    rest of the profile (leading group, dates …) may still be unfinished. With ``draft`` a missing
+    name prints the sheets without one."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from ...load.compose import load_yaml_file
+    from ...models.common import Label
+
+    shown = shown_path(path)
+    doc = load_yaml_file(path, shown)
+    hint = "请写上学校全称，例如 name: 青山县石桥镇中心小学"
+    if not isinstance(doc.data, dict):
+        raise GongyuError(doc.problem((), "学校档案应是“键: 值”的形式，第一项是 name（学校全称）", hint))
+    raw = doc.data.get("name")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if draft:
+            return None
+        raise GongyuError(doc.problem(("name",), "学校档案里没有学校名称 name，表头印不上校名",
+                                      hint + "；暂时不写校名的，可以加 --draft 先打印不带校名的材料"))
+    if not isinstance(raw, str):
+        raise GongyuError(doc.problem(("name",), "学校名称 name 应是一段文字", hint))
+    try:
+        return TypeAdapter(Label).validate_python(raw).strip()
+    except ValidationError as exc:
+        reason = "；".join(str(error.get("msg", "")).removeprefix("Value error, ") for error in exc.errors())
+        raise GongyuError(doc.problem(("name",), f"学校名称 name 不能用：{reason}", hint)) from None
+
+
 def _unknown(corpus: Corpus, item_id: str) -> GongyuError:
     guess = difflib.get_close_matches(item_id, sorted(corpus.kinds), n=1, cutoff=0.6)
     hint = f"您是不是想写“{guess[0]}”？" if guess else "可以打印课时、课程、方案或表格；编号见网站上各页面的地址或 YAML 文件名"
@@ -46,7 +75,7 @@ def _unknown(corpus: Corpus, item_id: str) -> GongyuError:
 def collect(corpus: Corpus, item_id: str, site_url: str,
             school_name: str | None) -> list[tuple[tuple[str, ...], bytes]]:
     """Render every printable of ``item_id``: (path parts under the output folder, PDF bytes)."""
-    from ...render.printables import lesson_jobs, page_url, render_form, render_job
+    from ...render.printables import lesson_jobs, lesson_qr_url, render_form, render_job
 
     kind = corpus.kinds.get(item_id)
     if kind is None:
@@ -55,7 +84,7 @@ def collect(corpus: Corpus, item_id: str, site_url: str,
     def lesson_files(lesson_id: str, prefix: tuple[str, ...]) -> list[tuple[tuple[str, ...], bytes]]:
         lesson = corpus.lessons[lesson_id]
         course = corpus.courses[corpus.lesson_course[lesson_id]]
-        url = page_url(site_url, urls.page_path("lesson", lesson_id))
+        url = lesson_qr_url(site_url, lesson_id)
         return [((*prefix, name), render_job(job))
                 for _kind, name, _label, job in lesson_jobs(lesson, course, url, school_name=school_name)]
 
@@ -82,16 +111,20 @@ def collect(corpus: Corpus, item_id: str, site_url: str,
 @click.option("--out", type=ChinesePath(file_okay=False, path_type=Path), default=None,
               help="输出目录，默认是项目根目录下的 dist/print/<ID>/。")
 @click.option("--school", "school_file", type=ChinesePath(dir_okay=False, path_type=Path), default=None,
-              help="学校档案（plans/schools/ 中的 .yml 文件）；给出后，表格、签到表和反馈表的抬头印上学校名称。")
+              help="学校档案（plans/schools/ 中的 .yml 文件）；给出后，表格、签到表和反馈表的抬头印上学校名称"
+                   "（只用到档案里的 name，其余内容没写完也可以）。")
 @click.option("--site-url", default=None,
-              help="网站地址，用于讲义上的二维码，例如 https://gongyu.example.org/；"
-                   "不填时读取 mkdocs.yml 中的 site_url，仍没有则不印二维码。")
+              metavar="网址",
+              help="网站地址，用于讲义上的二维码，例如 https://jxgy.某某县.gov.cn/；"
+                   "不填时读取 mkdocs.yml 中的 site_url；没有或是示例地址时不印二维码，改印“网址未设置”方框。")
 @click.option("--fonts", "font_dir", type=ChinesePath(file_okay=False, exists=True, path_type=Path), default=None,
               help="放公文字体（仿宋、楷体、黑体、小标宋）的文件夹；不写则使用本机已安装的字体。")
+@click.option("--draft", is_flag=True,
+              help="学校档案还没写好时用：只读取学校名称，没有名称也照样打印（表头不印校名）。")
 @click.pass_obj
 @reports_errors
 def print_command(obj: Context, item_id: str, out: Path | None, school_file: Path | None,
-                  site_url: str | None, font_dir: Path | None) -> None:
+                  site_url: str | None, font_dir: Path | None, draft: bool) -> None:
     """打印材料：课时的讲义、大字版讲义、签到表和反馈表，或方案、表格的空白表格（PDF）。
 
     ID 是课时、课程、方案或表格的编号。
@@ -106,13 +139,13 @@ def print_command(obj: Context, item_id: str, out: Path | None, school_file: Pat
     if school_file is not None:
         if not school_file.is_file():
             raise GongyuError(f"找不到学校档案 {shown_path(school_file)}；请检查文件路径")
-        school_name = load_school(school_file, corpus).name
+        school_name = school_name_of(school_file, draft=draft)
+        if school_name is None:
+            click.echo(f"提示：{shown_path(school_file)} 里还没有学校名称 name，表头不印校名（--draft）。", err=True)
     if site_url is None:
         site_url = site_url_of(root)
     if corpus.kinds[item_id] in ("lesson", "course"):
-        if not site_url:
-            click.echo("提示：没有网站地址（--site-url 或 mkdocs.yml 中的 site_url），讲义上不印二维码。", err=True)
-        elif urls.is_placeholder(site_url):
+        if urls.is_placeholder(site_url):
             click.echo(urls.placeholder_warning(site_url), err=True)
 
     if font_dir is not None:

@@ -207,7 +207,7 @@ def new(obj: Context, out: Path, force: bool) -> None:
 @reports_errors
 def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, draft: bool, jobs: int | None,
           no_pdf: bool, zipped: bool, font_dir: Path | None, holidays_file: Path | None) -> None:
-    """生成学校方案包。INPUTS 可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。
+    """生成学校方案包。文件可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。
 
     输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题。
     """

@@ -240,7 +240,23 @@ def base_styles(document: Any) -> None:
             rels.pop(rid)  # python-docx's preview picture shows an empty page
     for preview in document.settings.element.findall(qn("w:savePreviewPicture")):
         document.settings.element.remove(preview)
+    _declare_chinese(document)
     _prune(document)
+
+
+def _declare_chinese(document: Any) -> None:
+    """East Asian text is Simplified Chinese: python-docx's template says ``ja-JP`` in settings.xml
+    (``w:themeFontLang``), and Word, WPS and LibreOffice then pick the Japanese forms of CJK glyphs
+    (and the theme's Japanese fonts) for text without an explicit font."""
+    from docx.oxml.ns import qn
+
+    settings = document.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = _el("w:themeFontLang")
+        settings.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 #: Styles every file keeps; python-docx's template carries ~160 more (and 800 KB of XML).

@@ -70,10 +70,10 @@ TOPIC_SLUGS = {
 AUDIENCE_SECTIONS = {"家长": "parents", "教师": "teachers", "学校": "schools", "社会": "community"}
 
 #: The order a teacher wants a lesson's printables in; anything else follows, by file name.
-DOWNLOAD_ORDER = ("handout", "handout-large", "signin", "feedback", "form", "plan-docx", "plan-pdf", "pack-zip")
+DOWNLOAD_ORDER = ("handout", "handout-large", "signin", "feedback", "organiser", "helpcard", "form", "plan-docx", "plan-pdf", "pack-zip")
 #: Button texts by kind (the printable's own label is used for kinds not listed).
 DOWNLOAD_LABELS = {"handout": "讲义", "handout-large": "大字版讲义", "signin": "签到表", "feedback": "反馈表",
-                   "form": "空白表格"}
+                   "organiser": "组织者用页", "helpcard": "求助卡", "form": "空白表格"}
 
 
 def describe_rule(rule: object) -> str:
@@ -160,7 +160,7 @@ class BuilderBase:
         items = self.downloads.get(owner, [])
         if not items:
             return ""
-        buttons = [md.button(download_label(item), from_uri, item.uri, primary=index == 0)
+        buttons = [md.button(download_label(item), from_uri, item.uri, primary=index == 0, download=item.filename)
                    for index, item in enumerate(items)]
         return '<div class="gy-downloads" markdown>\n\n**打印与下载：** ' + " ".join(buttons) + "\n\n</div>\n"
 

@@ -23,18 +23,20 @@ from .job import PrintJob
 from .lessons import (
     HANDOUT_ATTEMPTS,
     LESSON_PRINTABLES,
+    download_name,
     feedback_job,
     feedback_questions,
     handout_job,
     lesson_jobs,
+    lesson_qr_url,
     page_url,
     qr_svg,
     signin_job,
 )
 
 __all__ = [
-    "FORM_LABEL", "FORM_STEPS", "HANDOUT_ATTEMPTS", "LESSON_PRINTABLES", "PrintJob", "feedback_job",
-    "feedback_questions", "form_job", "form_label", "handout_job", "lesson_jobs", "page_url", "qr_svg",
+    "FORM_LABEL", "FORM_STEPS", "HANDOUT_ATTEMPTS", "LESSON_PRINTABLES", "PrintJob", "download_name", "feedback_job",
+    "feedback_questions", "form_job", "form_label", "handout_job", "lesson_jobs", "lesson_qr_url", "page_url", "qr_svg",
     "render_feedback", "render_form", "render_handout", "render_job", "render_signin", "signin_job",
 ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from typing import Any
 
 from ...base import urls
@@ -30,11 +31,25 @@ LARGE_MIN_END_MM = 14 + 0.5 * 261
 SIGNIN_ROWS = 50
 
 #: (kind, file name, button label) of the printables of one lesson, in the order they are offered.
+#: ``helpcard`` only for a lesson whose preparation asks for 求助卡 (see :func:`wants_help_card`).
 LESSON_PRINTABLES: tuple[tuple[str, str, str], ...] = (
     ("handout", "handout.pdf", "讲义"),
     ("handout-large", "handout-large.pdf", "大字版讲义"),
     ("signin", "signin.pdf", "签到表"),
     ("feedback", "feedback.pdf", "反馈表"),
+    ("organiser", "organiser.pdf", "组织者用页"),
+    ("helpcard", "qiuzhu-ka.pdf", "求助卡"),
+)
+#: What a downloaded file is called, by audience: 家长课-<课名>-讲义.pdf (files of different
+#: lessons no longer overwrite each other in a Downloads folder).
+DOWNLOAD_PREFIX = {"家长": "家长课", "学生": "学生课", "教师": "教师培训课"}
+#: Help lines on the 求助卡 (verified numbers only: 110, 120, 12356 — the national psychological
+#: help line of the 国家卫生健康委, connected everywhere by 2025-05-01 — and 12355).
+HELP_LINES: tuple[tuple[str, str, str], ...] = (
+    ("110", "报警", "有人正在伤害孩子，孩子走失或被人带走"),
+    ("120", "急救", "受了伤、生急病，或者已经伤到了自己"),
+    ("12356", "心理援助热线", "心里难受、想不开，或者家长不知道怎么帮孩子"),
+    ("12355", "青少年服务热线", "被人欺负、遇到难事，想找人说一说"),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -45,6 +60,13 @@ LESSON_PRINTABLES: tuple[tuple[str, str, str], ...] = (
 def page_url(site_url: str | None, path: str) -> str:
     """Absolute address of a site page (``lessons/<id>/``); empty when no site address is known."""
     return urls.absolute(site_url, path)
+
+
+def lesson_qr_url(site_url: str | None, lesson_id: str) -> str:
+    """What a lesson's QR code carries: its short address ``<site>/k/<id>/``, or "" when the site's
+    address is unset or a placeholder (the handout then prints 「网址未设置」 instead of a code)."""
+    urls.absolute(site_url, "")  # an incomplete address is an error even when it is a placeholder
+    return urls.qr_target(site_url, urls.short_link(lesson_id))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -61,6 +83,24 @@ def qr_svg(url: str) -> str:
     buffer = io.BytesIO()
     code.save(buffer, kind="svg", border=0, xmldecl=False, dark="#000000", light="#ffffff")
     return buffer.getvalue().decode("utf-8")
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|{}\[\]#%&=`\x00-\x1f\x7f]+')
+
+
+def download_name(lesson: Lesson, label: str) -> str:
+    """The name a downloaded printable is saved under, e.g. ``家长课-孩子被欺负了-讲义.pdf``.
+
+    Characters Windows refuses in file names (and a few that would need quoting) become ``_``;
+    long titles are cut so the name stays under 80 characters.
+    """
+    title = _UNSAFE_IN_NAME.sub("_", " ".join(lesson.title.split()))[:60].strip(" ._") or lesson.id
+    return f"{DOWNLOAD_PREFIX.get(lesson.audience, '课')}-{title}-{label}.pdf"
+
+
+def wants_help_card(lesson: Lesson) -> bool:
+    """Whether the session hands out a 求助卡: its preparation says to print one."""
+    return any("求助卡" in item for item in lesson.preparation)
 
 
 def _you(lesson: Lesson) -> str:
@@ -85,7 +125,10 @@ def _teacher_labels(lesson: Lesson) -> dict[str, str]:
 
 
 def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False) -> PrintJob:
-    """The handout of a lesson; ``url`` (may be empty) is printed as a QR code."""
+    """The handout of a lesson; ``url`` is printed as a QR code, unless it is empty or on a
+    placeholder host (then a 「网址未设置」 box stands in its place)."""
+    if url and urls.is_placeholder(url):
+        url = ""
     base: dict[str, Any] = {
         "doc_title": f"{lesson.title}（{'大字版讲义' if large else '讲义'}）",
         "large": large,
@@ -100,6 +143,9 @@ def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False
         ],
         "qr_url": url or None,  # turned into an SVG QR code just before compiling (see _prepare)
         "qr_caption": "扫码看本课网页",
+        # printed in the code's place when the site's address is unset or a placeholder: a code
+        # to an address nobody controls could send parents to a stranger's site
+        "qr_unset": {"title": "网址未设置", "hint": "本站网址设置后，这里印本课网页的二维码"},
         "labels": {
             "key_points": "本课要点",
             "home_practice": "亲子作业",
@@ -109,8 +155,6 @@ def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False
         "key_points": list(lesson.key_points),
         "home_practice": list(lesson.home_practice),
         "take_home": list(lesson.take_home),
-        # for whoever runs the session: printed last, in small type, after the cut-out box
-        "preparation": {"label": "课前准备（供组织者参考）", "items": list(lesson.preparation)},
         "footer": f"{course.title} · {lesson.title}",
         "card_title": "家里的应急电话",
         "card_numbers": [
@@ -137,6 +181,49 @@ def handout_job(lesson: Lesson, course: Course, url: str, *, large: bool = False
         model=model_json(lesson, course) | {"url": url},
         min_end_mm=LARGE_MIN_END_MM if large else None,
     )
+
+
+def organiser_job(lesson: Lesson, course: Course, *, school_name: str | None = None) -> PrintJob:
+    """The organiser's sheet: 课前准备 (never on the handout families take home), agenda, discussion."""
+    data = {
+        "doc_title": f"{lesson.title}（组织者用页）",
+        "school": school_name,
+        "title": f"{_series(course)}组织者用页",
+        "subtitle": "供主讲老师和组织者课前准备、上课时对照，不发给听课的人",
+        "lines": [
+            {"label": "课题", "value": lesson.title},
+            {"label": "课程", "value": course.title},
+            {"label": "对象和时长", "value": f"{lesson.audience} · {lesson.stage} · {lesson.duration} 分钟 · {lesson.format}"},
+        ],
+        "preparation": {"label": "课前准备", "items": list(lesson.preparation)},
+        "agenda": {
+            "label": "上课流程",
+            "header": ["环节", "分钟", "做什么"],
+            "rows": [{"step": item.step, "minutes": item.minutes, "content": item.content} for item in lesson.agenda],
+            "total_label": "合计",
+            "total": lesson.duration,
+        },
+        "discussion": {"label": "讨论问题", "items": list(lesson.discussion)},
+        "continued": f"{lesson.title}（组织者用页，续）",
+        "footer": f"{course.title} · {lesson.title}",
+    }
+    # one sheet if a slightly smaller type gets it there (a last line alone on page 2 is a wasted page)
+    return PrintJob(template="organiser", attempts=tuple(({**data, "size": size}, None) for size in (11, 10.5, 10)),
+                    save_page=True, model=model_json(lesson, course))
+
+
+def help_card_job(*, school_name: str | None = None) -> PrintJob:
+    """The 求助卡: four cards to an A4 sheet, help lines and blanks for the school's own numbers."""
+    data = {
+        "doc_title": "求助卡",
+        "school": school_name,
+        "title": "求助卡",
+        "intro": "遇到危险、受了伤害，或者心里难受得撑不住，马上打电话找人帮忙。",
+        "lines": [{"number": number, "who": who, "when": when} for number, who, when in HELP_LINES],
+        "blanks_hint": "下面由家长当场填好，放进钱包或贴在家里：",
+        "blanks": ["学校联系电话", "班主任", "心理辅导老师", "就近医院（精神心理科）", "家里大人"],
+    }
+    return PrintJob(template="helpcard", attempts=((data, None),), model={})
 
 
 def _signin_columns(lesson: Lesson) -> list[dict[str, Any]]:
@@ -235,6 +322,9 @@ def lesson_jobs(lesson: Lesson, course: Course, url: str,
         "handout-large": handout_job(lesson, course, url, large=True),
         "signin": signin_job(lesson, course, school_name=school_name),
         "feedback": feedback_job(lesson, course, school_name=school_name),
+        "organiser": organiser_job(lesson, course, school_name=school_name),
     }
-    return [(kind, name, label, jobs[kind]) for kind, name, label in LESSON_PRINTABLES]
+    if wants_help_card(lesson):
+        jobs["helpcard"] = help_card_job(school_name=school_name)
+    return [(kind, name, label, jobs[kind]) for kind, name, label in LESSON_PRINTABLES if kind in jobs]
 

@@ -271,6 +271,18 @@ function mount() {
     + '9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>'
     + "<span>搜索</span>";
   button.addEventListener("click", function () { open(button); });
+  // the 404 page's search box opens this dialog with what the reader typed
+  api.open = function (query) {
+    open(button);
+    if (input && query) { input.value = query; shown = SHOWN; last = null; run(); }
+  };
+  var notFound = document.querySelector("form.gy-notfound-search");
+  if (notFound) {
+    notFound.addEventListener("submit", function (e) {
+      e.preventDefault();
+      api.open(notFound.querySelector("input").value);
+    });
+  }
   var source = header.querySelector(".md-header__source");
   header.insertBefore(button, source);
   window.addEventListener("keydown", function (e) {
