@@ -84,8 +84,21 @@ def build_day() -> dt.date:
 
 
 def stamp() -> str:
-    """The build date as text, for cache keys (empty when unset)."""
-    return current().stamp()
+    """The build date the *user* set (``SOURCE_DATE_EPOCH``), for cache keys; empty when unset.
+
+    The content date a site build runs under (the newest ``updated:``, see :func:`building`) is not
+    part of it: cached objects are made without it (see :func:`object_date`), so one article's new
+    date re-renders nothing else, and ``gongyu serve`` finds what ``gongyu build`` made.
+    """
+    return BuildDate.from_environment().stamp()
+
+
+@contextlib.contextmanager
+def object_date() -> Iterator[None]:
+    """Within the block files carry the user's ``SOURCE_DATE_EPOCH`` or :data:`PINNED`, never the
+    content date of the build: what a cached object holds depends only on its key's inputs."""
+    with building(BuildDate.from_environment()):
+        yield
 
 
 def content_epoch(days: Iterable[dt.date]) -> int:

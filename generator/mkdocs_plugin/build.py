@@ -131,14 +131,15 @@ def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = Fals
         raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
     checked = load_checked(root)  # fail fast with every content problem before MkDocs starts
     dest = (site_dir or root / "site").resolve()
+    archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip" if offline else None
     date = BuildDate.from_environment().or_epoch(content_epoch(checked.corpus))
-    with staged_dir(dest) as tmp, building(date):
-        pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, root=root, site_url=site_url,
-                                        options=BuildOptions(pdf=pdf, checked=checked, date=date))
-    archive = None
-    if offline:
-        archive = (root / "dist" if site_dir is None else dest.parent) / "gongyu-offline.zip"
-        zip_folder(dest, archive, "gongyu")
+    # refused before anything is written when dest is the project, its sources or someone's folder
+    with staged_dir(dest, kind="site", made_by="gongyu build", project=root) as tmp:
+        with building(date):
+            pages, used_url = _mkdocs_build(config_file, tmp, offline=offline, root=root, site_url=site_url,
+                                            options=BuildOptions(pdf=pdf, checked=checked, date=date))
+        if archive is not None:  # zipped from the staging, under the lock: the very site swapped in
+            zip_folder(tmp, archive, "gongyu")
     return BuildResult(site_dir=dest, pages=pages, archive=archive, site_url=used_url)
 
 
@@ -150,6 +151,8 @@ def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     watch = [str(root / name) for name in ("content", "courses", "plans") if (root / name).is_dir()]
     options.register(root, pdf)
     try:
-        serve(str(root / "mkdocs.yml"), livereload=True, watch=watch, dev_addr=f"127.0.0.1:{port}")
+        # dirty: a save re-renders only the pages whose generated Markdown changed (mkdocs_plugin/dirty.py)
+        serve(str(root / "mkdocs.yml"), livereload=True, build_type="dirty", watch=watch,
+              dev_addr=f"127.0.0.1:{port}")
     finally:
         options.unregister(root)

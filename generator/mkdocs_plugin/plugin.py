@@ -23,6 +23,7 @@ from ..base import urls
 from ..errors import GongyuError, Problem
 from ..models.common import STAGES
 from ..search import SiteSearch
+from . import dirty
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
 
@@ -133,6 +134,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.resolved: Mapping[str, ResolvedSchool] = {}
         #: The located problems that stopped the build; ``gongyu build`` reports them as they are.
         self.failure: GongyuError | None = None
+        #: Every page's URL in this build, and those rendered (a dirty build renders only changed ones).
+        self.page_urls: set[str] = set()
+        self.rendered: set[str] = set()
         self._article_uris: dict[str, str] = {}
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -153,6 +157,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         given, self.options = self.options, None
         options = options_for(self.root, given, pdf=self.config.pdf)
         self.options = options
+        dirty.allow_dirty_in_strict_mode()
         if "search" in config.plugins or "material/search" in config.plugins:
             # two search boxes, and Material's index of every page on every page load
             raise GongyuPluginError(GongyuError(Problem(
@@ -205,7 +210,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         downloads: list[Any] = []
         corpus = self.corpus
         assert corpus is not None  # on_files runs only after on_config loaded it
-        cache = Cache(self.cache_dir())
+        cache = Cache(self.cache_dir(), project=self.root)
         if self.options is not None and self.options.pdf:
             downloads += site_printables(corpus, self.site_url(config), cache)
         if self.config.packs:
@@ -237,8 +242,11 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             pages[builder.site.uris[article_id]] = builder.article_markdown(article)
             self._article_uris[article_id] = builder.site.uris[article_id]
         self.generated = pages
-        for uri, text in sorted(pages.items()):
-            self._add(files, File.generated(config, uri, content=text))
+        generated = [File.generated(config, uri, content=text) for uri, text in sorted(pages.items())]
+        # `gongyu serve` (a dirty build) renders only the pages whose Markdown changed since its last build
+        dirty.mark_unchanged(str(config.config_file_path), generated, pages)
+        for file in generated:
+            self._add(files, file)
         for plan_id, svg in sorted(timelines.items()):
             self._add(files, File.generated(config, urls.timeline(plan_id), content=svg))
         for item in sorted(downloads):
@@ -252,7 +260,15 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
                                             content=redirect_page("../../" + target)))
         self._add(files, File.generated(config, CSS_URI, abs_src_path=str(_CSS)))
         self._add(files, File.generated(config, JS_URI, abs_src_path=str(_JS)))
+        dirty.render_listings_always(list(files))
         return files
+
+    @event_priority(110)  # before Material's tags plugin (100) fills its listings and writes tags.json
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.config.enabled:
+            self.page_urls = {file.page.url for file in files.documentation_pages() if file.page is not None}
+            dirty.show_tags_of_unrendered_pages(config, files)
+        return env
 
     @staticmethod
     def _add(files: Files, file: File) -> None:
@@ -315,10 +331,13 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         output = output.replace("</head>", BIG_TEXT_HEAD + "</head>", 1)
         if self.search is None:
             return output
+        self.rendered.add(page.url)
         return self.search.add_page(output, src_uri=page.file.src_uri, url=page.url, page_meta=page.meta)
 
     @event_priority(-100)  # last: the site is complete when the search index is written
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.search is None:
             return
+        # pages a dirty build did not render keep the sections they had in the previous build
+        dirty.complete_index(str(config.config_file_path), self.search, self.page_urls, self.rendered)
         self.search.write(Path(config.site_dir))  # the index of our own search (generator/search)

@@ -19,6 +19,16 @@ from .pack import build_pack, zip_pack
 from .profiles import Failure, Profile, load_profiles
 
 
+def earlier_packs(out_root: Path, ours: set[str]) -> list[str]:
+    """Pack folders in ``out_root`` that earlier runs made, other than the schools ``ours`` of this one."""
+    from ..write.outputs import PACK, marker_kind
+
+    if not out_root.is_dir():
+        return []
+    return sorted(entry.name for entry in out_root.iterdir()
+                  if entry.name not in ours and entry.is_dir() and marker_kind(entry) == PACK)
+
+
 def _is_folder(out_root: Path, school_id: str) -> bool:
     """Whether ``out_root`` holds a pack folder for ``school_id`` (an id as the sheet had it, maybe
     300 characters long or not an id at all: never a path to look up)."""
@@ -46,11 +56,13 @@ def _slim(corpus: Corpus) -> Corpus:
                   kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
 
 
-def _init_worker(corpus: Corpus, font_dirs: tuple[Path, ...] = ()) -> None:
+def _init_worker(corpus: Corpus, font_dirs: tuple[Path, ...] = (), cache_dir: Path | None = None) -> None:
     global _WORKER_CORPUS
     from ..base.fonts import use_font_dirs, user_font_dirs
+    from .stamp import use_cache
 
     _WORKER_CORPUS = corpus
+    use_cache(cache_dir)  # laid-out blank forms: found there, not laid out again in every worker
     if tuple(font_dirs) != user_font_dirs():
         use_font_dirs(font_dirs)
 
@@ -61,15 +73,22 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) ->
     ``files`` are the written files relative to the output root (the pack's, and its zip when asked).
     """
     from ..write.atomic import safe_child, write_bytes
+    from ..write.outputs import MARKER, PACK, is_output
 
     profile, out_root, draft, year, pdf, forms, zipped = task
     assert _WORKER_CORPUS is not None
     try:
+        archive = safe_child(Path(out_root), f"{profile.school.id}.zip")
+        if zipped and archive.exists() and not is_output(archive.with_suffix(""), PACK):
+            raise GongyuError(Problem(str(archive), 0, 0,
+                                      f"输出目录中已有文件 {archive.name}，不是共育生成的方案包压缩包，没有覆盖",
+                                      "请把它移走，或用 --out 换一个输出目录"))
         path = build_pack(profile.school, _WORKER_CORPUS, Path(out_root), draft=draft, year=year, pdf=pdf,
                           forms=forms, doc=profile.doc)
-        files = [f"{path.name}/{p.relative_to(path).as_posix()}" for p in sorted(path.rglob("*")) if p.is_file()]
+        files = [f"{path.name}/{p.relative_to(path).as_posix()}" for p in sorted(path.rglob("*"))
+                 if p.is_file() and p.name != MARKER]
         if zipped:
-            write_bytes(safe_child(Path(out_root), f"{path.name}.zip"), zip_pack(path, path.name))
+            write_bytes(archive, zip_pack(path, path.name))
             files.append(f"{path.name}.zip")
         outcome: tuple[str, Any] = ("ok", (str(path), files))
     except GongyuError as exc:
@@ -78,6 +97,17 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) ->
         outcome = ("fail", (Problem(profile.origin, 0, 0, f"内部错误：{type(exc).__name__}: {exc}",
                                     "请加上 --debug 重新运行，并把输出发给维护人员"),))
     return outcome[0], profile.origin, outcome[1], os.getpid(), time.process_time()
+
+
+def _cache_dir(corpus: Corpus) -> Path | None:
+    """The cache folder for laid-out blank forms (None where none can be made, e.g. a read-only home)."""
+    from ..write.cache import default_folder
+    from ..write.outputs import claim_cache
+
+    try:
+        return claim_cache(default_folder(corpus.root), project=corpus.root)
+    except OSError:
+        return None
 
 
 def _mp_context() -> Any:
@@ -118,10 +148,28 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     ``font_dirs``: the user's font folders (``--fonts``) for the PDFs, default those this process uses.
     ``notices``: what reading the inputs passed over (listed in the summary, not failures).
     """
+    from ..write.outputs import check_output_root, output_lock
+
+    out_root = Path(out_root)
+    check_output_root(out_root, project=corpus.root)
+    # a second batch into the same folder waits: its 汇总.xlsx then covers its own schools and
+    # names the packs the first one left there
+    with output_lock(out_root):
+        return _build_packs(profiles, corpus, out_root, draft=draft, jobs=jobs, year=year, pdf=pdf, forms=forms,
+                            progress=progress, zipped=zipped, summary=summary, failures=failures,
+                            font_dirs=font_dirs, notices=notices)
+
+
+def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Path, *, draft: bool,
+                 jobs: int | None, year: str | None, pdf: bool, forms: bool, progress: bool, zipped: bool,
+                 summary: bool, failures: Sequence[Failure], font_dirs: Sequence[Path] | None,
+                 notices: Sequence[Failure]) -> BatchResult:
+    """:func:`build_packs` once the output root's lock is held (long: one step after another, see there)."""
     from ..base.fonts import user_font_dirs
 
     dirs = tuple(Path(d) for d in font_dirs) if font_dirs is not None else user_font_dirs()
     started = time.perf_counter()
+    cache_dir = _cache_dir(corpus) if pdf and forms else None
     out_root = Path(out_root)
     paths = [p for p in profiles if not isinstance(p, Profile)]
     loaded = [p for p in profiles if isinstance(p, Profile)]
@@ -135,7 +183,7 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
     tasks = [(p, str(out_root), draft, year, pdf, forms, zipped) for p in loaded]
     cpu_start = time.process_time()
     names = {p.origin: p.school.name for p in loaded}
-    outcomes = _run(tasks, corpus, dirs, jobs, progress, names)
+    outcomes = _run(tasks, corpus, (dirs, cache_dir), jobs, progress, names)
     own_cpu = time.process_time() - cpu_start
     workers: dict[int, float] = {}
     for *_rest, pid, cpu in outcomes:
@@ -143,6 +191,7 @@ def build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: Pa
             workers[pid] = max(workers.get(pid, 0.0), cpu)
     result.cpu_seconds = own_cpu + sum(workers.values())
     _record(result, loaded, outcomes, out_root)
+    result.earlier = earlier_packs(out_root, {school_id for school_id, _name in result.schools.values()})
     if summary:
         from .summary import write_summary
 
@@ -156,10 +205,12 @@ Reported = tuple[str, str, Any, int, float]
 Task = tuple[Profile, str, bool, str | None, bool, bool, bool]
 
 
-def _run(tasks: list[Task], corpus: Corpus, dirs: tuple[Path, ...], jobs: int, progress: bool,
-         names: dict[str, str]) -> list[Reported]:
+def _run(tasks: list[Task], corpus: Corpus, places: tuple[tuple[Path, ...], Path | None], jobs: int,
+         progress: bool, names: dict[str, str]) -> list[Reported]:
     """Build every task, in this process (one job) or in ``jobs`` worker processes, with a progress bar
-    on a terminal, else a line ``3/30 某县第3小学`` per school (a log shows it)."""
+    on a terminal, else a line ``3/30 某县第3小学`` per school (a log shows it). ``places``: the font
+    folders and the cache folder of laid-out blank forms."""
+    dirs, cache_dir = places
     bar = _progress(len(tasks), progress)
     outcomes: list[Reported] = []
 
@@ -172,13 +223,14 @@ def _run(tasks: list[Task], corpus: Corpus, dirs: tuple[Path, ...], jobs: int, p
 
     try:
         if jobs == 1:
-            _init_worker(corpus, dirs)
+            _init_worker(corpus, dirs, cache_dir)
             for task in tasks:
                 outcomes.append(_build_one(task))
                 advance(outcomes[-1])
         else:
             with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
-                                                        initializer=_init_worker, initargs=(_slim(corpus), dirs)) as pool:
+                                                        initializer=_init_worker,
+                                                        initargs=(_slim(corpus), dirs, cache_dir)) as pool:
                 futures = [pool.submit(_build_one, task) for task in tasks]
                 for future in concurrent.futures.as_completed(futures):
                     outcomes.append(future.result())

@@ -59,6 +59,8 @@ class BatchResult:
     schools: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: What the inputs passed over without an error (a column of the user's own, a 合计 row …).
     notices: list[Failure] = field(default_factory=list)
+    #: Packs already in ``out_root`` from earlier runs (not schools of this one), by folder name.
+    earlier: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +91,8 @@ class BatchResult:
                 if self.built else "没有生成任何方案包。")
         if self.summary_path is not None:
             text += f"\n各校结果见 {self.summary_path}。"
+        if self.earlier:
+            text += f"\n输出文件夹中另有 {len(self.earlier)} 个以前生成的方案包，不是这次生成的：{'、'.join(self.earlier)}。"
         return text
 
     def failure_summary(self) -> str:

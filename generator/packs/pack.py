@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..resolve.school import ResolvedSchool, resolve_school
 from ..schoolcal import ResolvedPlan, SchoolYear, format_date, format_span
 from ..write.atomic import safe_child, staged_dir
+from ..write.outputs import MARKER, PACK
 
 if TYPE_CHECKING:
     from ..load import SourceDoc
@@ -151,10 +152,14 @@ def font_lines() -> list[str]:
     return lines
 
 
-def write_pack(content: PackContent, out_root: Path) -> Path:
-    """Write a rendered pack to ``out_root/<school-id>/`` in one atomic swap."""
+def write_pack(content: PackContent, out_root: Path, *, project: Path | None = None) -> Path:
+    """Write a rendered pack to ``out_root/<school-id>/`` in one atomic swap.
+
+    Refused (a located error) when that folder exists and is not an earlier pack of ours, or is
+    one of ``project``'s folders: a school id never replaces someone's files.
+    """
     dest = safe_child(out_root, content.school.id)
-    with staged_dir(dest) as tmp:
+    with staged_dir(dest, kind=PACK, made_by="gongyu school build", project=project) as tmp:
         for name in sorted(content.files):
             target = tmp.joinpath(*name.split("/"))
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -175,7 +180,7 @@ def build_pack(school: School | ResolvedSchool, corpus: Corpus, out_root: Path, 
         resolved = school
     else:
         resolved = resolve_profile(school, corpus, doc=doc, draft=draft, year=year)
-    return write_pack(pack_files(resolved, corpus, pdf=pdf, forms=forms), Path(out_root))
+    return write_pack(pack_files(resolved, corpus, pdf=pdf, forms=forms), Path(out_root), project=corpus.root)
 
 
 def resolve_profile(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, draft: bool = False,
@@ -193,7 +198,7 @@ def resolve_profile(school: School, corpus: Corpus, *, doc: SourceDoc | None = N
 def zip_pack(folder: Path, top: str) -> bytes:
     """A deterministic zip of a pack folder, its files under ``top/``."""
     files = {path.relative_to(folder).as_posix(): path.read_bytes()
-             for path in sorted(p for p in folder.rglob("*") if p.is_file())}
+             for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MARKER)}
     return zip_files(files, top)
 
 

@@ -28,6 +28,9 @@ def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, Resolved
     """
     from ..render.docx.gbt import render_docx, template_document
     from ..render.pdf.plan import render_pdf
+    from .stamp import use_cache
+
+    use_cache(cache.folder)  # the example packs' blank forms: laid out once, kept with the site's objects
 
     downloads: list[Download] = []
     problems: list[Problem] = []

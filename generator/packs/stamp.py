@@ -7,6 +7,8 @@ reported). For each school, its name alone is laid out once (``school_name.typ``
 width of name line) and drawn onto every blank at that place by an incremental PDF update
 (:mod:`generator.render.pdf.update`): well under a millisecond a form, and only one Typst
 compilation per school, so the plans' layout stays in Typst's memo from one school to the next.
+Laid-out blanks are kept in the cache folder too (:func:`use_cache`): a new process (each
+``gongyu school build``, each batch worker) finds them there instead of laying them out again.
 
 The result looks the same as a form rendered for the school directly (a test compares the two
 rasterised). Where stamping cannot give that (the template reports no place for the name, the
@@ -20,6 +22,7 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -82,14 +85,41 @@ def _fits(name: str, slot: dict[str, Any]) -> bool:
     return len(name) * NAME_PT <= float(slot["width"]) * 0.95
 
 
+#: The cache folder blanks are kept in between processes (None: this process's memory only).
+_store: Path | None = None
+
+
+def use_cache(folder: Path | None) -> None:
+    """Keep laid-out blanks in the cache ``folder`` too, so the next process does not lay them out again."""
+    global _store
+    _store = folder
+
+
+def _stored_blank(form: Form, key: str) -> Blank | None:
+    """The blank from the cache folder (laid out and stored there when missing)."""
+    import base64
+
+    from ..write.cache import Cache
+
+    def make() -> bytes:
+        blank = lay_out(form)
+        value = None if blank is None else {"pdf": base64.b64encode(blank.pdf).decode("ascii"), "slot": blank.slot}
+        return json.dumps(value, sort_keys=True).encode("utf-8")
+
+    assert _store is not None
+    path = Cache(_store).get(".json", ["form-blank", key], make)
+    value = json.loads(path.read_bytes())
+    return None if value is None else Blank(pdf=base64.b64decode(value["pdf"]), slot=dict(value["slot"]))
+
+
 def blank_for(form: Form) -> Blank | None:
-    """The blank of ``form``, laid out on first use in this process (per form content and fonts)."""
+    """The blank of ``form``: laid out once per form content and fonts, kept in memory and in the cache."""
     from ..render.pdf.typst_engine import get_engine
 
     key = _key(form, get_engine())
     with _lock:
         if key not in _blanks:
-            _blanks[key] = lay_out(form)
+            _blanks[key] = _stored_blank(form, key) if _store is not None else lay_out(form)
         return _blanks[key]
 
 

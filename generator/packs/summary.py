@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Problem
@@ -62,8 +63,11 @@ def count_line(outcomes: list[Outcome]) -> str:
     return text
 
 
-def summary_bytes(outcomes: list[Outcome]) -> bytes:
+def summary_bytes(outcomes: list[Outcome], earlier: Sequence[str] = ()) -> bytes:
     """The workbook (deterministic bytes: sorted by origin, pinned document dates).
+
+    ``earlier``: pack folders of other runs in the same output folder; a line under the table
+    says the table covers this run only and names them.
 
     Every text is data: names and ids as the sheet had them are written through :func:`~generator.xlsx.safe.safe_cell`.
     """
@@ -89,6 +93,9 @@ def summary_bytes(outcomes: list[Outcome]) -> bytes:
                 cell.fill = bad_fill
     sheet.append([])
     append_row(sheet, [count_line(ordered)])
+    if earlier:
+        append_row(sheet, [f"本表只列出这一次运行的学校。输出文件夹中另有 {len(earlier)} 个以前生成的方案包（不在本表中）："
+                           + "、".join(earlier)])
     problems = book.create_sheet("问题")
     append_row(problems, ["来源（文件和行）", "出错的文件", "行", "列", "问题", "修改方法"])
     for outcome in ordered:
@@ -117,5 +124,5 @@ def summary_bytes(outcomes: list[Outcome]) -> bytes:
 def write_summary(result: BatchResult) -> Path:
     """Write ``汇总.xlsx`` for ``result`` into its output root (atomically) and return its path."""
     path = Path(result.out_root) / SUMMARY_NAME
-    write_bytes(path, summary_bytes(result.outcomes()))
+    write_bytes(path, summary_bytes(result.outcomes(), result.earlier))
     return path

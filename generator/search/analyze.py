@@ -12,6 +12,7 @@ vocabulary, the same way jieba's DAG does. ``assets/search.js`` implements exact
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import math
@@ -125,7 +126,7 @@ def _sub_words(word: str, known: Any) -> list[tuple[int, str]]:
     return found
 
 
-def _pairs(tokens: list[tuple[int, str]], stop: set[str]) -> list[tuple[int, str, bool]]:
+def _pairs(tokens: list[tuple[int, str]], stop: frozenset[str] | set[str]) -> list[tuple[int, str, bool]]:
     """Character pairs inside runs of tokens that are not function words: (start, pair, out of vocabulary)."""
     out: list[tuple[int, str, bool]] = []
     run: list[tuple[int, str]] = []
@@ -145,10 +146,35 @@ def _pairs(tokens: list[tuple[int, str]], stop: set[str]) -> list[tuple[int, str
     return out
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    """The function words as a set, made once (every section's text is cut with it)."""
+    return frozenset(lexicon()["function_words"])
+
+
+#: Terms of texts already cut in this process, by the SHA-256 of the text: ``gongyu serve`` cuts
+#: only the sections an edit changed. Bounded: the oldest entries go first.
+_TERMS: dict[bytes, str] = {}
+TERMS_KEPT = 200_000
+
+
 def index_terms(text: str) -> list[str]:
-    """The terms of a piece of text, once per occurrence, in order."""
+    """The terms of a piece of text, once per occurrence, in order (cut once per distinct text)."""
+    key = hashlib.sha256(text.encode("utf-8")).digest()
+    known = _TERMS.get(key)
+    if known is None:
+        terms = _cut_terms(text)
+        if len(_TERMS) >= TERMS_KEPT:
+            del _TERMS[next(iter(_TERMS))]
+        _TERMS[key] = "\x00".join(terms)  # one string a text: far smaller than a tuple of small ones
+        return terms
+    return known.split("\x00") if known else []
+
+
+def _cut_terms(text: str) -> list[str]:
+    """:func:`index_terms` without the memo: jieba's words, their sub-words and the character pairs."""
     tokenizer = _jieba()
-    stop = set(lexicon()["function_words"])
+    stop = stop_words()
     terms: list[str] = []
     for match in RUN.finditer(normalize(text)):
         run = match.group(0)

@@ -15,6 +15,7 @@ with a ``<script>`` element from ``file://`` as well as over HTTP):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter, defaultdict
@@ -66,6 +67,33 @@ def _js(name: str, data: object) -> str:
     return f'gongyuSearch.add("{name}",{json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)});\n'
 
 
+#: Term counts of sections already counted in this process, by the hash of their fields: a
+#: ``gongyu serve`` rebuild counts only the sections an edit changed. Bounded: oldest go first.
+_COUNTS: dict[bytes, tuple[Counter[str], dict[str, float]]] = {}
+COUNTS_KEPT = 50_000
+
+
+def section_counts(fields: dict[str, str]) -> tuple[Counter[str], dict[str, float]]:
+    """A section's weighted term counts and title/keyword bonuses (shared, never to be changed)."""
+    key = hashlib.sha256(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")).digest()
+    known = _COUNTS.get(key)
+    if known is not None:
+        return known
+    tf: Counter[str] = Counter()
+    bonus: dict[str, float] = {}
+    for name, text in fields.items():
+        for term in index_terms(text):
+            if name in BONUS:
+                bonus[term] = max(bonus.get(term, 0.0), BONUS[name])
+                tf[term] += 0
+            else:
+                tf[term] += WEIGHTS[name]
+    if len(_COUNTS) >= COUNTS_KEPT:
+        del _COUNTS[next(iter(_COUNTS))]
+    _COUNTS[key] = (tf, bonus)
+    return tf, bonus
+
+
 def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None) -> dict[str, str]:
     """File name (inside ``search/``) → content; ``topics`` are [name, address] of the topic pages.
 
@@ -81,15 +109,7 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
         first_section.append(len(section_tf))
         seen: set[str] = set()
         for s, section in enumerate(page.sections):
-            tf: Counter[str] = Counter()
-            bonus: dict[str, float] = {}
-            for name, text in _fields(page, s, section).items():
-                for term in index_terms(text):
-                    if name in BONUS:
-                        bonus[term] = max(bonus.get(term, 0.0), BONUS[name])
-                        tf[term] += 0
-                    else:
-                        tf[term] += WEIGHTS[name]
+            tf, bonus = section_counts(_fields(page, s, section))
             section_tf.append(tf)
             section_bonus.append(bonus)
             lengths.append(sum(tf.values()))

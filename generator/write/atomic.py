@@ -40,7 +40,8 @@ def replace_dir(new: Path, dest: Path) -> None:
         shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old tree
         return
     if dest.exists():
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-{os.getpid()}-", dir=dest.parent))
+        old.rmdir()
         os.replace(dest, old)
         os.replace(new, dest)
         shutil.rmtree(old, ignore_errors=True)
@@ -49,22 +50,37 @@ def replace_dir(new: Path, dest: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_dir(dest: Path) -> Iterator[Path]:
-    """Yield an empty folder beside ``dest``; on success it replaces ``dest``, on error it is removed."""
+def staged_dir(dest: Path, *, kind: str = "site", made_by: str = "gongyu build",
+               project: Path | None = None) -> Iterator[Path]:
+    """Yield an empty folder beside ``dest``; on success it replaces ``dest``, on error it is removed.
+
+    ``dest`` must be a folder gongyu may replace (:func:`generator.outputs.check_replaceable`:
+    absent, empty or an earlier ``kind`` output; never the project, its sources or a folder of
+    other files). The whole run holds ``dest``'s lock, so a second run into the same folder waits;
+    stagings left beside it by killed runs are removed, never a running one's. The finished folder
+    gets the marker saying ``made_by`` made it.
+    """
+    from .outputs import check_replaceable, output_lock, staging_is_stale, write_marker
+
     dest = dest.resolve()
+    check_replaceable(dest, kind, project=project)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    for stale in dest.parent.glob(f".{dest.name}.tmp-*"):
-        # left by a build that was killed: never the live output
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
-    os.chmod(tmp, 0o755)  # mkdtemp makes the folder private; a web server must be able to read it
-    try:
-        yield tmp
-        _share(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    replace_dir(tmp, dest)
+    with output_lock(dest):
+        check_replaceable(dest, kind, project=project)  # the run we waited for may have changed it
+        for prefix in (f".{dest.name}.tmp-", f".{dest.name}.old-"):
+            for stale in dest.parent.glob(f"{prefix}*"):
+                if staging_is_stale(stale, prefix=prefix):  # left by a killed run: never a running one's
+                    shutil.rmtree(stale, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-{os.getpid()}-", dir=dest.parent))
+        os.chmod(tmp, 0o755)  # mkdtemp makes the folder private; a web server must be able to read it
+        try:
+            yield tmp
+            write_marker(tmp, kind, made_by)
+            _share(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        replace_dir(tmp, dest)
 
 
 def _share(folder: Path) -> None:

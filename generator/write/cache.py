@@ -3,8 +3,11 @@
 An object's name is the SHA-256 of its inputs plus a *code fingerprint*: every ``*.py`` and ``*.typ``
 file of the package, the versions of the libraries that write the bytes (typst, python-docx,
 openpyxl, segno, and holidays, whose schedules move a pack's dates), the font files the PDF engine
-uses, and the build date. Change any of them and every object is made again, so a download can
-never be older than the code that should have made it.
+uses, and the build date when the user sets one (``SOURCE_DATE_EPOCH``). Change any of them and
+every object is made again, so a download can never be older than the code that should have made
+it. The date a build takes from its content (the newest ``updated:``) is *not* in the key: objects
+are made without it (:func:`generator.clock.object_date`), so a new ``updated:`` on one article
+re-renders nothing cached, and ``gongyu serve`` reuses what ``gongyu build`` made.
 
 A build marks each object it uses; :meth:`Cache.finish` writes ``manifest.json`` (what the build
 used) and removes the objects no build has used for an hour, so the cache never grows without
@@ -91,11 +94,28 @@ def canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=default)
 
 
+def default_folder(project: Path | None) -> Path:
+    """Where the cache lives: ``.cache/gongyu`` in a gongyu project, else the user's cache folder."""
+    import sys
+
+    if project is not None and (project / "mkdocs.yml").is_file():
+        return project / ".cache" / "gongyu"
+    home = Path.home()
+    if sys.platform == "win32":
+        return home / "AppData" / "Local" / "gongyu" / "cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "gongyu"
+    return home / ".cache" / "gongyu"
+
+
 class Cache:
     """Objects under ``folder/objects/``, named by the hash of their inputs and the code fingerprint."""
 
-    def __init__(self, folder: Path, *, fingerprint: str | None = None) -> None:
-        self.folder = Path(folder)
+    def __init__(self, folder: Path, *, fingerprint: str | None = None, project: Path | None = None) -> None:
+        from .outputs import claim_cache
+
+        # the cache removes what it did not use: only in a folder of its own (refused otherwise)
+        self.folder = claim_cache(Path(folder), project=project)
         self.fingerprint = fingerprint if fingerprint is not None else code_fingerprint()
         self.used: set[Path] = set()
         self.made = 0  # objects rendered (not found) in this build; tests read it
@@ -114,16 +134,22 @@ class Cache:
         key = self.key(inputs)
         path = self.folder / "objects" / key[:2] / f"{key}{suffix}"
         if not path.is_file():
-            write_bytes(path, make())
-            self.made += 1
+            self._make(path, make)
         else:
             try:
                 os.utime(path)  # in use: another build's finish() must not remove it
             except OSError:  # pragma: no cover - removed between the check and now: make it again
-                write_bytes(path, make())
-                self.made += 1
+                self._make(path, make)
         self.used.add(path)
         return path
+
+    def _make(self, path: Path, make: Callable[[], bytes]) -> None:
+        from ..base.clock import object_date
+
+        with object_date():  # the bytes depend on the key's inputs only, not on the build's content date
+            data = make()
+        write_bytes(path, data)
+        self.made += 1
 
     def finish(self) -> int:
         """Write the manifest of this build and remove objects it did not use; return how many."""

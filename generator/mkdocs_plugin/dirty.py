@@ -1,0 +1,160 @@
+"""What ``gongyu serve`` rebuilds after a save: only the pages whose Markdown changed.
+
+``gongyu serve`` runs MkDocs's dirty build (``mkdocs serve --dirty``), which renders a page only
+when its file says :meth:`~mkdocs.structure.files.File.is_modified`; a generated page always says
+so. Here every generated page remembers the hash of its Markdown from the previous build in this
+process and reports itself unchanged when the hash is the same (and its HTML is still on disk).
+Our generated Markdown already holds what a page shows of other pages (related links, lists,
+downloads), so a page whose Markdown did not change would render the same HTML — except for the
+navigation and previous/next links, which depend on the set of pages and their titles: when
+that layout changes, every page is rebuilt.
+
+The search index is written whole after every build; the pages not rebuilt keep the sections
+they had (remembered from the previous build), so the index never loses them. A plain build
+(``gongyu build``, not dirty) renders every page whatever this module says.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mkdocs.structure.files import File
+
+    from ..search import SiteSearch
+
+_HEADING = re.compile(r"^#\s+(.+)$", re.M)
+#: Where Material's tags plugin puts a tag index (such a page is rendered every build).
+LISTING = "<!-- material/tags"
+
+
+@dataclass
+class _Build:
+    """What the previous build of one ``mkdocs.yml`` in this process made."""
+
+    layout: str = ""
+    digests: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, Any] = field(default_factory=dict)
+    topics: dict[str, str] = field(default_factory=dict)
+
+
+#: The previous build, by config file: only the latest is kept (a process serves one site).
+_previous: dict[str, _Build] = {}
+#: The build under way, until its search index is written.
+_pending: dict[str, _Build] = {}
+
+
+class _DirtyNotice(logging.Filter):
+    """Drops MkDocs's warning that a dirty build is being made: we know, and it fails a strict build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "A 'dirty' build is being performed" not in record.getMessage()
+
+
+def allow_dirty_in_strict_mode() -> None:
+    """Let ``gongyu serve``'s dirty builds run with the project's ``strict: true`` (idempotent)."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, _DirtyNotice) for f in logger.filters):
+        logger.addFilter(_DirtyNotice())
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def layout_of(pages: dict[str, str]) -> str:
+    """The pages and their titles: what every page's navigation shows."""
+    rows = []
+    for uri in sorted(pages):
+        heading = _HEADING.search(pages[uri])
+        rows.append(f"{uri}\0{heading.group(1).strip() if heading else ''}")
+    return _digest("\n".join(rows))
+
+
+def _unchanged(file: File) -> bool:
+    """Report "not modified" while the page's HTML from the previous build is still there."""
+    return not os.path.isfile(file.abs_dest_path)
+
+
+def mark_unchanged(key: str, files: list[File], pages: dict[str, str]) -> int:
+    """Mark the generated page ``files`` whose Markdown is what the previous build had; return how many."""
+    previous = _previous.get(key)
+    layout = layout_of(pages)
+    digests = {uri: _digest(text) for uri, text in pages.items()}
+    _pending.clear()  # what this build makes: the previous one only once it has finished (complete_index)
+    _pending[key] = _Build(layout=layout, digests=digests)
+    if previous is None or previous.layout != layout:
+        return 0
+    marked = 0
+    for file in files:
+        digest = digests.get(file.src_uri)
+        if LISTING in pages.get(file.src_uri, ""):
+            continue  # a tag index lists every page's tags: rendered every build
+        if digest is not None and previous.digests.get(file.src_uri) == digest:
+            file.is_modified = functools.partial(_unchanged, file)  # type: ignore[method-assign]
+            marked += 1
+    return marked
+
+
+def complete_index(key: str, search: SiteSearch, page_urls: set[str], rendered: set[str]) -> None:
+    """Give ``search`` the pages of this site not rendered in this build, as the previous build indexed
+    them; this build, now complete, becomes the previous one (a failed build never does)."""
+    previous = _previous.get(key)
+    if previous is not None:
+        for url, page in previous.pages.items():
+            if url in page_urls and url not in rendered:
+                search.pages[url] = page
+        for name, url in previous.topics.items():
+            if url in page_urls and url not in rendered:
+                search.topics.setdefault(name, url)
+    current = _pending.pop(key, None)
+    if current is None:
+        return
+    current.pages = {url: page for url, page in search.pages.items() if url in page_urls}
+    current.topics = dict(search.topics)
+    _previous.clear()
+    _previous[key] = current
+
+
+def render_listings_always(files: list[File]) -> None:
+    """Pages of ``docs/`` that list tags (Material's ``<!-- material/tags -->``) are rendered every build."""
+    for file in files:
+        if file.generated_by or not file.src_uri.endswith(".md") or not file.abs_src_path:
+            continue
+        try:
+            text = open(file.abs_src_path, encoding="utf-8").read()  # noqa: SIM115 - a few small files
+        except OSError:
+            continue
+        if LISTING in text:
+            file.is_modified = lambda: True  # type: ignore[method-assign]
+
+
+def show_tags_of_unrendered_pages(config: Any, files: Any) -> None:
+    """Material's tags plugin collects tags from the pages it sees; give it those a dirty build skipped.
+
+    Without this, the tag index and every rendered page's tag links would know only the pages
+    rendered in this build. Reading a page's source (front matter included) is cheap; rendering
+    it is what a dirty build saves.
+    """
+    tags = next((plugin for plugin in config.plugins.values()
+                 if type(plugin).__module__.startswith("material.plugins.tags")), None)
+    if tags is None:
+        return
+    order = []
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None:
+            continue
+        order.append(page.url)
+        if page.markdown is None:  # not read: a dirty build skipped it
+            page.read_source(config)
+            tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    data = getattr(tags.mappings, "data", None)
+    if isinstance(data, dict):  # in page order, as a full build adds them (tags.json is written in this order)
+        tags.mappings.data = {url: data[url] for url in order if url in data} | data

@@ -1,0 +1,170 @@
+"""Rebuild only what changed: cache keys hold what an output is made from, never the newest
+``updated:`` of unrelated articles; ``gongyu serve`` finds what ``gongyu build`` made; the bytes of
+a download do not depend on which of the two made it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.mkdocs_plugin.build import build_site
+from generator.write import cache as cache_module
+
+from .conftest import copy_mini_project
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _serve_like_build(root: Path, site_dir: Path) -> None:
+    """What ``gongyu serve`` runs on each change: MkDocs with the plugin, no build date pinned."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir)))
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The cache objects rendered (not found) from now on, by file name."""
+    calls: list[str] = []
+    original = cache_module.Cache._make
+
+    def counting(self: cache_module.Cache, path: Path, make):  # type: ignore[no-untyped-def]
+        calls.append(path.name)
+        return original(self, path, make)
+
+    monkeypatch.setattr(cache_module.Cache, "_make", counting)
+    return calls
+
+
+def test_serve_reuses_build_and_a_new_date_renders_nothing_cached(tmp_path: Path, made: list[str]) -> None:
+    root = copy_mini_project(tmp_path / "p")
+    build_site(root)
+    first = _files(root / "site")
+    assert made  # printables, blank drafts and the example pack were rendered
+    # the cache as `gongyu serve` leaves it: made without the build's content date
+    shutil.rmtree(root / ".cache")
+    made.clear()
+    _serve_like_build(root, tmp_path / "served")
+    assert made  # made again: the cache was empty
+    made.clear()
+    build_site(root)  # the first build after serve: everything found
+    assert made == []
+    assert _files(root / "site") == first  # and the same bytes as a build from an empty cache
+    made.clear()
+    _serve_like_build(root, tmp_path / "served")  # and the other way round
+    assert made == []
+    article = root / "content/parents/demo-article.md"
+    text = article.read_text(encoding="utf-8")
+    assert re.search(r"^updated: 2026-11-01$", text, re.M)
+    article.write_text(text.replace("updated: 2026-11-01", "updated: 2026-11-30"), encoding="utf-8")
+    build_site(root)  # the newest `updated:` moved: it is the build's date, yet nothing cached is made again
+    assert made == []
+    after = _files(root / "site")
+    changed = {name for name in after if after[name] != first.get(name)}
+    assert not [name for name in changed if name.endswith((".pdf", ".docx", ".zip"))]
+
+
+def test_laid_out_blanks_are_kept_in_the_cache_for_the_next_process(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.packs import stamp
+    from generator.pipeline import load_corpus
+
+    corpus = load_corpus(copy_mini_project(tmp_path / "p"))
+    forms = [corpus.forms[form_id] for form_id in sorted(corpus.forms)]
+    assert forms
+    monkeypatch.setattr(stamp, "_blanks", {})
+    stamp.use_cache(tmp_path / "cache")
+    try:
+        first = stamp.stamped_forms(forms, "示例县第一小学")
+        stored = sorted((tmp_path / "cache" / "objects").rglob("*.json"))
+        assert len(stored) == len(forms)
+        monkeypatch.setattr(stamp, "_blanks", {})  # a new process: nothing in memory
+
+        def never(form: object) -> None:
+            raise AssertionError("laid out again")
+
+        monkeypatch.setattr(stamp, "lay_out", never)
+        assert stamp.stamped_forms(forms, "示例县第一小学") == first
+    finally:
+        stamp.use_cache(None)
+    monkeypatch.undo()
+    # stamping onto a stored blank gives what stamping onto a freshly laid-out one gives
+    monkeypatch.setattr(stamp, "_blanks", {})
+    assert stamp.stamped_forms(forms, "示例县第一小学") == first
+    assert all(pdf.startswith(b"%PDF-") for pdf in first)
+
+
+def test_search_terms_are_cut_once_per_distinct_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import analyze
+
+    text = "孩子在学校被同学欺负了，家长先听孩子把事情说完。"
+    first = analyze.index_terms(text)
+    assert "欺负" in first
+    monkeypatch.setattr(analyze, "_cut_terms", lambda text: (_ for _ in ()).throw(AssertionError("cut again")))
+    assert analyze.index_terms(text) == first
+    assert analyze.stop_words() is analyze.stop_words()  # the function-word set is made once
+
+
+def test_a_dirty_rebuild_renders_only_the_changed_page_and_equals_a_full_build(tmp_path: Path) -> None:
+    """What `gongyu serve` does on a save: MkDocs's dirty build, our pages reporting what changed."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = copy_mini_project(tmp_path / "p")
+    site = tmp_path / "served"
+
+    def dirty_build() -> None:
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)), dirty=True)
+
+    dirty_build()
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    article = root / "content/parents/demo-article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n编辑时加上的一句：鹦鹉螺。\n", encoding="utf-8")
+    dirty_build()
+    rewritten = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                       if p.stat().st_mtime_ns != before.get(p))
+    # MkDocs writes its 404 page every time, and the tag index lists every page's tags; the short
+    # QR addresses (k/<lesson>/) are tiny static redirect files, copied every time
+    pages = [name for name in rewritten if not name.startswith("k/")]
+    assert pages == ["404.html", "parents/demo-article/index.html", "tags/index.html"]
+    assert "鹦鹉螺" in (site / "parents/demo-article/index.html").read_text(encoding="utf-8")
+    full = tmp_path / "full"
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(full)))
+    assert _files(site) == _files(full)  # the search index kept every page; nothing else differs
+
+
+def test_a_failed_dirty_build_does_not_mark_its_pages_as_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save whose build fails half-way: the next build still renders the page the failed one did not write."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_plugin import plugin as plugin_module
+
+    root = copy_mini_project(tmp_path / "p")
+    site = tmp_path / "served"
+
+    def dirty_build() -> None:
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)), dirty=True)
+
+    dirty_build()
+    article = root / "content/parents/demo-article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n编辑时加上的一句：鹦鹉螺。\n", encoding="utf-8")
+    original = plugin_module.GongyuPlugin.on_page_content
+
+    def failing(self, html, *, page, config, files):  # type: ignore[no-untyped-def]
+        raise RuntimeError("half-way")
+
+    monkeypatch.setattr(plugin_module.GongyuPlugin, "on_page_content", failing)
+    with pytest.raises(Exception, match="half-way"):
+        dirty_build()
+    monkeypatch.setattr(plugin_module.GongyuPlugin, "on_page_content", original)
+    dirty_build()
+    assert "鹦鹉螺" in (site / "parents/demo-article/index.html").read_text(encoding="utf-8")
