@@ -111,7 +111,8 @@ class PackService:
         from ..base.fonts import user_font_dirs
         from ..packs.batch import _mp_context, _slim
 
-        self.cache_dir = cache_dir
+        # absolute: packs are named by safe_child (resolved) and pruned by glob, which must agree
+        self.cache_dir = cache_dir.resolve()
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.digest = corpus_digest(corpus)
         self._lock = threading.Lock()
@@ -132,7 +133,7 @@ class PackService:
     def _prune(self, keep: Path, school_id: str) -> None:
         """Remove the school's older packs (a profile saved again makes them stale)."""
         for old in self.cache_dir.glob(f"{school_id}--*.zip"):
-            if old != keep:
+            if old.resolve() != keep.resolve():
                 with contextlib.suppress(OSError):  # being sent right now (Windows): the next build removes it
                     old.unlink()
 
