@@ -215,10 +215,11 @@ def _lock_folder() -> Path:
     """A per-user folder for lock files (the temporary directory is shared between users on Linux)."""
     import getpass
 
-    user = str(os.getuid()) if hasattr(os, "getuid") else hashlib.sha256(getpass.getuser().encode()).hexdigest()[:8]
+    uid = getattr(os, "getuid", None)  # POSIX only; elsewhere the user's name, hashed
+    user = str(uid()) if uid is not None else hashlib.sha256(getpass.getuser().encode()).hexdigest()[:8]
     folder = Path(tempfile.gettempdir()) / f"gongyu-locks-{user}"
     folder.mkdir(mode=0o700, exist_ok=True)
-    if hasattr(os, "getuid") and (folder.is_symlink() or folder.stat().st_uid != os.getuid()):
+    if uid is not None and (folder.is_symlink() or folder.stat().st_uid != uid()):
         raise GongyuError(f"锁文件夹 {folder} 不属于当前用户，已拒绝使用；请删除它后重试")
     return folder
 
