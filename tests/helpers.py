@@ -390,3 +390,16 @@ def open_tab(browser: Any, local: tuple[str, ...], viewport: dict[str, int] = DE
     page.on("console", on_console)
     page.on("pageerror", lambda error: visit.errors.append(f"page: {error}"))
     return context, visit
+
+
+def example_packs(corpus: Any) -> dict[tuple[str, str], Any]:
+    """Every example school's pack (Word, 行事历, ICS; no PDFs, no forms), keyed by (school id, year), for each of YEARS."""
+    from generator.packs import pack_files, retarget
+    from generator.resolve.school import resolve_school
+
+    built = {}
+    for school_id, school in sorted(corpus.schools.items()):
+        for year in YEARS:
+            resolved = resolve_school(retarget(school, year), corpus, draft=True)
+            built[(school_id, year)] = pack_files(resolved, corpus, pdf=False, forms=False)
+    return built

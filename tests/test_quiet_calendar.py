@@ -19,8 +19,9 @@ from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
 from generator.render.ics import digest_recurrence
 
+from .helpers import YEARS, example_packs
+
 REPO = Path(__file__).resolve().parents[1]
-YEARS = ("2026-2027", "2027-2028")
 #: At most this many VEVENTs start in one term (the autumn term had ~170 before, with ~130 weekly
 #: and monthly reminders); every recurring event counts once.
 MAX_EVENTS_PER_TERM = 80
@@ -33,15 +34,7 @@ def real() -> Corpus:
 
 @pytest.fixture(scope="module")
 def packs(real: Corpus) -> dict[tuple[str, str], object]:
-    from generator.packs import pack_files, retarget
-    from generator.resolve.school import resolve_school
-
-    built = {}
-    for school_id, school in sorted(real.schools.items()):
-        for year in YEARS:
-            resolved = resolve_school(retarget(school, year), real, draft=True)
-            built[(school_id, year)] = pack_files(resolved, real, pdf=False, forms=False)
-    return built
+    return example_packs(real)
 
 
 def _icalendar_instances(data: bytes) -> dict[str, tuple[object, list[dt.date]]]:

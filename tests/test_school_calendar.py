@@ -24,11 +24,10 @@ from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
 from generator.schoolcal import Occurrence, SchoolYear, official, settle_occurrences
 
-from .helpers import SCHOOL_YAML, make_project
+from .helpers import SCHOOL_YAML, YEARS, example_packs, make_project
 
 REPO = Path(__file__).resolve().parents[1]
 D = dt.date
-YEARS = ("2026-2027", "2027-2028")
 
 
 def _events(resolved, title: str):
@@ -194,15 +193,7 @@ def real() -> Corpus:
 
 @pytest.fixture(scope="module")
 def packs(real: Corpus) -> dict[tuple[str, str], object]:
-    from generator.packs import pack_files, retarget
-    from generator.resolve.school import resolve_school
-
-    built = {}
-    for school_id, school in sorted(real.schools.items()):
-        for year in YEARS:
-            resolved = resolve_school(retarget(school, year), real, draft=True)
-            built[(school_id, year)] = pack_files(resolved, real, pdf=False, forms=False)
-    return built
+    return example_packs(real)
 
 
 def test_regressions_from_the_issue(packs: dict) -> None:
