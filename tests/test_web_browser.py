@@ -7,7 +7,6 @@ set up with ``gongyu web add-schools`` and ``add-admin`` as a county clerk would
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +14,9 @@ from typing import Any
 
 import pytest
 
+from .helpers import CHROMIUM
 from .web_helpers import Server, cli_county, start_server, stop_server
 
-CHROMIUM = Path(os.environ.get("GONGYU_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -41,16 +38,6 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
         yield server, codes, admin, folder
     finally:
         stop_server(server)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def outside_requests(page: Any, base: str) -> list[str]:
