@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check.citations import check_citations, school_year_in_progress
+from .base.clock import school_year_in_progress
+from .check.citations import check_citations
 from .check.references import check_references
 from .errors import GongyuError, ProblemList
 from .load.corpus import Corpus, read_corpus, read_school, school_files

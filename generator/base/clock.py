@@ -83,6 +83,13 @@ def build_day() -> dt.date:
     return current().day()
 
 
+def school_year_in_progress(day: dt.date | None = None) -> int:
+    """The first calendar year of the school year in progress on ``day`` (default: the build's day);
+    a school year is taken to start in July, when next year's calendars are made."""
+    day = day or build_day()
+    return day.year if day.month >= 7 else day.year - 1
+
+
 def stamp() -> str:
     """The build date the *user* set (``SOURCE_DATE_EPOCH``), for cache keys; empty when unset.
 

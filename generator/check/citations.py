@@ -22,14 +22,6 @@ if TYPE_CHECKING:
     from ..load.corpus import Corpus
 
 
-def school_year_in_progress() -> int:
-    """The first calendar year of the school year in progress at build time (the build's default)."""
-    from ..base.clock import build_day
-
-    today = build_day()
-    return today.year if today.month >= 7 else today.year - 1
-
-
 #: Titles that name an example, not a document (《某某县……实施办法》).
 _EXAMPLE = re.compile(r"某某|××|XX|xx|＿|_")
 
@@ -172,4 +164,4 @@ def check_citations(corpus: Corpus, first_year: int) -> list[Problem]:
 
 
 
-__all__ = ["check_citations", "school_year_in_progress"]
+__all__ = ["check_citations"]

@@ -20,6 +20,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from ..base.clock import school_year_in_progress
 from ..resolve.wording import Wording, localise_plan
 from ..schoolcal import ResolvedItem, SchoolYear, format_span, resolve_plan
 
@@ -36,14 +37,6 @@ _ROW = 36
 FONT_SIZE = 12
 #: A white outline under label text, so lines crossing a label never cut through it.
 _HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
-
-
-def default_first_year() -> int:
-    """The school year in progress at build time (``SOURCE_DATE_EPOCH`` when set, else today)."""
-    from ..base.clock import build_day
-
-    today = build_day()
-    return today.year if today.month >= 7 else today.year - 1
 
 
 def _num(value: float) -> str:
@@ -83,11 +76,11 @@ def _fit_x(first: float, width: float) -> float:
 
 
 def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
-    """The SVG of ``plan``'s phases and events in ``year`` (default: see :func:`default_first_year`).
+    """The SVG of ``plan``'s phases and events in ``year`` (default: :func:`school_year_in_progress`).
 
     Not split: one drawing, whose lanes, labels and axis share the same measures and must be read together.
     """
-    year = year or SchoolYear.default(default_first_year())
+    year = year or SchoolYear.default(school_year_in_progress())
     resolved = localise_plan(resolve_plan(plan, year), Wording())
     start = year.first_day
     end = year.last_day
@@ -189,4 +182,4 @@ def timeline_svg(plan: PlanTemplate, year: SchoolYear | None = None) -> str:
     )
 
 
-__all__ = ["FONT_SIZE", "default_first_year", "text_width", "timeline_svg", "wrap"]
+__all__ = ["FONT_SIZE", "text_width", "timeline_svg", "wrap"]

@@ -43,9 +43,10 @@ def _load_corpus(obj: Context) -> Any:
     return load_corpus(obj.templates().root, schools=False)
 
 
-def _current_first_year(today: dt.date | None = None) -> int:
-    today = today or dt.date.today()
-    return today.year if today.month >= 7 else today.year - 1
+def _current_first_year() -> int:
+    from ...base.clock import school_year_in_progress
+
+    return school_year_in_progress(dt.date.today())
 
 
 def _fit_note(plan: Any) -> str:

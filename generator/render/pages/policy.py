@@ -12,9 +12,9 @@ POLICIES_URI = "policies/index.md"
 
 
 def _first_year() -> int:
-    from ..timeline import default_first_year
+    from ...base.clock import school_year_in_progress
 
-    return default_first_year()
+    return school_year_in_progress()
 
 
 class PolicyPages(BuilderBase):
