@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from ..models.school import Adoption, School
 
 
+#: How a missing name can wait, in the command line's words (``gongyu web`` says it its own way).
+DRAFT_ADVICE = "暂时不知道的，可以加 --draft 先生成留有空白的草稿"
+
+
 def leading_group(
     plan: PlanTemplate,
     school: School | None,
@@ -101,7 +105,7 @@ def leading_group(
                         role.holder, role_name, adoption_index=adoption_index, grouped=bool(group))
                     problems.append(_where(
                         school_doc, school.id, path, f"方案“{plan.id}”的{org.group}缺少{role_name}：{missing}",
-                        f"{fix}；暂时不知道的，可以加 --draft 先生成留有空白的草稿",
+                        f"{fix}；{DRAFT_ADVICE}",
                     ))
         lines.append((role_name, "、".join(parts)))
     return lines, problems

@@ -167,18 +167,18 @@ def _posted_values(form: Any) -> dict[str, Any]:
 def _missing(school: Any, doc: Any) -> list[Problem]:
     """What the saved profile still lacks for a final pack (people for leading groups …), located by field."""
     from ..pipeline import resolve_school
+    from ..resolve.content import DRAFT_ADVICE
 
     corpus = current_corpus()
     try:
         resolve_school(corpus, school, doc=doc, draft=False)
     except GongyuError as exc:
         # the command line's way out (--draft) is what saving already does here
-        return [replace(p, hint=p.hint.replace(CLI_DRAFT_HINT, WEB_DRAFT_HINT)) for p in exc.problems]
+        return [replace(p, hint=p.hint.replace(DRAFT_ADVICE, WEB_DRAFT_HINT)) for p in exc.problems]
     return []
 
 
-#: How the command line says a missing name can wait, and how the form says it.
-CLI_DRAFT_HINT = "暂时不知道的，可以加 --draft 先生成留有空白的草稿"
+#: How the form says a missing name can wait (the command line's words: ``DRAFT_ADVICE``).
 WEB_DRAFT_HINT = "暂时不知道的，可以先保存，方案包中这里以“________”留空"
 
 
