@@ -9,7 +9,9 @@ imports only the stages before it (see ARCHITECTURE.md)::
     content = render_pack(resolved, corpus)         # file name → bytes, in memory
     folder = write_pack(content, out_root)          # one atomic swap
 
-Nothing here keeps state between calls: the corpus is a value handed from stage to stage.
+Nothing here keeps state between calls: the corpus is a value handed from stage to stage. (The
+load stage remembers each file's parsed, frozen result for the next read of an unchanged file:
+:mod:`generator.load.memo`; what a call returns is the same as without it.)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .check.citations import check_citations
 from .check.references import check_references
 from .errors import GongyuError, ProblemList
 from .load.corpus import Corpus, read_corpus, read_school, school_files
+from .load.memo import reading
 from .load.source import SourceDoc
 from .models.school import School
 from .packs.pack import PackContent, pack_files
@@ -57,7 +60,15 @@ def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
 
 
 def load_checked(root: Path, *, schools: bool = True) -> Checked:
-    """:func:`load_corpus`, keeping each school profile's resolved value for the outputs that need it."""
+    """:func:`load_corpus`, keeping each school profile's resolved value for the outputs that need it.
+
+    Files unchanged since the last call in this process are not parsed again (:mod:`generator.load.memo`).
+    """
+    with reading(Path(root).resolve()):
+        return _load_checked(root, schools=schools)
+
+
+def _load_checked(root: Path, *, schools: bool) -> Checked:
     problems = ProblemList()
     corpus = read_corpus(root, problems)
     check(corpus, problems)

@@ -9,6 +9,7 @@ from ..base.paths import shown_path
 from ..errors import ProblemList
 from ..load import SourceDoc
 from ..load.corpus import KIND_NAMES, Corpus, Kind
+from ..load.memo import remembered_for
 from ..models import PlanTemplate
 from .wording import check_plan
 
@@ -112,7 +113,7 @@ class _References:
     def plan(self, plan: PlanTemplate, doc: SourceDoc) -> None:
         """A plan's placeholders, the forms and documents it names, and ids unique within it."""
         corpus, problems = self.corpus, self.problems
-        problems.extend(check_plan(plan, doc))
+        problems.extend(remembered_for((plan, doc), check_plan, lambda: check_plan(plan, doc)))
         for index, target in enumerate(plan.forms):
             self.ref(doc, ("forms", index), target, ("form",), "表格")
         for index, target in enumerate(plan.related):

@@ -250,7 +250,12 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
 
 def load_front_matter(path: Path, shown: str) -> tuple[SourceDoc, str, int]:
     """Read a Markdown file: its parsed front matter, its body and the line where the body starts."""
-    front, body, body_line = split_front_matter(read_text(path, shown), shown)
+    return parse_front_matter(read_text(path, shown), shown)
+
+
+def parse_front_matter(text: str, shown: str) -> tuple[SourceDoc, str, int]:
+    """A Markdown text's parsed front matter, its body and the line where the body starts."""
+    front, body, body_line = split_front_matter(text, shown)
     return parse_yaml(front, shown, line_offset=1, what="元数据块（front matter）"), body, body_line
 
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel
 
 from ..base.paths import shown_path
 from ..errors import GongyuError, Problem, ProblemList
 from ..models import Article, ArticleMeta, Course, Form, Lesson, PlanTemplate, School
-from .compose import load_front_matter, load_yaml_file
+from .compose import parse_front_matter, parse_yaml
+from .memo import reading, remembered
 from .policies import Register, load_register
 from .regulations import Regulations, load_regulations
 from .schedule import Schedule, load_schedule
-from .source import SourceDoc
+from .source import SourceDoc, decode_text
 from .validation import validate
 
+M = TypeVar("M", bound=BaseModel)
 Kind = Literal["article", "course", "lesson", "plan", "form"]
 KIND_NAMES = {"article": "文章", "course": "课程", "lesson": "课时", "plan": "方案", "form": "表格", "school": "学校"}
 
@@ -105,13 +109,25 @@ def _expect_stem(doc: SourceDoc, item_id: str, path: Path, problems: ProblemList
         corpus.misnamed.add(path)
 
 
-def _load_article(path: Path, problems: ProblemList, corpus: Corpus) -> None:
-    shown = shown_path(path)
-    doc, body, body_line = load_front_matter(path, shown)
+def _article(raw: bytes, shown: str) -> tuple[SourceDoc, Article]:
+    """An article file's bytes → its front matter and the article (what :func:`remembered` keeps)."""
+    doc, body, body_line = parse_front_matter(decode_text(raw, shown), shown)
     meta = validate(ArticleMeta, doc)
+    return doc, Article(meta=meta, body=body, source=shown, body_line=body_line)
+
+
+def _document(raw: bytes, shown: str, model: type[M]) -> tuple[SourceDoc, M]:
+    """A YAML file's bytes → the parsed document and its model (what :func:`remembered` keeps)."""
+    doc = parse_yaml(decode_text(raw, shown), shown)
+    return doc, validate(model, doc)
+
+
+def _load_article(path: Path, problems: ProblemList, corpus: Corpus) -> None:
+    doc, article = remembered(path, shown_path(path), _article)
+    meta = article.meta
     _expect_stem(doc, meta.id, path, problems, corpus)
     if _register(corpus, problems, meta.id, "article", doc, path):
-        corpus.articles[meta.id] = Article(meta=meta, body=body, source=shown, body_line=body_line)
+        corpus.articles[meta.id] = article
 
 
 def _try(problems: ProblemList, action, path: Path, *args) -> None:  # type: ignore[no-untyped-def]
@@ -124,8 +140,7 @@ def _try(problems: ProblemList, action, path: Path, *args) -> None:  # type: ign
 
 
 def _load_yaml_doc(path: Path, model, kind: Kind, problems: ProblemList, corpus: Corpus):  # type: ignore[no-untyped-def]
-    doc = load_yaml_file(path, shown_path(path))
-    item = validate(model, doc)
+    doc, item = remembered(path, shown_path(path), _document, model)
     _expect_stem(doc, item.id, path, problems, corpus)
     if _register(corpus, problems, item.id, kind, doc, path):
         getattr(corpus, _TABLES[kind])[item.id] = item
@@ -196,8 +211,15 @@ def read_corpus(root: Path, problems: ProblemList) -> Corpus:
     """Read ``content/``, ``courses/`` and ``plans/`` under ``root`` (not the school profiles).
 
     Every problem is added to ``problems``; cross-references are checked later (:mod:`generator.check`).
+    A file whose bytes did not change since the last read in this process is not parsed again
+    (:mod:`generator.load.memo`).
     """
     root = root.resolve()
+    with reading(root):
+        return _read_corpus(root, problems)
+
+
+def _read_corpus(root: Path, problems: ProblemList) -> Corpus:
     corpus = Corpus(root=root, templates_only=not (root / "content").is_dir() and not (root / "courses").is_dir())
 
     content = root / "content"
@@ -248,8 +270,7 @@ def school_files(root: Path, problems: ProblemList) -> list[Path]:
 
 
 def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus) -> None:
-    doc = load_yaml_file(path, shown_path(path))
-    course = validate(Course, doc)
+    doc, course = remembered(path, shown_path(path), _document, Course)
     if course.id != folder.name:
         problems.add(doc.problem(("id",), f"课程编号“{course.id}”与文件夹名“{folder.name}”不一致",
                                  f"请把文件夹改名为 {course.id}，或把 id 改为 {folder.name}"))
@@ -261,8 +282,7 @@ def _load_course(path: Path, folder: Path, problems: ProblemList, corpus: Corpus
 
 def read_school(path: Path, corpus: Corpus) -> tuple[School, SourceDoc, list[Problem]]:
     """Read one school profile; the problems are those of its id (already used by another profile)."""
-    doc = load_yaml_file(path, shown_path(path))
-    school = validate(School, doc)
+    doc, school = remembered(path, shown_path(path), _document, School)
     problems: list[Problem] = []
     if school.id in corpus.schools and corpus.school_files.get(school.id) != path.resolve():
         problems.append(doc.problem(("id",), f"学校编号“{school.id}”已被 {corpus.school_sources[school.id].path} 使用",

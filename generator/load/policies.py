@@ -170,12 +170,20 @@ class Register:
 def load_register(plans_dir: Path) -> Register:
     """Read ``plans_dir/data/policies.yml`` (missing: empty register); raise located problems."""
     from ..base.paths import shown_path
-    from . import load_yaml_file, repeated, validate
+    from .memo import remembered
 
     path = plans_dir / FILE_NAME
     if not path.is_file():
         return Register()
-    doc = load_yaml_file(path, shown_path(path))
+    return remembered(path, shown_path(path), _register_file)
+
+
+def _register_file(raw: bytes, shown: str) -> Register:
+    """The register file's bytes → the register (a pure function, remembered per file)."""
+    from . import parse_yaml, repeated, validate
+    from .source import decode_text
+
+    doc = parse_yaml(decode_text(raw, shown), shown)
     data = validate(PolicyFile, doc)
     problems = repeated(doc, "policies", [p.id for p in data.policies], "id",
                         lambda pid: f"编号“{pid}”写了两次", "每条登记的编号必须唯一")

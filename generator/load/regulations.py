@@ -86,12 +86,20 @@ class Regulations:
 def load_regulations(plans_dir: Path) -> Regulations:
     """Read ``plans_dir/data/regulations.yml`` (missing: none on file); raise located problems."""
     from ..base.paths import shown_path
-    from . import load_yaml_file, repeated, validate
+    from .memo import remembered
 
     path = plans_dir / FILE_NAME
     if not path.is_file():
         return Regulations()
-    doc = load_yaml_file(path, shown_path(path))
+    return remembered(path, shown_path(path), _regulations_file)
+
+
+def _regulations_file(raw: bytes, shown: str) -> Regulations:
+    """The regulations file's bytes → the regulations (a pure function, remembered per file)."""
+    from . import parse_yaml, repeated, validate
+    from .source import decode_text
+
+    doc = parse_yaml(decode_text(raw, shown), shown)
     data = validate(RegulationFile, doc)
     problems = repeated(doc, "regulations", [e.title for e in data.regulations], "title",
                         lambda title: f"法规{title}写了两次", "请删去重复的一条")

@@ -121,9 +121,17 @@ def load_schedule(plans_dir: Path) -> Schedule:
 def load_schedule_file(path: Path) -> Schedule:
     """Read a schedule file in the format of ``plans/data/holidays.yml`` (``school build --holidays``)."""
     from ..base.paths import shown_path
-    from . import load_yaml_file, repeated, validate
+    from .memo import remembered
 
-    doc = load_yaml_file(path, shown_path(path))
+    return remembered(path, shown_path(path), _schedule_file)
+
+
+def _schedule_file(raw: bytes, shown: str) -> Schedule:
+    """A schedule file's bytes → the schedule (a pure function, remembered per file)."""
+    from . import parse_yaml, repeated, validate
+    from .source import decode_text
+
+    doc = parse_yaml(decode_text(raw, shown), shown)
     data = validate(ScheduleFile, doc)
     problems = repeated(doc, "years", [e.year for e in data.years], "year", lambda y: f"{y} 年写了两次", "请删去重复的一段")
     for index, entry in enumerate(data.years):

@@ -114,6 +114,11 @@ def _too_large(shown: str, size: int) -> GongyuError:
 
 def read_text(path: Path, shown: str) -> str:
     """Read a file as UTF-8 (a BOM is accepted); say clearly when it is GBK, UTF-16 or too large."""
+    return decode_text(read_bytes(path, shown), shown)
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of a file, refused when larger than :data:`MAX_FILE_BYTES` or unreadable."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -127,6 +132,11 @@ def read_text(path: Path, shown: str) -> str:
                                   "请检查文件是否存在、是否有读取权限，或是否正被其他程序占用")) from None
     if len(raw) > MAX_FILE_BYTES:
         raise _too_large(shown, len(raw))
+    return raw
+
+
+def decode_text(raw: bytes, shown: str) -> str:
+    """A file's bytes as text (see :func:`read_text`)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise GongyuError(Problem(shown, 1, 1, "文件是 UTF-16 编码（记事本中的“Unicode”），本工具只读 UTF-8", _SAVE_AS_UTF8))
     if raw.startswith(b"\xef\xbb\xbf"):
