@@ -11,6 +11,7 @@ a register: one without ``plans/data/policies.yml`` cites freely, as before the 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,13 +62,32 @@ def _text_files(root: Path) -> Iterator[Path]:
     for folder in ("content", "courses"):
         base = root / folder
         if base.is_dir():
-            yield from sorted(p for p in base.rglob("*") if p.is_file() and p.suffix in (".md", ".yml", ".yaml")
-                              and not any(part.startswith(".") for part in p.relative_to(base).parts))
+            yield from sorted(_tree(base))
     plans = root / "plans"
     for sub in (plans, plans / "forms"):
         if sub.is_dir():
-            yield from sorted(p for p in sub.iterdir() if p.is_file() and p.suffix in (".yml", ".yaml")
+            yield from sorted(p for p in sub.iterdir() if p.is_file() and p.suffix in _SUFFIXES
                               and not p.name.startswith("."))
+
+
+_SUFFIXES = (".md", ".yml", ".yaml")
+
+
+def _tree(folder: Path) -> Iterator[Path]:
+    """The text files under ``folder``, hidden entries skipped, links to folders not followed (as ``rglob``)."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = [entry for entry in scan if not entry.name.startswith(".")]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                yield from _tree(folder / entry.name)
+            elif entry.is_file() and Path(entry.name).suffix in _SUFFIXES:
+                yield folder / entry.name
+        except OSError:
+            continue
 
 
 def _lines(path: Path) -> list[str]:

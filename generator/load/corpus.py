@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
@@ -170,29 +171,49 @@ def _misnamed(path: Path, kind: str) -> Problem | None:
     return None
 
 
-def _listing(folder: Path, problems: ProblemList) -> list[Path]:
+class _Listed(NamedTuple):
+    """An entry of a folder, with what it is (from the folder listing: no file is opened)."""
+
+    path: Path
+    file: bool  # a file, or a link to one
+    folder: bool  # a folder, or a link to one
+    link: bool
+
+
+def _is(test: Callable[[], bool]) -> bool:
+    try:
+        return test()
+    except OSError:
+        return False
+
+
+def _listing(folder: Path, problems: ProblemList) -> list[_Listed]:
     """The entries of ``folder``, sorted; hidden entries (``.x``, macOS ``._x`` on USB sticks) are skipped."""
     try:
-        entries = list(folder.iterdir())
+        with os.scandir(folder) as entries:
+            found = [_Listed(folder / entry.name, _is(entry.is_file), _is(entry.is_dir), _is(entry.is_symlink))
+                     for entry in entries if not entry.name.startswith(".")]
     except OSError as exc:
         problems.add(Problem(shown_path(folder), 0, 0, f"无法读取文件夹：{exc.strerror or type(exc).__name__}",
                              "请检查文件夹是否存在、是否有读取权限"))
         return []
-    return sorted(entry for entry in entries if not entry.name.startswith("."))
+    return sorted(found, key=lambda entry: entry.path)
 
 
-def _files(folder: Path, kind: str, problems: ProblemList) -> list[Path]:
+def _files(folder: Path, kind: str, problems: ProblemList, listing: list[_Listed] | None = None) -> list[Path]:
     """The files of one kind directly in ``folder``; misnamed ones are reported, not silently skipped."""
-    if not folder.is_dir():
-        return []
+    if listing is None:
+        if not folder.is_dir():
+            return []
+        listing = _listing(folder, problems)
     found = []
-    for entry in _listing(folder, problems):
-        if not entry.is_file():
+    for entry in listing:
+        if not entry.file:
             continue
-        if entry.suffix in _EXTENSIONS[kind]:
-            found.append(entry)
+        if entry.path.suffix in _EXTENSIONS[kind]:
+            found.append(entry.path)
         else:
-            problem = _misnamed(entry, kind)
+            problem = _misnamed(entry.path, kind)
             if problem is not None:
                 problems.add(problem)
     return found
@@ -200,10 +221,11 @@ def _files(folder: Path, kind: str, problems: ProblemList) -> list[Path]:
 
 def _markdown_files(folder: Path, problems: ProblemList) -> list[Path]:
     """Every Markdown file under ``folder``, depth first in sorted order, hidden folders skipped."""
-    found = _files(folder, "markdown", problems)
-    for entry in _listing(folder, problems):
-        if entry.is_dir() and not entry.is_symlink():
-            found.extend(_markdown_files(entry, problems))
+    listing = _listing(folder, problems)
+    found = _files(folder, "markdown", problems, listing)
+    for entry in listing:
+        if entry.folder and not entry.link:
+            found.extend(_markdown_files(entry.path, problems))
     return found
 
 
@@ -229,7 +251,7 @@ def _read_corpus(root: Path, problems: ProblemList) -> Corpus:
 
     courses = root / "courses"
     if courses.is_dir():
-        for folder in (p for p in _listing(courses, problems) if p.is_dir()):
+        for folder in (entry.path for entry in _listing(courses, problems) if entry.folder):
             course_file = folder / "_course.yml"
             if not course_file.is_file():
                 lessons = _files(folder, "yaml", problems)

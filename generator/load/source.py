@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,12 +121,17 @@ def read_text(path: Path, shown: str) -> str:
 def read_bytes(path: Path, shown: str) -> bytes:
     """The bytes of a file, refused when larger than :data:`MAX_FILE_BYTES` or unreadable."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _too_large(shown, size)
-        with path.open("rb") as handle:
-            # never more than the cap, even when the file grows between stat() and read()
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        with open(path, "rb", buffering=0) as handle:  # unbuffered: one read of the whole file
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise _too_large(shown, size)
+            # never more than the cap, even when the file grows between fstat() and read()
+            raw = b""
+            while len(raw) <= MAX_FILE_BYTES:
+                chunk = handle.read(MAX_FILE_BYTES + 1 - len(raw))
+                if not chunk:
+                    break
+                raw += chunk
     except OSError as exc:
         reason = "这是一个文件夹，不是文件" if path.is_dir() else (exc.strerror or type(exc).__name__)
         raise GongyuError(Problem(shown, 0, 0, f"无法读取文件：{reason}",
