@@ -114,7 +114,7 @@ def test_a_body_edit_remakes_only_its_page_and_equals_a_full_remake(real: Corpus
     downloads = _downloads(real, files)
     tried = set()
     for name in sorted(BODY_FIELDS[table]):
-        for item_id, item in sorted(getattr(real, table).items()):
+        for _item_id, item in sorted(getattr(real, table).items()):
             edited = _changed(item, name)
             if edited is None:
                 continue

@@ -8,6 +8,7 @@ each page to the site search (``generator/search``), whose index ``on_post_build
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +21,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..base import urls
+from ..base.clock import current as current_date
+from ..base.memo import LatestMemo
 from ..errors import GongyuError, Problem
 from ..models.common import STAGES
 from ..search import SiteSearch
@@ -30,6 +33,10 @@ from .options import BuildOptions, options_for
 if TYPE_CHECKING:
     from ..load.corpus import Corpus
     from ..resolve.school import ResolvedSchool
+
+
+#: Each plan's timeline picture, made again only when the plan (or the day) changed.
+_TIMELINES: LatestMemo[str] = LatestMemo()
 
 
 class GongyuPluginError(PluginError):
@@ -216,8 +223,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if self.config.packs:
             downloads += site_downloads(corpus, cache, self.resolved)
         cache.finish()
-        timelines = {plan_id: timeline_svg(plan) for plan_id, plan in sorted(corpus.plans.items())
-                     if plan.phases}
+        day = current_date().day()
+        timelines = {plan_id: _TIMELINES.get(plan_id, (plan, day), functools.partial(timeline_svg, plan))
+                     for plan_id, plan in sorted(corpus.plans.items()) if plan.phases}
         return downloads, timelines
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:

@@ -93,21 +93,25 @@ def changed_items(old: _Inputs, new: _Inputs) -> dict[str, str] | None:
             changed[item_id] = table
     if old.downloads.keys() != new.downloads.keys():
         return None
-    for owner, items in new.downloads.items():
-        if old.downloads[owner] != items:
-            table = next((name for name in OWN_DOWNLOADS if owner in new.tables[name]), None)
-            if table is None:
+    for owner, offered in new.downloads.items():
+        if old.downloads[owner] != offered:
+            owner_table = next((name for name in OWN_DOWNLOADS if owner in new.tables[name]), None)
+            if owner_table is None:
                 return None
-            changed[owner] = table
+            changed[owner] = owner_table
     return changed
 
 
 def _own_page(builder: PageBuilder, table: str, item: Any) -> str:
     if table == "articles":
         return builder.article_markdown(item)
-    make = {"courses": builder.course_page, "lessons": builder.lesson_page, "plans": builder.plan_page,
-            "forms": builder.form_page}[table]
-    return make(item)
+    if table == "courses":
+        return builder.course_page(item)
+    if table == "lessons":
+        return builder.lesson_page(item)
+    if table == "plans":
+        return builder.plan_page(item)
+    return builder.form_page(item)
 
 
 def build_pages(corpus: Corpus, downloads: Iterable[Download] = (), timelines: Iterable[str] = (),
