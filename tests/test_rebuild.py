@@ -178,3 +178,34 @@ def test_a_failed_dirty_build_does_not_mark_its_pages_as_built(tmp_path: Path, m
     monkeypatch.setattr(plugin_module.GongyuPlugin, "on_page_content", original)
     dirty_build()
     assert "鹦鹉螺" in (site / "parents/demo-article/index.html").read_text(encoding="utf-8")
+
+
+def test_a_school_is_resolved_again_only_when_its_inputs_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gongyu serve` reloads the project on every save; an unchanged profile keeps its resolved value."""
+    from generator import pipeline
+    from generator.resolve import school as resolving
+
+    root = copy_mini_project(tmp_path / "p")
+    calls: list[str] = []
+    original = resolving.resolve_school
+
+    def counting(school, corpus, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(school.id)
+        return original(school, corpus, **kwargs)
+
+    monkeypatch.setattr(resolving, "resolve_school", counting)
+    first = pipeline.load_checked(root).schools["demo-school"]
+    article = root / "content/parents/demo-article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n新加的一段。\n", encoding="utf-8")
+    assert pipeline.load_checked(root).schools["demo-school"] is first
+    assert calls == ["demo-school"]
+    plan = root / "plans/demo-plan.yml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("title: ", "title: 新", 1), encoding="utf-8")
+    again = pipeline.load_checked(root).schools["demo-school"]
+    assert calls == ["demo-school", "demo-school"]
+    assert again.plans[0].plan.title.startswith("新")
+    profile = root / "plans/schools/demo-school.yml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\n# 改过\n", encoding="utf-8")
+    pipeline.load_checked(root)
+    assert calls == ["demo-school"] * 3
