@@ -9,9 +9,10 @@ imports only the stages before it (see ARCHITECTURE.md)::
     content = render_pack(resolved, corpus)         # file name → bytes, in memory
     folder = write_pack(content, out_root)          # one atomic swap
 
-Nothing here keeps state between calls: the corpus is a value handed from stage to stage. (The
-load stage remembers each file's parsed, frozen result for the next read of an unchanged file:
-:mod:`generator.load.memo`; what a call returns is the same as without it.)
+The corpus is a value handed from stage to stage. Two memos make a reload cheap, and what a call
+returns is the same as without them: the load stage keeps each file's parsed, frozen result while its
+bytes are the same (:mod:`generator.load.memo`), and a school profile is resolved again only when it or
+what resolving reads has changed (``_RESOLVED``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .base.clock import current as current_date
 from .base.clock import school_year_in_progress
+from .base.memo import LatestMemo
 from .check.citations import check_citations
 from .check.references import check_references
 from .errors import GongyuError, ProblemList
@@ -99,17 +102,31 @@ def load_school(path: Path, corpus: Corpus) -> School:
     return _load_school(path, corpus).school
 
 
+#: Each school profile's resolved value, kept while the profile's bytes and what resolving reads of the
+#: corpus stay the same: `gongyu serve` rebuilds after every save and the example schools rarely change.
+_RESOLVED: LatestMemo[ResolvedSchool] = LatestMemo()
+
+
 def _load_school(path: Path, corpus: Corpus) -> ResolvedSchool:
     school, doc, problems = read_school(path, corpus)
     resolved = None
+    inputs = (_bytes_of(path), school, corpus.plans, corpus.forms, corpus.policies, corpus.regulations, corpus.schedule,
+              frozenset(corpus.broken), current_date().day())
     try:
-        resolved = resolving.resolve_school(school, corpus, doc=doc)
+        resolved = _RESOLVED.get(path.resolve(), inputs, lambda: resolving.resolve_school(school, corpus, doc=doc))
     except GongyuError as exc:
         problems += exc.problems
     if problems or resolved is None:
         raise GongyuError(problems)
     corpus.add_school(school, doc, path)
     return resolved
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def resolve_school(corpus: Corpus, school: School, *, draft: bool = False,

@@ -113,7 +113,15 @@ def test_search_terms_are_cut_once_per_distinct_text(monkeypatch: pytest.MonkeyP
     assert analyze.stop_words() is analyze.stop_words()  # the function-word set is made once
 
 
-def test_a_dirty_rebuild_renders_only_the_changed_page_and_equals_a_full_build(tmp_path: Path) -> None:
+EDITS = {
+    # file, text replaced (None: a paragraph added at the end), the one page that shows it
+    "article": ("content/parents/demo-article.md", None, "parents/demo-article/index.html"),
+    "lesson": ("courses/demo-course/demo-lesson.yml", "两人吵了起来", "lessons/demo-lesson/index.html"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
+def test_a_dirty_rebuild_renders_only_the_changed_page_and_equals_a_full_build(tmp_path: Path, kind: str) -> None:
     """What `gongyu serve` does on a save: MkDocs's dirty build, our pages reporting what changed."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -125,17 +133,19 @@ def test_a_dirty_rebuild_renders_only_the_changed_page_and_equals_a_full_build(t
         build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)), dirty=True)
 
     dirty_build()
-    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
-    article = root / "content/parents/demo-article.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\n\n编辑时加上的一句：鹦鹉螺。\n", encoding="utf-8")
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    name, old, shown = EDITS[kind]
+    edited = root / name
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text + "\n\n编辑时加上的一句：鹦鹉螺。\n" if old is None else text.replace(old, "鹦鹉螺", 1),
+                      encoding="utf-8")
     dirty_build()
     rewritten = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                        if p.stat().st_mtime_ns != before.get(p))
-    # MkDocs writes its 404 page every time, and the tag index lists every page's tags; the short
-    # QR addresses (k/<lesson>/) are tiny static redirect files, copied every time
-    pages = [name for name in rewritten if not name.startswith("k/")]
-    assert pages == ["404.html", "parents/demo-article/index.html", "tags/index.html"]
-    assert "鹦鹉螺" in (site / "parents/demo-article/index.html").read_text(encoding="utf-8")
+    # MkDocs writes its 404 page every time, and the tag index lists every page's tags; nothing else
+    # is written again, not even the short QR addresses (k/<lesson>/), tiny redirect pages
+    assert rewritten == sorted(["404.html", shown, "tags/index.html"])
+    assert "鹦鹉螺" in (site / shown).read_text(encoding="utf-8")
     full = tmp_path / "full"
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(full)))
     assert _files(site) == _files(full)  # the search index kept every page; nothing else differs
@@ -168,3 +178,34 @@ def test_a_failed_dirty_build_does_not_mark_its_pages_as_built(tmp_path: Path, m
     monkeypatch.setattr(plugin_module.GongyuPlugin, "on_page_content", original)
     dirty_build()
     assert "鹦鹉螺" in (site / "parents/demo-article/index.html").read_text(encoding="utf-8")
+
+
+def test_a_school_is_resolved_again_only_when_its_inputs_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gongyu serve` reloads the project on every save; an unchanged profile keeps its resolved value."""
+    from generator import pipeline
+    from generator.resolve import school as resolving
+
+    root = copy_mini_project(tmp_path / "p")
+    calls: list[str] = []
+    original = resolving.resolve_school
+
+    def counting(school, corpus, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(school.id)
+        return original(school, corpus, **kwargs)
+
+    monkeypatch.setattr(resolving, "resolve_school", counting)
+    first = pipeline.load_checked(root).schools["demo-school"]
+    article = root / "content/parents/demo-article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n新加的一段。\n", encoding="utf-8")
+    assert pipeline.load_checked(root).schools["demo-school"] is first
+    assert calls == ["demo-school"]
+    plan = root / "plans/demo-plan.yml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("title: ", "title: 新", 1), encoding="utf-8")
+    again = pipeline.load_checked(root).schools["demo-school"]
+    assert calls == ["demo-school", "demo-school"]
+    assert again.plans[0].plan.title.startswith("新")
+    profile = root / "plans/schools/demo-school.yml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\n# 改过\n", encoding="utf-8")
+    pipeline.load_checked(root)
+    assert calls == ["demo-school"] * 3

@@ -16,6 +16,7 @@ they had (remembered from the previous build), so the index never loses them. A 
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import logging
@@ -24,9 +25,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from jinja2.bccache import Bucket, BytecodeCache
+
 if TYPE_CHECKING:
     from mkdocs.structure.files import File
 
+    from ..render.pages.incremental import PageSet
     from ..search import SiteSearch
 
 _HEADING = re.compile(r"^#\s+(.+)$", re.M)
@@ -42,6 +46,10 @@ class _Build:
     digests: dict[str, str] = field(default_factory=dict)
     pages: dict[str, Any] = field(default_factory=dict)
     topics: dict[str, str] = field(default_factory=dict)
+    #: The generated Markdown and what it was made from (the next build remakes only what an edit changed).
+    made: PageSet | None = None
+    #: Hashes of the other files generated from text (redirect pages, timeline pictures), by URI.
+    statics: dict[str, str] = field(default_factory=dict)
 
 
 #: The previous build, by config file: only the latest is kept (a process serves one site).
@@ -82,13 +90,26 @@ def _unchanged(file: File) -> bool:
     return not os.path.isfile(file.abs_dest_path)
 
 
-def mark_unchanged(key: str, files: list[File], pages: dict[str, str]) -> int:
+def previous_pages(key: str) -> PageSet | None:
+    """The generated pages of the previous complete build of ``key`` in this process (None: there was none)."""
+    previous = _previous.get(key)
+    return previous.made if previous is not None else None
+
+
+def _digests(pages: dict[str, str], previous: _Build | None) -> dict[str, str]:
+    """Each page's hash; a page whose text is the very string of the previous build keeps its hash."""
+    known = previous.made.pages if previous is not None and previous.made is not None else {}
+    old = previous.digests if previous is not None else {}
+    return {uri: old[uri] if known.get(uri) is text and uri in old else _digest(text) for uri, text in pages.items()}
+
+
+def mark_unchanged(key: str, files: list[File], pages: dict[str, str], made: PageSet | None = None) -> int:
     """Mark the generated page ``files`` whose Markdown is what the previous build had; return how many."""
     previous = _previous.get(key)
     layout = layout_of(pages)
-    digests = {uri: _digest(text) for uri, text in pages.items()}
+    digests = _digests(pages, previous)
     _pending.clear()  # what this build makes: the previous one only once it has finished (complete_index)
-    _pending[key] = _Build(layout=layout, digests=digests)
+    _pending[key] = _Build(layout=layout, digests=digests, made=made)
     if previous is None or previous.layout != layout:
         return 0
     marked = 0
@@ -97,6 +118,24 @@ def mark_unchanged(key: str, files: list[File], pages: dict[str, str]) -> int:
         if LISTING in pages.get(file.src_uri, ""):
             continue  # a tag index lists every page's tags: rendered every build
         if digest is not None and previous.digests.get(file.src_uri) == digest:
+            file.is_modified = functools.partial(_unchanged, file)  # type: ignore[method-assign]
+            marked += 1
+    return marked
+
+
+def mark_unchanged_statics(key: str, files: list[File], contents: dict[str, str]) -> int:
+    """Mark the generated non-page ``files`` whose text is what the previous build wrote (a dirty build
+    then leaves them as they are); the pending build of :func:`mark_unchanged` records their hashes."""
+    previous = _previous.get(key)
+    digests = {uri: _digest(text) for uri, text in contents.items()}
+    pending = _pending.get(key)
+    if pending is not None:
+        pending.statics = digests
+    if previous is None:
+        return 0
+    marked = 0
+    for file in files:
+        if previous.statics.get(file.src_uri) == digests.get(file.src_uri):
             file.is_modified = functools.partial(_unchanged, file)  # type: ignore[method-assign]
             marked += 1
     return marked
@@ -153,8 +192,53 @@ def show_tags_of_unrendered_pages(config: Any, files: Any) -> None:
             continue
         order.append(page.url)
         if page.markdown is None:  # not read: a dirty build skipped it
-            page.read_source(config)
+            _read_source(page, config)
             tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
     data = getattr(tags.mappings, "data", None)
     if isinstance(data, dict):  # in page order, as a full build adds them (tags.json is written in this order)
         tags.mappings.data = {url: data[url] for url in order if url in data} | data
+
+
+#: Each page's source text, Markdown and front matter as last read by :func:`_read_source`, by URI.
+_sources: dict[str, tuple[str, str, dict[str, Any]]] = {}
+
+
+def _read_source(page: Any, config: Any) -> None:
+    """``page.read_source``, reusing the front matter read last time when the source text is the same
+    (a dirty build reads every page it skips; parsing their YAML again is most of the cost)."""
+    if config.plugins.events.get("page_read_source"):  # another plugin supplies sources: let MkDocs ask it
+        page.read_source(config)
+        return
+    source = page.file.content_string
+    known = _sources.get(page.file.src_uri)
+    if known is not None and (known[0] is source or known[0] == source):
+        page.markdown, page.meta = known[1], copy.deepcopy(known[2])
+        return
+    page.read_source(config)
+    _sources[page.file.src_uri] = (source, page.markdown, copy.deepcopy(page.meta))
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Theme templates compiled once per process: MkDocs makes a new Jinja environment for every
+    rebuild of ``gongyu serve``, which compiled Material's templates again on every save. Jinja keys
+    each entry by the template's name and the checksum of its source, so an edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_compiled = _CompiledTemplates()
+
+
+def reuse_compiled_templates(env: Any) -> None:
+    """Give ``env`` (a Jinja environment of a build) the templates compiled by earlier builds in this process."""
+    if getattr(env, "bytecode_cache", None) is None:
+        env.bytecode_cache = _compiled

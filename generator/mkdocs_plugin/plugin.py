@@ -8,6 +8,7 @@ each page to the site search (``generator/search``), whose index ``on_post_build
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +21,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..base import urls
+from ..base.clock import current as current_date
+from ..base.memo import LatestMemo
 from ..errors import GongyuError, Problem
 from ..models.common import STAGES
 from ..search import SiteSearch
@@ -30,6 +33,10 @@ from .options import BuildOptions, options_for
 if TYPE_CHECKING:
     from ..load.corpus import Corpus
     from ..resolve.school import ResolvedSchool
+
+
+#: Each plan's timeline picture, made again only when the plan (or the day) changed.
+_TIMELINES: LatestMemo[str] = LatestMemo()
 
 
 class GongyuPluginError(PluginError):
@@ -216,14 +223,15 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if self.config.packs:
             downloads += site_downloads(corpus, cache, self.resolved)
         cache.finish()
-        timelines = {plan_id: timeline_svg(plan) for plan_id, plan in sorted(corpus.plans.items())
-                     if plan.phases}
+        day = current_date().day()
+        timelines = {plan_id: _TIMELINES.get(plan_id, (plan, day), functools.partial(timeline_svg, plan))
+                     for plan_id, plan in sorted(corpus.plans.items()) if plan.phases}
         return downloads, timelines
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.corpus is None:
             return None
-        from ..render.pages import PageBuilder
+        from ..render.pages.incremental import build_pages
 
         links = docs_symlinks(Path(config.docs_dir))
         if links:
@@ -235,29 +243,30 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             downloads, timelines = self.collect_downloads(config)
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
-        builder = PageBuilder(self.corpus, downloads, timelines)
-        pages = builder.pages()
-        self._article_uris = {}
-        for article_id, article in sorted(self.corpus.articles.items()):
-            pages[builder.site.uris[article_id]] = builder.article_markdown(article)
-            self._article_uris[article_id] = builder.site.uris[article_id]
+        key = str(config.config_file_path)
+        # `gongyu serve`: after a save, only the pages the edit can change are made again (render/pages/incremental.py)
+        made = build_pages(self.corpus, downloads, timelines, previous=dirty.previous_pages(key))
+        pages = dict(made.pages)
+        self._article_uris = dict(made.article_uris)
         self.generated = pages
         generated = [File.generated(config, uri, content=text) for uri, text in sorted(pages.items())]
         # `gongyu serve` (a dirty build) renders only the pages whose Markdown changed since its last build
-        dirty.mark_unchanged(str(config.config_file_path), generated, pages)
+        dirty.mark_unchanged(key, generated, pages, made)
         for file in generated:
             self._add(files, file)
-        for plan_id, svg in sorted(timelines.items()):
-            self._add(files, File.generated(config, urls.timeline(plan_id), content=svg))
-        for item in sorted(downloads):
-            self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
+        statics = {urls.timeline(plan_id): svg for plan_id, svg in sorted(timelines.items())}
         for lesson_id in sorted(self.corpus.lessons):
             # the short address a handout's QR code carries (urls.short_link): a redirect page
             target = urls.page_path("lesson", lesson_id)
             if not config.use_directory_urls:
                 target = target.rstrip("/") + ".html"
-            self._add(files, File.generated(config, urls.short_link(lesson_id) + "index.html",
-                                            content=redirect_page("../../" + target)))
+            statics[urls.short_link(lesson_id) + "index.html"] = redirect_page("../../" + target)
+        static_files = [File.generated(config, uri, content=text) for uri, text in statics.items()]
+        dirty.mark_unchanged_statics(key, static_files, statics)  # `gongyu serve` writes only those that changed
+        for file in static_files:
+            self._add(files, file)
+        for item in sorted(downloads):
+            self._add(files, File.generated(config, item.uri, abs_src_path=str(item.path)))
         self._add(files, File.generated(config, CSS_URI, abs_src_path=str(_CSS)))
         self._add(files, File.generated(config, JS_URI, abs_src_path=str(_JS)))
         dirty.render_listings_always(list(files))
@@ -268,6 +277,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if self.config.enabled:
             self.page_urls = {file.page.url for file in files.documentation_pages() if file.page is not None}
             dirty.show_tags_of_unrendered_pages(config, files)
+            dirty.reuse_compiled_templates(env)
         return env
 
     @staticmethod
