@@ -209,3 +209,38 @@ def test_a_school_is_resolved_again_only_when_its_inputs_change(tmp_path: Path, 
     profile.write_text(profile.read_text(encoding="utf-8") + "\n# 改过\n", encoding="utf-8")
     pipeline.load_checked(root)
     assert calls == ["demo-school"] * 3
+
+
+def test_a_lessons_printables_are_looked_up_again_only_when_it_changed(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gongyu serve` with PDFs: an unchanged lesson's four PDFs are taken as they were (no jobs, no keys)."""
+    from generator.pipeline import load_corpus
+    from generator.write import printables
+
+    root = copy_mini_project(tmp_path / "p")
+    corpus = load_corpus(root, schools=False)
+    jobs: list[str] = []
+    original = printables.lesson_jobs
+
+    def counting(lesson, course, url):  # type: ignore[no-untyped-def]
+        jobs.append(lesson.id)
+        return original(lesson, course, url)
+
+    monkeypatch.setattr(printables, "lesson_jobs", counting)
+    folder = tmp_path / "cache"
+    first = cache_module.Cache(folder)
+    made = printables.site_printables(corpus, "https://jiaoyu.xian-a.cn/", first)
+    assert sorted(jobs) == sorted(corpus.lessons)
+    again = cache_module.Cache(folder)
+    assert printables.site_printables(corpus, "https://jiaoyu.xian-a.cn/", again) == made
+    assert sorted(jobs) == sorted(corpus.lessons)  # nothing asked again
+    assert {item.path for item in made if item.owner in corpus.lessons} <= again.used  # kept by finish()
+    gone = next(item.path for item in made if item.owner in corpus.lessons)
+    gone.unlink()
+    third = cache_module.Cache(folder)
+    printables.site_printables(corpus, "https://jiaoyu.xian-a.cn/", third)
+    assert gone.is_file() and third.made == 1
+    # another address changes the QR codes: every lesson's jobs again
+    asked = len(jobs)
+    printables.site_printables(corpus, "https://jiaoyu.xian-b.cn/", cache_module.Cache(folder))
+    assert len(jobs) == asked + len(corpus.lessons)

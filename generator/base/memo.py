@@ -32,6 +32,10 @@ class LatestMemo(Generic[T]):
         self._kept[key] = (inputs, value)
         return value
 
+    def drop(self, key: Hashable) -> None:
+        """Forget the value of ``key``: the next :meth:`get` makes it again."""
+        self._kept.pop(key, None)
+
     def forget(self, keep: set[Hashable]) -> None:
         """Drop the values of every key not in ``keep`` (files that are gone)."""
         for key in [key for key in self._kept if key not in keep]:

@@ -143,6 +143,18 @@ class Cache:
         self.used.add(path)
         return path
 
+    def reuse(self, path: Path) -> bool:
+        """Count ``path`` (an object this cache gave earlier in this process) as used by this build; False
+        when it is gone (removed by another build's :meth:`finish`, or by hand): ask :meth:`get` again."""
+        if path.parent.parent != self.folder / "objects":
+            return False
+        try:
+            os.utime(path)  # in use: another build's finish() must not remove it
+        except OSError:
+            return False
+        self.used.add(path)
+        return True
+
     def _make(self, path: Path, make: Callable[[], bytes]) -> None:
         from ..base.clock import object_date
 
