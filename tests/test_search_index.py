@@ -1,16 +1,18 @@
-"""``build_index`` is fast and writes the bytes it always wrote (the JavaScript reader depends on them)."""
+"""``build_index`` is fast and writes the bytes it always wrote (the JavaScript reader depends on them);
+``write_index`` replaces the index one whole file at a time, ``m.js`` last."""
 
 from __future__ import annotations
 
 import json
 import math
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 
 from generator.search import build as index_build
 from generator.search.analyze import CJK, lexicon, shard_key, shard_number, vocabulary_words, word_cost
-from generator.search.build import IndexedPage, build_index, section_counts
+from generator.search.build import IndexedPage, build_index, section_counts, write_index
 
 from .helpers import search_pages
 
@@ -93,3 +95,23 @@ def test_build_index_writes_the_bytes_of_the_reference(monkeypatch: pytest.Monke
     files = build_index(pages, topics)
     assert files == _reference_index(pages, topics)
     assert json.loads(files["m.js"][len('gongyuSearch.add("m",'):-3])["split"]
+
+
+def test_write_index_replaces_whole_files_and_removes_old_shards_last(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "search"
+    folder.mkdir()
+    (folder / "t9.js").write_text("old", encoding="utf-8")
+    order: list[str] = []
+    original = index_build.write_bytes
+
+    def recording(path: Path, data: bytes) -> None:
+        assert (folder / "t9.js").exists()  # the old shard stays until the new m.js is in place
+        order.append(path.name)
+        original(path, data)
+
+    monkeypatch.setattr(index_build, "write_bytes", recording)
+    files = build_index(search_pages()[:4], [])
+    write_index(tmp_path, files)
+    assert order[-1] == "m.js" and sorted(order) == sorted(files)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(files)

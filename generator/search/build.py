@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..write.atomic import write_bytes
 from .analyze import (
     CJK,
     index_terms,
@@ -226,11 +227,16 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
 
 
 def write_index(site_dir: Path, files: dict[str, str]) -> None:
-    """Replace the index in ``site_dir/search/`` (files of an older build are removed)."""
+    """Replace the index in ``site_dir/search/``, one file at a time through a temporary name.
+
+    ``m.js`` goes last and files of an older index are removed only after it, so a reader loading
+    the index while it is replaced (``gongyu serve`` writes it in the background) never gets half
+    a file, and the ``m.js`` it finds names shards that exist.
+    """
     folder = site_dir / "search"
     folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted(files, key=lambda name: name == "m.js"):
+        write_bytes(folder / name, files[name].encode("utf-8"))
     for old in folder.glob("*.js"):
         if old.name not in files:
-            old.unlink()
-    for name, text in sorted(files.items()):
-        (folder / name).write_text(text, encoding="utf-8")
+            old.unlink(missing_ok=True)
