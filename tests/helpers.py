@@ -18,6 +18,9 @@ import yaml
 
 from generator.load.corpus import Corpus
 from generator.pipeline import load_corpus
+from generator.search.build import IndexedPage
+from generator.search.extract import Section
+from generator.search.meta import PageMeta
 
 SITE = "https://jx.qingshan.edu.cn/"
 #: Characters and strings special to Typst, Jinja, Markdown, HTML and shells: must print as typed.
@@ -403,3 +406,22 @@ def example_packs(corpus: Any) -> dict[tuple[str, str], Any]:
             resolved = resolve_school(retarget(school, year), corpus, draft=True)
             built[(school_id, year)] = pack_files(resolved, corpus, pdf=False, forms=False)
     return built
+
+
+# ------------------------------------------------------------------------------------------------
+# The site search
+# ------------------------------------------------------------------------------------------------
+
+def search_pages() -> list[IndexedPage]:
+    """The real articles, one section per paragraph block (so that many sections share words)."""
+    pages = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "content").glob("*/*.md")):
+        _, head, body = path.read_text(encoding="utf-8").split("---", 2)
+        meta = yaml.safe_load(head)
+        sections = [Section(anchor=f"s{i}", heading=block.splitlines()[0][:12], text=[block])
+                    for i, block in enumerate(body.split("\n\n")) if block.strip()]
+        pages.append(IndexedPage(url=f"{path.parent.name}/{path.stem}/", title=meta["title"], sections=sections,
+                                 meta=PageMeta(kind="文章", audience=meta["audience"], badges=meta["audience"],
+                                               summary=meta["summary"], questions=meta.get("questions", []),
+                                               keywords=meta["topics"])))
+    return pages

@@ -81,11 +81,13 @@ def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, root: Pat
     mkdocs_log.setLevel(logging.WARNING)
     mkdocs_log.propagate = False
     plugin = None
+    config = None
     try:
         # offline: links must name their files (…/index.html) to work from file:// and a USB stick
         overrides = {"site_url": site_url} if site_url else {}
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True,
                              use_directory_urls=not offline, **overrides)
+        config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does: one command
         plugin = config.plugins.get("gongyu")
         if isinstance(plugin, GongyuPlugin):
             plugin.options = options  # the corpus already checked: handed over, not loaded again
@@ -101,6 +103,8 @@ def _mkdocs_build(config_file: Path, site_dir: Path, *, offline: bool, root: Pat
             problems = [Problem("mkdocs.yml", 0, 0, f"网站生成失败：{exc}")]
         raise GongyuError(problems or [Problem("mkdocs.yml", 0, 0, "网站生成失败")]) from None
     finally:
+        if config is not None:
+            config.plugins.on_shutdown()
         mkdocs_log.removeHandler(collector)
         mkdocs_log.setLevel(previous_level)
         mkdocs_log.propagate = True

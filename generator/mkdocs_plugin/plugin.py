@@ -3,7 +3,8 @@
 Hooks, in MkDocs's order: ``on_config`` loads and checks the whole corpus and makes sure Chinese
 search segmentation really works; ``on_files`` renders printables and packs (cached) and adds every
 generated page as a ``File.generated``; ``on_page_content`` sanitises HTML; ``on_post_page`` hands
-each page to the site search (``generator/search``), whose index ``on_post_build`` writes.
+each page to the site search (``generator/search``), whose index ``on_post_build`` writes (under
+``mkdocs serve``, which ``on_startup`` reports, a worker process writes it after the build returns).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..base.clock import current as current_date
 from ..base.memo import LatestMemo
 from ..errors import GongyuError, Problem
 from ..models.common import STAGES
-from ..search import SiteSearch
+from ..search import IndexWorker, SiteSearch
 from . import dirty
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
@@ -145,6 +146,29 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.page_urls: set[str] = set()
         self.rendered: set[str] = set()
         self._article_uris: dict[str, str] = {}
+        #: ``gongyu serve`` (``mkdocs serve``): the process that writes the search index after each rebuild.
+        self.indexer: IndexWorker | None = None
+
+    # -- one command ----------------------------------------------------------------------------
+    # MkDocs keeps a plugin that has ``on_startup`` as one instance for the whole process (all
+    # rebuilds of a serve, and any later build in the same process): what belongs to one build is
+    # set again in ``on_config`` / ``on_pre_build``, and what one command handed over (``options``)
+    # is dropped in ``on_shutdown``.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """``mkdocs serve`` (also under ``gongyu serve``) writes the search index in the background."""
+        self.failure = None
+        if self.indexer is not None:
+            self.indexer.close()
+        self.indexer = IndexWorker() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
+        self.options = None
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.rendered = set()  # the pages of this build (on_post_page)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Keep our own error: MkDocs turns every plugin error into a bare ``Abort``."""
@@ -350,4 +374,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             return
         # pages a dirty build did not render keep the sections they had in the previous build
         dirty.complete_index(str(config.config_file_path), self.search, self.page_urls, self.rendered)
-        self.search.write(Path(config.site_dir))  # the index of our own search (generator/search)
+        # the index of our own search (generator/search); a preview shows the pages without waiting for it
+        if self.indexer is not None:
+            self.search.write_later(Path(config.site_dir), self.indexer)
+        else:
+            self.search.write(Path(config.site_dir))

@@ -2,7 +2,8 @@
 
 The MkDocs plugin calls three things: ``SiteSearch(corpus)`` once per build, ``add_page`` for every
 rendered page (it records the text and adds one ``<script defer>`` to the page) and ``write`` after
-the build (the index shards and the script go to ``search/`` and ``assets/gongyu/``).
+the build (the index shards and the script go to ``search/`` and ``assets/gongyu/``); ``gongyu
+serve`` calls ``write_later`` instead, which leaves the index to a worker process (``background.py``).
 Nothing is downloaded for search until a reader opens the search box.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from ..errors import GongyuError
 from .analyze import _jieba
+from .background import IndexWorker
 from .build import IndexedPage, build_index, write_index
 from .extract import page_sections
 from .meta import PageMeta, corpus_meta, topic_pages
@@ -23,7 +25,7 @@ from .meta import PageMeta, corpus_meta, topic_pages
 ASSETS = Path(__file__).parent / "assets"
 SCRIPT_URI = "assets/gongyu/search.js"
 
-__all__ = ["SCRIPT_URI", "SiteSearch", "script_text"]
+__all__ = ["SCRIPT_URI", "IndexWorker", "SiteSearch", "script_text"]
 
 
 def script_text() -> str:
@@ -63,12 +65,25 @@ class SiteSearch:
         tag = f'<script src="{posixpath.join(base, SCRIPT_URI)}" defer></script>'
         return html.replace("</head>", tag + "</head>", 1) if "</head>" in html else html
 
+    def index_input(self) -> tuple[list[IndexedPage], list[list[str]]]:
+        """The pages and [name, address] of the topic pages that :func:`build_index` indexes."""
+        return list(self.pages.values()), [[name, url] for name, url in sorted(self.topics.items())]
+
     def write(self, site_dir: Path) -> None:
-        topics = [[name, url] for name, url in sorted(self.topics.items())]
-        write_index(site_dir, build_index(list(self.pages.values()), topics))
+        """Write the index and the script (``gongyu build``: the site is complete when this returns)."""
+        write_index(site_dir, build_index(*self.index_input()))
         if self.pages and not (site_dir / "search" / "m.js").is_file():
             raise GongyuError("网站搜索的索引没有生成（缺少 search/m.js），搜索将无法使用；"
                               "请加上 --debug 重新运行，并把输出发给维护人员")
+        self.write_script(site_dir)
+
+    def write_later(self, site_dir: Path, worker: IndexWorker) -> None:
+        """Write the script now and have ``worker`` build and write the index (``gongyu serve``)."""
+        self.write_script(site_dir)
+        worker.submit(site_dir, *self.index_input())
+
+    @staticmethod
+    def write_script(site_dir: Path) -> None:
         target = site_dir / SCRIPT_URI
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(script_text(), encoding="utf-8")

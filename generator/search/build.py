@@ -15,13 +15,16 @@ with a ``<script>`` element from ``file://`` as well as over HTTP):
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..write.atomic import write_bytes
 from .analyze import (
     CJK,
     index_terms,
@@ -64,18 +67,30 @@ def _fields(page: IndexedPage, index: int, section: Section) -> dict[str, str]:
 
 
 def _js(name: str, data: object) -> str:
-    return f'gongyuSearch.add("{name}",{json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)});\n'
+    return f'gongyuSearch.add("{name}",{_dumps(data)});\n'
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
+def _terms_js(name: str, terms: dict[str, list[int]]) -> str:
+    """:func:`_js` of a term shard, written directly: a term's entry is a list of integers, so only
+    the key needs JSON's escaping (the same bytes as ``json.dumps``, without its per-item overhead)."""
+    quote = _dumps
+    parts = [f"{quote(term)}:[{','.join(map(str, terms[term]))}]" for term in sorted(terms)]
+    return f'gongyuSearch.add("{name}",{{{",".join(parts)}}});\n'
 
 
 #: Term counts of sections already counted in this process, by the hash of their fields: a
 #: ``gongyu serve`` rebuild counts only the sections an edit changed. Bounded: oldest go first.
-_COUNTS: dict[bytes, tuple[Counter[str], dict[str, float]]] = {}
+_COUNTS: dict[bytes, tuple[Counter[str], dict[str, float], int]] = {}
 COUNTS_KEPT = 50_000
 
 
-def section_counts(fields: dict[str, str]) -> tuple[Counter[str], dict[str, float]]:
-    """A section's weighted term counts and title/keyword bonuses (shared, never to be changed)."""
-    key = hashlib.sha256(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")).digest()
+def section_counts(fields: dict[str, str]) -> tuple[Counter[str], dict[str, float], int]:
+    """A section's weighted term counts, title/keyword bonuses and length, the sum of its counts
+    (shared, never to be changed)."""
+    key = hashlib.sha256(_dumps(fields).encode("utf-8")).digest()
     known = _COUNTS.get(key)
     if known is not None:
         return known
@@ -90,42 +105,80 @@ def section_counts(fields: dict[str, str]) -> tuple[Counter[str], dict[str, floa
                 tf[term] += WEIGHTS[name]
     if len(_COUNTS) >= COUNTS_KEPT:
         del _COUNTS[next(iter(_COUNTS))]
-    _COUNTS[key] = (tf, bonus)
-    return tf, bonus
+    counted = _COUNTS[key] = (tf, bonus, sum(tf.values()))
+    return counted
+
+
+def _postings(pages: list[IndexedPage]) -> dict[str, tuple[list[int], list[int]]]:
+    """Term → (section numbers, impacts), sections numbered in page order, ascending in each list.
+
+    BM25: ``impact = max(1, round(10 · idf · (count·(K1+1)/(count+norm) + bonus)))``, the float
+    operations in exactly this order (the index's bytes depend on every rounding). The counts are
+    first gathered per term, so idf is computed once per term and the impacts of a term in one
+    comprehension; the few postings with a bonus are then computed again with it.
+    """
+    counted: list[tuple[Counter[str], dict[str, float], int]] = []
+    page_of: list[int] = []  # section number → page number
+    for p, page in enumerate(pages):
+        counted += [section_counts(_fields(page, s, section)) for s, section in enumerate(page.sections)]
+        page_of += [p] * len(page.sections)
+    avg = sum(length for _, _, length in counted) / max(1, len(counted)) or 1.0
+    norms = [K1 * (1 - B + B * length / avg) for _, _, length in counted]
+    gathered: dict[str, list[int]] = {term: [] for term in set().union(*(tf for tf, _, _ in counted))}
+    bonuses: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for sid, (tf, bonus, _) in enumerate(counted):
+        for term, count in tf.items():
+            gathered[term].extend((sid, count))  # one list of (section, count) pairs: the fastest to fill
+        for term, extra in bonus.items():
+            bonuses[term].append((sid, extra))
+    n = max(1, len(pages))
+    k1p1 = K1 + 1
+    postings: dict[str, tuple[list[int], list[int]]] = {}
+    for term, pairs in gathered.items():
+        sids, counts = pairs[0::2], pairs[1::2]
+        df = len(set(map(page_of.__getitem__, sids)))
+        # `10 * idf * saturated` is `(10 * idf) * saturated`
+        idf10 = 10 * math.log(1 + (n - df + 0.5) / (df + 0.5))
+        impacts = [impact if (impact := round(idf10 * (count * k1p1 / (count + norms[sid])))) > 1 else 1
+                   for sid, count in zip(sids, counts, strict=True)]
+        for sid, extra in bonuses.get(term, ()):
+            k = bisect.bisect_left(sids, sid)
+            impacts[k] = max(1, round(idf10 * (counts[k] * k1p1 / (counts[k] + norms[sid]) + extra)))
+        postings[term] = sids, impacts
+    return postings
+
+
+def _best(sids: list[int], impacts: list[int]) -> tuple[list[int], list[int]]:
+    """The ``TOP`` postings of highest impact (ties: the lower section number), in section order."""
+    if len(sids) <= TOP:
+        return sids, impacts
+    threshold = sorted(impacts, reverse=True)[TOP - 1]
+    ties = TOP - sum(1 for impact in impacts if impact > threshold)
+    kept_sids, kept_impacts = [], []
+    for sid, impact in zip(sids, impacts, strict=True):
+        if impact > threshold or (impact == threshold and ties > 0):
+            if impact == threshold:
+                ties -= 1
+            kept_sids.append(sid)
+            kept_impacts.append(impact)
+    return kept_sids, kept_impacts
+
+
+def _encoded(term_cost: int, sids: list[int], impacts: list[int]) -> list[int]:
+    """[cost, then pairs of (section number − previous section number, impact)]."""
+    flat = [term_cost] + [0] * (2 * len(sids))
+    flat[1::2] = list(map(operator.sub, sids, [0, *sids[:-1]]))
+    flat[2::2] = impacts
+    return flat
 
 
 def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None) -> dict[str, str]:
     """File name (inside ``search/``) → content; ``topics`` are [name, address] of the topic pages.
 
-    Not split: the passes over pages and sections fill the same term tables; their order is the index format.
+    Not split: the passes over terms and shards fill the same tables; their order is the index format.
     """
     pages = sorted(pages, key=lambda p: p.url)
-    section_tf: list[Counter[str]] = []
-    lengths: list[float] = []
-    first_section: list[int] = []
-    section_bonus: list[dict[str, float]] = []
-    df: Counter[str] = Counter()
-    for page in pages:
-        first_section.append(len(section_tf))
-        seen: set[str] = set()
-        for s, section in enumerate(page.sections):
-            tf, bonus = section_counts(_fields(page, s, section))
-            section_tf.append(tf)
-            section_bonus.append(bonus)
-            lengths.append(sum(tf.values()))
-            seen.update(tf)
-        df.update(seen)
-    n = max(1, len(pages))
-    avg = sum(lengths) / max(1, len(lengths)) or 1.0
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for sid, tf in enumerate(section_tf):
-        norm = K1 * (1 - B + B * lengths[sid] / avg)
-        for term, count in tf.items():
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            saturated = count * (K1 + 1) / (count + norm) + section_bonus[sid].get(term, 0.0)
-            impact = max(1, round(10 * idf * saturated))
-            postings[term].append((sid, impact))
-
+    postings = _postings(pages)
     lex = lexicon()
     stop = lex["function_words"]
     cost = {word: word_cost(word) for word in vocabulary_words(postings)}
@@ -133,13 +186,8 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
     # A term's entry: [cost in the query vocabulary (0: only a character pair), then pairs of
     # (section number − previous section number, impact)]. Function words have no postings.
     encoded: dict[str, list[int]] = {word: [c] for word, c in cost.items()}
-    for term, items in postings.items():
-        best = sorted(sorted(items, key=lambda x: (-x[1], x[0]))[:TOP])
-        flat, last = [cost.get(term, 0)], 0
-        for sid, impact in best:
-            flat += [sid - last, impact]
-            last = sid
-        encoded[term] = flat
+    for term, (sids, impacts) in postings.items():
+        encoded[term] = _encoded(cost.get(term, 0), *_best(sids, impacts))
     weight = {t: len(t) * 3 + 4 * len(v) + 6 for t, v in encoded.items()}
     shards = max(1, math.ceil(sum(weight.values()) / SHARD_BYTES))
     by_char: Counter[str] = Counter()
@@ -165,7 +213,7 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
         }),
     }
     for k, terms in sorted(by_shard.items()):
-        files[f"t{k}.js"] = _js(f"t{k}", terms)
+        files[f"t{k}.js"] = _terms_js(f"t{k}", terms)
     for k in range(0, len(pages), DOCS_PER_SHARD):
         docs = []
         for page in pages[k:k + DOCS_PER_SHARD]:
@@ -179,11 +227,16 @@ def build_index(pages: list[IndexedPage], topics: list[list[str]] | None = None)
 
 
 def write_index(site_dir: Path, files: dict[str, str]) -> None:
-    """Replace the index in ``site_dir/search/`` (files of an older build are removed)."""
+    """Replace the index in ``site_dir/search/``, one file at a time through a temporary name.
+
+    ``m.js`` goes last and files of an older index are removed only after it, so a reader loading
+    the index while it is replaced (``gongyu serve`` writes it in the background) never gets half
+    a file, and the ``m.js`` it finds names shards that exist.
+    """
     folder = site_dir / "search"
     folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted(files, key=lambda name: name == "m.js"):
+        write_bytes(folder / name, files[name].encode("utf-8"))
     for old in folder.glob("*.js"):
         if old.name not in files:
-            old.unlink()
-    for name, text in sorted(files.items()):
-        (folder / name).write_text(text, encoding="utf-8")
+            old.unlink(missing_ok=True)
