@@ -169,7 +169,7 @@ def edits(root: Path) -> dict[str, tuple[Path, str, str]]:
     return {
         "article": (article, "", f"{section}/{article.stem}/"),
         "lesson": (lesson, r"\nkey_points:\n\s*- ", f"lessons/{lesson.stem}/"),
-        "plan": (plan, r"\n\s*paragraphs:\n\s*- (?![{'\"])", f"plans/{plan.stem}/"),
+        "plan": (plan, r"\n\s*paragraphs:\n\s*- (?:text: )?(?![{'\"])", f"plans/{plan.stem}/"),
     }
 
 
