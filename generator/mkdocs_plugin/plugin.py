@@ -30,6 +30,7 @@ from ..search import IndexWorker, SiteSearch
 from . import dirty
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
+from .quiet_gc import QuietCollector
 
 if TYPE_CHECKING:
     from ..load.corpus import Corpus
@@ -148,6 +149,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self._article_uris: dict[str, str] = {}
         #: ``gongyu serve`` (``mkdocs serve``): the process that writes the search index after each rebuild.
         self.indexer: IndexWorker | None = None
+        #: ``gongyu serve``: the garbage collector paused while a rebuild runs (quiet_gc.py).
+        self.collector: QuietCollector | None = None
 
     # -- one command ----------------------------------------------------------------------------
     # MkDocs keeps a plugin that has ``on_startup`` as one instance for the whole process (all
@@ -160,8 +163,14 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if self.indexer is not None:
             self.indexer.close()
         self.indexer = IndexWorker() if command == "serve" else None
+        if self.collector is not None:
+            self.collector.close()
+        self.collector = QuietCollector() if command == "serve" else None
 
     def on_shutdown(self) -> None:
+        if self.collector is not None:
+            self.collector.close()
+            self.collector = None
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
@@ -172,6 +181,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """Keep our own error: MkDocs turns every plugin error into a bare ``Abort``."""
+        if self.collector is not None:
+            self.collector.resume()
         if isinstance(error, GongyuPluginError):
             self.failure = error.error
         elif isinstance(error, GongyuError):
@@ -181,6 +192,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        if self.collector is not None:
+            self.collector.pause()  # a rebuild of gongyu serve starts (resumed in on_post_build / on_build_error)
         config_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.root = (config_dir / self.config.root).resolve() if self.config.root else config_dir.resolve()
         from ..pipeline import load_checked
@@ -370,6 +383,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
 
     @event_priority(-100)  # last: the site is complete when the search index is written
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.collector is not None:
+            self.collector.resume()
         if not self.config.enabled or self.search is None:
             return
         # pages a dirty build did not render keep the sections they had in the previous build
