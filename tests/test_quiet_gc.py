@@ -75,7 +75,7 @@ def test_left_alone_when_someone_else_switched_it_off() -> None:
     gc.enable()
 
 
-def test_only_serve_pauses_it(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_only_serve_pauses_it_and_leaves_out_tags_json(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """A rebuild under serve runs with the collector paused; gongyu build leaves it alone."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -100,6 +100,7 @@ def test_only_serve_pauses_it(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None
     finally:
         config.plugins.on_shutdown()
     assert gc.isenabled()  # serve ended: switched on again
+    assert not (tmp_path / "site" / "tags.json").exists()  # serve leaves out a file no page reads
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "built"))
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -107,3 +108,4 @@ def test_only_serve_pauses_it(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None
     finally:
         config.plugins.on_shutdown()
     assert seen == [False, True]
+    assert (tmp_path / "built" / "tags.json").is_file()

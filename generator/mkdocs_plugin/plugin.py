@@ -78,6 +78,18 @@ def _order_tags(config: MkDocsConfig) -> None:
         if settings is not None and hasattr(settings, "tags_sort_by"):
             settings.tags_sort_by = tag_order
             settings.listings_tags_sort_by = tag_order
+
+
+def _no_tags_export(config: MkDocsConfig) -> None:
+    """``gongyu serve``: Material's tags plugin does not write ``tags.json``. No page reads that file (it
+    is for other sites to import our tags); writing it took a fifth of a save's rebuild at 1,000 articles.
+    ``gongyu build`` still writes it."""
+    for key in ("tags", "material/tags"):
+        settings = getattr(config.plugins.get(key), "config", None)
+        if settings is not None and hasattr(settings, "export"):
+            settings.export = False
+
+
 #: The small navigation every page repeats; everything else is reached through these index pages.
 DEFAULT_NAV: list[Any] = [
     {"首页": "index.md"},
@@ -217,6 +229,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
         _order_tags(config)
+        if self.collector is not None:
+            _no_tags_export(config)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
