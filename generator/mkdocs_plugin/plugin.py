@@ -25,12 +25,12 @@ from ..base import urls
 from ..base.clock import current as current_date
 from ..base.memo import LatestMemo
 from ..errors import GongyuError, Problem
-from ..models.common import STAGES
 from ..search import IndexWorker, SiteSearch
 from . import dirty
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
 from .quiet_gc import QuietCollector
+from .tags import no_tags_export, order_tags
 
 if TYPE_CHECKING:
     from ..load.corpus import Corpus
@@ -60,34 +60,6 @@ BIG_TEXT_HEAD = ('<script>try{if(localStorage.getItem("gongyu.bigtext")==="1")'
 _JS = Path(__file__).with_name("gongyu.js")
 #: Templates that replace Material's: ``404.html`` in Chinese, with search and a link home.
 _OVERRIDES = Path(__file__).with_name("overrides")
-
-
-def tag_order(tag: Any, *_: Any) -> tuple[int, str]:
-    """Sort key for Material's tags: the school stages in the order children go through them
-    (学前, 小学低年级 … 高中, 跨学段), then every other tag by name. The default sorts by code point,
-    which put 初中 before 学前 and 小学中年级 before 小学低年级 at the top of a page."""
-    name = str(getattr(tag, "name", tag))
-    return (STAGES.index(name) if name in STAGES else len(STAGES), name)
-
-
-def _order_tags(config: MkDocsConfig) -> None:
-    """Point Material's tags plugin (when it is on) at :func:`tag_order`, for page headers and listings."""
-    for key in ("tags", "material/tags"):
-        plugin = config.plugins.get(key)
-        settings = getattr(plugin, "config", None)
-        if settings is not None and hasattr(settings, "tags_sort_by"):
-            settings.tags_sort_by = tag_order
-            settings.listings_tags_sort_by = tag_order
-
-
-def _no_tags_export(config: MkDocsConfig) -> None:
-    """``gongyu serve``: Material's tags plugin does not write ``tags.json``. No page reads that file (it
-    is for other sites to import our tags); writing it took a fifth of a save's rebuild at 1,000 articles.
-    ``gongyu build`` still writes it."""
-    for key in ("tags", "material/tags"):
-        settings = getattr(config.plugins.get(key), "config", None)
-        if settings is not None and hasattr(settings, "export"):
-            settings.export = False
 
 
 #: The small navigation every page repeats; everything else is reached through these index pages.
@@ -228,9 +200,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             self.search = SiteSearch(self.corpus)  # fails early when jieba cannot segment Chinese
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
-        _order_tags(config)
+        order_tags(config)
         if self.collector is not None:
-            _no_tags_export(config)
+            no_tags_export(config)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
