@@ -241,7 +241,7 @@ def test_page_tags_list_stages_in_school_order_first(built: Path) -> None:
     the plugin orders them: stages as children go through school, then topics."""
     import re
 
-    from generator.mkdocs_plugin.plugin import tag_order
+    from generator.mkdocs_plugin.tags import tag_order
 
     assert sorted(["初中", "学前", "家校合作", "小学中年级", "小学低年级", "高中"], key=tag_order) == [
         "学前", "小学低年级", "小学中年级", "初中", "高中", "家校合作"]
