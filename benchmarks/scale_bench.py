@@ -219,13 +219,13 @@ def plain_project(root: Path, base: Path) -> Path:
 
 
 def goal_memory(sizes: list[int], rounds: int, base: Path) -> None:
+    sites = base / "sites"
+    sites.mkdir(exist_ok=True)
     print(f"\n== 1. build peak memory: gongyu build --no-pdf (A) vs plain MkDocs (B); {load()}", flush=True)
     for articles in sizes:
         root = corpus(articles, base)
         plain = plain_project(root, base)
         print(f"  {articles or 'today'} articles{'' if not articles else f' + {articles} lessons'}:", flush=True)
-        sites = base / "sites"
-        sites.mkdir(exist_ok=True)
 
         def gongyu(root: Path = root) -> Run:
             site = Path(tempfile.mkdtemp(prefix="site-", dir=sites))
@@ -388,7 +388,8 @@ def _batch_report(label: str, reports: list[dict[str, Any]]) -> None:
         print(f"      {step:40} {med(walls):7.2f} {med(cpus):7.2f}")
     print(f"      {'total (parent)':40} {med([r['total'][0] for r in reports]):7.2f} {med([r['total'][1] for r in reports]):7.2f}")
     if reports[0]["workers"]:
-        cpus = sorted(med([sorted(r["workers"].values())[i] for r in reports]) for i in range(len(reports[0]["workers"])))
+        count = len(reports[0]["workers"])
+        cpus = sorted(med([sorted(r["workers"].values())[i] for r in reports]) for i in range(count))
         fork = med([r["forkserver"].get("cpu", 0.0) for r in reports])
         print(f"      workers' CPU s: {', '.join(f'{c:.1f}' for c in cpus)}; forkserver {fork:.2f}")
 
