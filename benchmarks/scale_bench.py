@@ -198,11 +198,12 @@ print(json.dumps(marks, ensure_ascii=False))
 """
 
 
-def plain_project(root: Path, base: Path) -> Path:
-    """A plain MkDocs project of the pages gongyu generates for ``root`` (made once)."""
+def plain_project(root: Path, base: Path) -> tuple[Path, bool]:
+    """A plain MkDocs project of the pages gongyu generates for ``root`` (made once; the flag: made now,
+    by a gongyu build that filled ``root``'s cache)."""
     plain = base / f"plain-{root.name}"
     if (plain / "mkdocs.yml").is_file():
-        return plain
+        return plain, False
     docs = plain / "docs"
     docs.mkdir(parents=True)
     site = Path(tempfile.mkdtemp(prefix="dump-site-"))
@@ -215,16 +216,16 @@ def plain_project(root: Path, base: Path) -> Path:
     text = re.sub(r"^strict: true$", "strict: false", text, flags=re.M)
     (plain / "mkdocs.yml").write_text(text, encoding="utf-8")
     print(f"  plain MkDocs project: {pages} Markdown pages", flush=True)
-    return plain
+    return plain, True
 
 
-def goal_memory(sizes: list[int], rounds: int, base: Path) -> None:
+def goal_memory(sizes: list[int], rounds: int, base: Path, phases: bool) -> None:
     sites = base / "sites"
     sites.mkdir(exist_ok=True)
     print(f"\n== 1. build peak memory: gongyu build --no-pdf (A) vs plain MkDocs (B); {load()}", flush=True)
     for articles in sizes:
         root = corpus(articles, base)
-        plain = plain_project(root, base)
+        plain, warm = plain_project(root, base)
         print(f"  {articles or 'today'} articles{'' if not articles else f' + {articles} lessons'}:", flush=True)
 
         def gongyu(root: Path = root) -> Run:
@@ -241,10 +242,13 @@ def goal_memory(sizes: list[int], rounds: int, base: Path) -> None:
             finally:
                 shutil.rmtree(site, ignore_errors=True)
 
-        gongyu()  # fills the cache (timelines, plan drafts): every measured build is a warm one
+        if not warm:
+            gongyu()  # fills the cache (timelines, plan drafts): every measured build is a warm one
         runs_a, runs_b = interleaved(rounds, gongyu, mkdocs)
         ratios = compare("A gongyu build --no-pdf", runs_a, "B plain mkdocs build", runs_b)
         print(f"    peak memory A/B = {ratios['rss_mb']:.2f}× (goal ≤ 1.5×)", flush=True)
+        if not phases:
+            continue
         script = base / "phases.py"
         script.write_text(PHASES, encoding="utf-8")
         site = Path(tempfile.mkdtemp(prefix="site-", dir=sites))
@@ -281,16 +285,20 @@ def timed(owner, name, label):
 
 imports = (time.perf_counter() - t0, time.process_time() - c0)
 workers = {}
+tasks_cpu = {}  # process → CPU seconds of each school it built, in order (the first one with the warm-up)
 original_run = batch._run
 def run(tasks, *args, **kwargs):
     w, c = time.perf_counter(), time.process_time()
     outcomes = original_run(tasks, *args, **kwargs)
     steps["parent during the pool (_run)"] = [time.perf_counter() - w, time.process_time() - c, 1]
+    last = {os.getpid(): c}  # a worker's CPU clock starts at 0 when it is forked
     for status, origin, value, pid, cpu in outcomes:
         if status != "ok":
             print("FAILED", origin, value, file=sys.stderr)
         if pid != os.getpid():
             workers[pid] = max(workers.get(pid, 0.0), cpu)
+        tasks_cpu.setdefault(str(pid), []).append(cpu - last.get(pid, 0.0))
+        last[pid] = cpu
     return outcomes
 batch._run = run
 timed(school_cmd, "_load_corpus", "load + check the corpus")
@@ -324,7 +332,7 @@ if __name__ == "__main__":  # workers start from the forkserver, which runs this
     main(sys.argv[1:], standalone_mode=False)
     total = (time.perf_counter() - t0, time.process_time() - c0)
     print(json.dumps({"imports": imports, "steps": steps, "workers": workers, "forkserver": forkserver,
-                      "total": total}, ensure_ascii=False))
+                      "tasks": tasks_cpu, "total": total}, ensure_ascii=False))
 """
 
 
@@ -359,19 +367,26 @@ def goal_batch(schools: int, rounds: int, base: Path) -> None:
     one = [r.json() for r in runs_b]
     two = [r.json() for r in runs_a]
     cpu_one = med([r["total"][1] for r in one])
-    serial = med([_serial_cpu(r) for r in two])
-    worker_max = med([max(r["workers"].values()) for r in two])
-    worker_sum = med([sum(r["workers"].values()) for r in two])
-    pool_parent = med([r["steps"]["parent during the pool (_run)"][1] for r in two])
     work_one = med([r["steps"]["parent during the pool (_run)"][1] for r in one])
+    serial = med([_serial_cpu(r) for r in two])
+    worker_sum = med([sum(r["workers"].values()) for r in two])
+    worker_max = med([max(r["workers"].values()) for r in two])
     fraction = (cpu_one - work_one) / cpu_one
+    school_one = med([t for r in one for ts in r["tasks"].values() for t in ts[1:]])
+    school_two = med([t for r in two for ts in r["tasks"].values() for t in ts[1:]])
+    first_two = med([ts[0] for r in two for ts in r["tasks"].values()])
     print(f"    CPU at --jobs 1: {cpu_one:.1f} s, of which building the packs {work_one:.1f} s; "
           f"serial fraction {fraction:.1%} → Amdahl limit on 2 cores {1 / (fraction + (1 - fraction) / 2):.2f}×")
-    print(f"    CPU at --jobs 2: serial {serial:.1f} s (parent outside the pool + forkserver start), "
-          f"workers {worker_sum:.1f} s (slowest {worker_max:.1f} s; {worker_sum - work_one:+.1f} s against one process), "
-          f"parent during the pool {pool_parent:.1f} s")
-    print(f"    expected on 2 idle cores: {cpu_one:.1f} / ({serial:.1f} + {worker_max:.1f}) = "
-          f"{cpu_one / (serial + worker_max):.2f}× (goal ≥ 1.8×)", flush=True)
+    print(f"    CPU at --jobs 2: serial {serial:.1f} s (parent outside the pool + forkserver), workers {worker_sum:.1f} s "
+          f"({worker_sum - work_one:+.1f} s against one process; slowest worker {worker_max:.1f} s)")
+    print(f"    one school (median CPU s, first school of a process left out): {school_one:.3f} in one process, "
+          f"{school_two:.3f} in a worker ({school_two / school_one - 1:+.0%}: the two workers slow each other down "
+          f"when they share caches, or the machine is busy); a worker's first school with its warm-up {first_two:.2f}")
+    later = sum(len(ts) - 1 for ts in two[0]["tasks"].values())  # schools after each worker's first
+    alone = worker_sum - later * (school_two - school_one)
+    print(f"    expected on 2 idle cores from CPU time: {cpu_one:.1f} / ({serial:.1f} + {worker_sum:.1f} / 2) = "
+          f"{cpu_one / (serial + worker_sum / 2):.2f}× (goal ≥ 1.8×); were a worker's school as cheap as in one "
+          f"process: {cpu_one / (serial + alone / 2):.2f}×", flush=True)
 
 
 def _serial_cpu(report: dict[str, Any]) -> float:
@@ -386,7 +401,8 @@ def _batch_report(label: str, reports: list[dict[str, Any]]) -> None:
         walls = [r["steps"][step][0] for r in reports if step in r["steps"]]
         cpus = [r["steps"][step][1] for r in reports if step in r["steps"]]
         print(f"      {step:40} {med(walls):7.2f} {med(cpus):7.2f}")
-    print(f"      {'total (parent)':40} {med([r['total'][0] for r in reports]):7.2f} {med([r['total'][1] for r in reports]):7.2f}")
+    walls, cpus = [r["total"][0] for r in reports], [r["total"][1] for r in reports]
+    print(f"      {'total (parent)':40} {med(walls):7.2f} {med(cpus):7.2f}")
     if reports[0]["workers"]:
         count = len(reports[0]["workers"])
         cpus = sorted(med([sorted(r["workers"].values())[i] for r in reports]) for i in range(count))
@@ -553,6 +569,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[0, 1000], help="corpus sizes for the memory goal")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--schools", type=int, default=100)
+    parser.add_argument("--no-phases", action="store_true", help="memory: no extra build showing where memory goes")
     parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) corpora in this folder")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="gongyu-scale-"))
@@ -560,7 +577,7 @@ def main() -> None:
     print(f"scale_bench: {REPO} ({load()}); working folder {base}", flush=True)
     try:
         if "memory" in args.goals:
-            goal_memory(args.articles, args.rounds, base)
+            goal_memory(args.articles, args.rounds, base, not args.no_phases)
         if "batch" in args.goals:
             goal_batch(args.schools, args.rounds, base)
         if "school" in args.goals:
