@@ -54,6 +54,7 @@ from synth import _schools, make_corpus  # noqa: E402
 
 PY = sys.executable
 ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHONHASHSEED="0")
+NEUTRAL = Path(tempfile.gettempdir())
 
 
 # -- measuring one process ---------------------------------------------------------------------
@@ -68,8 +69,11 @@ class Run:
         return json.loads(self.out.strip().splitlines()[-1])
 
 
-def run(args: list[str], cwd: Path = REPO) -> Run:
-    """Run ``args`` to the end; its own rusage (not that of earlier children) from ``os.wait4``."""
+def run(args: list[str], cwd: Path = NEUTRAL) -> Run:
+    """Run ``args`` to the end; its own rusage (not that of earlier children) from ``os.wait4``.
+
+    Not in a checkout: ``python -m generator`` imports from the current folder before ``PYTHONPATH``.
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
@@ -569,12 +573,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[0, 1000], help="corpus sizes for the memory goal")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--schools", type=int, default=100)
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="the gongyu checkout measured (PYTHONPATH of every run), e.g. another worktree")
     parser.add_argument("--no-phases", action="store_true", help="memory: no extra build showing where memory goes")
     parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) corpora in this folder")
     args = parser.parse_args()
+    ENV["PYTHONPATH"] = str(args.code.resolve())
     base = args.keep or Path(tempfile.mkdtemp(prefix="gongyu-scale-"))
     base.mkdir(parents=True, exist_ok=True)
-    print(f"scale_bench: {REPO} ({load()}); working folder {base}", flush=True)
+    print(f"scale_bench: measuring {ENV['PYTHONPATH']} ({load()}); working folder {base}", flush=True)
     try:
         if "memory" in args.goals:
             goal_memory(args.articles, args.rounds, base, not args.no_phases)
