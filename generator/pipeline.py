@@ -53,27 +53,28 @@ def check(corpus: Corpus, problems: ProblemList) -> None:
     check_references(corpus, problems)
 
 
-def load_corpus(root: Path, *, schools: bool = True) -> Corpus:
+def load_corpus(root: Path, *, schools: bool = True, templates: bool = False) -> Corpus:
     """Read and check ``content/``, ``courses/`` and ``plans/`` under ``root``; raise every problem at once.
 
     With ``schools`` the profiles in ``plans/schools/`` are read too, and each is resolved once to
-    be sure it can be built (the same problems as ``gongyu school build``).
+    be sure it can be built (the same problems as ``gongyu school build``). With ``templates`` only
+    ``plans/`` is read and checked (what school packs are made of), not the site's articles and courses.
     """
-    return load_checked(root, schools=schools).corpus
+    return load_checked(root, schools=schools, templates=templates).corpus
 
 
-def load_checked(root: Path, *, schools: bool = True) -> Checked:
+def load_checked(root: Path, *, schools: bool = True, templates: bool = False) -> Checked:
     """:func:`load_corpus`, keeping each school profile's resolved value for the outputs that need it.
 
     Files unchanged since the last call in this process are not parsed again (:mod:`generator.load.memo`).
     """
     with reading(Path(root).resolve()):
-        return _load_checked(root, schools=schools)
+        return _load_checked(root, schools=schools, templates=templates)
 
 
-def _load_checked(root: Path, *, schools: bool) -> Checked:
+def _load_checked(root: Path, *, schools: bool, templates: bool = False) -> Checked:
     problems = ProblemList()
-    corpus = read_corpus(root, problems)
+    corpus = read_corpus(root, problems, templates=templates)
     check(corpus, problems)
     resolved: dict[str, ResolvedSchool] = {}
     if schools:

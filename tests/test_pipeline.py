@@ -82,6 +82,19 @@ def test_school_commands_use_the_bundled_templates_outside_a_project(tmp_path: P
         assert plan.stem in listed
 
 
+def test_a_school_build_reads_only_the_plan_templates(tmp_path: Path) -> None:
+    """Packs hold no article or course: ``school build`` reads ``plans/`` only, so one school does not
+    wait for a large site's 5,000 articles to load, and a half-written article does not stop the packs."""
+    root = copy_mini_project(tmp_path / "p")
+    (root / "content" / "parents" / "half-written.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    code, out, err = invoke(root, "school", "build", "plans/schools", "--no-pdf", "--jobs", "1",
+                            "--out", str(tmp_path / "out"))
+    assert code == 0, out + err
+    assert (tmp_path / "out" / "demo-school" / "calendar.ics").is_file()
+    code, out, err = invoke(root, "check")
+    assert code == 1 and "half-written.md" in err, out + err
+
+
 def test_the_wheel_ships_what_packs_need() -> None:
     bundled = PACKAGE / "bundled" / "plans"
     assert sorted(p.name for p in bundled.glob("*.yml")) == sorted(p.name for p in (REPO / "plans").glob("*.yml"))

@@ -58,8 +58,8 @@ def _trim_number(written: str) -> str:
     return head + tail
 
 
-def _text_files(root: Path) -> Iterator[Path]:
-    for folder in ("content", "courses"):
+def _text_files(root: Path, templates_only: bool = False) -> Iterator[Path]:
+    for folder in () if templates_only else ("content", "courses"):
         base = root / folder
         if base.is_dir():
             yield from sorted(_tree(base))
@@ -152,7 +152,7 @@ def check_citations(corpus: Corpus, first_year: int) -> list[Problem]:
     judge = _Judge(corpus, first_year)
     terms = tuple(term.term for term in register.retired)
     problems: list[Problem] = []
-    for path in _text_files(corpus.root):
+    for path in _text_files(corpus.root, corpus.templates_only):
         shown = shown_path(path)
         for number, column, kind, written in _hits(path, shown, terms):
             found = judge.hit(kind, written, column)

@@ -229,28 +229,31 @@ def _markdown_files(folder: Path, problems: ProblemList) -> list[Path]:
     return found
 
 
-def read_corpus(root: Path, problems: ProblemList) -> Corpus:
+def read_corpus(root: Path, problems: ProblemList, *, templates: bool = False) -> Corpus:
     """Read ``content/``, ``courses/`` and ``plans/`` under ``root`` (not the school profiles).
 
     Every problem is added to ``problems``; cross-references are checked later (:mod:`generator.check`).
     A file whose bytes did not change since the last read in this process is not parsed again
-    (:mod:`generator.load.memo`).
+    (:mod:`generator.load.memo`). ``templates``: read ``plans/`` only (plan templates, forms, their
+    data), all a school pack needs, as for a folder without content: a school build then costs the
+    same whatever the size of the site.
     """
     root = root.resolve()
     with reading(root):
-        return _read_corpus(root, problems)
+        return _read_corpus(root, problems, templates)
 
 
-def _read_corpus(root: Path, problems: ProblemList) -> Corpus:
-    corpus = Corpus(root=root, templates_only=not (root / "content").is_dir() and not (root / "courses").is_dir())
+def _read_corpus(root: Path, problems: ProblemList, templates: bool = False) -> Corpus:
+    only = templates or (not (root / "content").is_dir() and not (root / "courses").is_dir())
+    corpus = Corpus(root=root, templates_only=only)
 
     content = root / "content"
-    if content.is_dir():
+    if content.is_dir() and not only:
         for path in sorted(_markdown_files(content, problems)):
             _try(problems, _load_article, path, problems, corpus)
 
     courses = root / "courses"
-    if courses.is_dir():
+    if courses.is_dir() and not only:
         for folder in (entry.path for entry in _listing(courses, problems) if entry.folder):
             course_file = folder / "_course.yml"
             if not course_file.is_file():

@@ -37,10 +37,11 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 
 def _load_corpus(obj: Context) -> Any:
-    """The plan templates and forms: the project's own, else those shipped with gongyu."""
+    """The plan templates and forms: the project's own, else those shipped with gongyu (``plans/`` only:
+    packs hold no article or course, and reading a large site's would make every school build wait)."""
     from ...pipeline import load_corpus
 
-    return load_corpus(obj.templates().root, schools=False)
+    return load_corpus(obj.templates().root, schools=False, templates=True)
 
 
 def _current_first_year() -> int:
