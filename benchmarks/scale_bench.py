@@ -364,7 +364,8 @@ def goal_batch(schools: int, rounds: int, base: Path) -> None:
     batch(1)  # fills the cache of laid-out blank forms, as any batch after the first finds it
     runs_a, runs_b = interleaved(rounds, lambda: batch(2), lambda: batch(1))
     ratios = compare("A --jobs 2", runs_a, "B --jobs 1", runs_b)
-    print(f"    wall-clock speed-up B/A = {1 / ratios['wall']:.2f}× (goal ≥ 1.8×; meaningful only on an idle machine)")
+    print(f"    wall-clock speed-up B/A = {1 / ratios['wall']:.2f}× (goal ≥ 1.8×; meaningful only on an idle machine); "
+          "A's CPU column is the parent's alone (the workers are the forkserver's children): see below")
     for label, runs in (("--jobs 1", runs_b), ("--jobs 2", runs_a)):
         report = [r.json() for r in runs]
         _batch_report(label, report)

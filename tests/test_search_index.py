@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from generator.search import build as index_build
 from generator.search.analyze import CJK, lexicon, shard_key, shard_number, vocabulary_words, word_cost
 from generator.search.build import IndexedPage, build_index, section_counts, write_index
 
+from .conftest import REPO
 from .helpers import search_pages
 
 
@@ -95,6 +97,17 @@ def test_build_index_writes_the_bytes_of_the_reference(monkeypatch: pytest.Monke
     files = build_index(pages, topics)
     assert files == _reference_index(pages, topics)
     assert json.loads(files["m.js"][len('gongyuSearch.add("m",'):-3])["split"]
+
+
+def test_a_sections_term_counts_are_compact() -> None:
+    """Every section's counts are alive while a site's index is made, the peak of a large build's
+    memory: about 12 bytes a term (a tuple slot and a machine integer), not a dict entry of about 25."""
+    body = (REPO / "content" / "parents" / "jz-bullied.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    tf, _bonus, length = section_counts({"headings": "留守儿童 关爱", "body": body})
+    terms = list(tf)
+    assert len(terms) > 100 and length == sum(count for _, count in tf.items())
+    used = sum(sys.getsizeof(part) for part in (tf, *(getattr(tf, name) for name in ("terms", "counts") if hasattr(tf, name))))
+    assert used < 16 * len(terms), used / len(terms)
 
 
 def test_write_index_replaces_whole_files_and_removes_old_shards_last(tmp_path: Path,
