@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from synth import make_corpus  # noqa: E402
+from rebuild_bench import prepare  # noqa: E402  (the same corpora as the rebuild benchmark)
 
 TIMEOUT = 600.0
 
@@ -71,21 +71,6 @@ def cpu_of(pid: int) -> float:
     """CPU seconds used so far by process ``pid`` and its children that have ended (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
-def prepare(articles: int, base: Path, pdf: bool) -> Path:
-    root = base / f"corpus-{articles}"
-    if articles == 0:
-        shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "site", "dist", ".cache",
-                                                                  "__pycache__", "tests", "benchmarks"))
-    else:
-        make_corpus(root, size=2 * articles, schools=0, seed=1)
-    if not pdf:
-        config = root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(re.sub(r"^  - gongyu$", "  - gongyu:\n      pdf: false", text, count=1, flags=re.M),
-                          encoding="utf-8")
-    return root
 
 
 def plain_project(root: Path, out: Path) -> Path:
