@@ -2,8 +2,9 @@
 
 ``gongyu build`` loads the MkDocs config itself and sets :attr:`GongyuPlugin.options` on the
 plugin instance before the build, so the corpus it has already checked arrives as a value.
-``gongyu serve`` cannot reach the instances that MkDocs creates on every rebuild; it registers
-only its ``--no-pdf`` choice for the project folder (:func:`register`), never a corpus. A plain
+``gongyu serve`` hands over only its ``--no-pdf`` choice for the project folder (:func:`register`),
+never a corpus. (MkDocs keeps one plugin instance per process now that the plugin has
+``on_startup``, so this could become an attribute of that instance; see NOTES.md.) A plain
 ``mkdocs build`` or ``properdocs build`` gets the defaults of ``mkdocs.yml``.
 """
 
