@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 
+from ..base.memo import LatestMemo
+
 if TYPE_CHECKING:
     from mkdocs.structure.files import File
 
@@ -112,12 +114,16 @@ def mark_unchanged(key: str, files: list[File], pages: dict[str, str], made: Pag
     _pending[key] = _Build(layout=layout, digests=digests, made=made)
     if previous is None or previous.layout != layout:
         return 0
+    # a tag index lists every page's tags: rendered every build
+    return _mark([f for f in files if LISTING not in pages.get(f.src_uri, "")], digests, previous.digests)
+
+
+def _mark(files: list[File], digests: dict[str, str], before: dict[str, str]) -> int:
+    """Report each of ``files`` whose hash is the one ``before`` holds as not modified; return how many."""
     marked = 0
     for file in files:
         digest = digests.get(file.src_uri)
-        if LISTING in pages.get(file.src_uri, ""):
-            continue  # a tag index lists every page's tags: rendered every build
-        if digest is not None and previous.digests.get(file.src_uri) == digest:
+        if digest is not None and before.get(file.src_uri) == digest:
             file.is_modified = functools.partial(_unchanged, file)  # type: ignore[method-assign]
             marked += 1
     return marked
@@ -131,14 +137,7 @@ def mark_unchanged_statics(key: str, files: list[File], contents: dict[str, str]
     pending = _pending.get(key)
     if pending is not None:
         pending.statics = digests
-    if previous is None:
-        return 0
-    marked = 0
-    for file in files:
-        if previous.statics.get(file.src_uri) == digests.get(file.src_uri):
-            file.is_modified = functools.partial(_unchanged, file)  # type: ignore[method-assign]
-            marked += 1
-    return marked
+    return _mark(files, digests, previous.statics) if previous is not None else 0
 
 
 def complete_index(key: str, search: SiteSearch, page_urls: set[str], rendered: set[str]) -> None:
@@ -199,8 +198,8 @@ def show_tags_of_unrendered_pages(config: Any, files: Any) -> None:
         tags.mappings.data = {url: data[url] for url in order if url in data} | data
 
 
-#: Each page's source text, Markdown and front matter as last read by :func:`_read_source`, by URI.
-_sources: dict[str, tuple[str, str, dict[str, Any]]] = {}
+#: Each page's Markdown and front matter as last read by :func:`_read_source`, by URI, kept while its source text is the same.
+_SOURCES: LatestMemo[tuple[str, dict[str, Any]]] = LatestMemo()
 
 
 def _read_source(page: Any, config: Any) -> None:
@@ -209,13 +208,13 @@ def _read_source(page: Any, config: Any) -> None:
     if config.plugins.events.get("page_read_source"):  # another plugin supplies sources: let MkDocs ask it
         page.read_source(config)
         return
-    source = page.file.content_string
-    known = _sources.get(page.file.src_uri)
-    if known is not None and (known[0] is source or known[0] == source):
-        page.markdown, page.meta = known[1], copy.deepcopy(known[2])
-        return
-    page.read_source(config)
-    _sources[page.file.src_uri] = (source, page.markdown, copy.deepcopy(page.meta))
+
+    def read() -> tuple[str, dict[str, Any]]:
+        page.read_source(config)
+        return page.markdown, copy.deepcopy(page.meta)
+
+    markdown, meta = _SOURCES.get(page.file.src_uri, (page.file.content_string,), read)
+    page.markdown, page.meta = markdown, copy.deepcopy(meta)
 
 
 class _CompiledTemplates(BytecodeCache):
