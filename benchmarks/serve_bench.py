@@ -75,7 +75,7 @@ def cpu_of(pid: int) -> float:
 
 def plain_project(root: Path, out: Path) -> Path:
     """The same pages as plain Markdown in ``out/docs`` and a mkdocs.yml without the gongyu plugin."""
-    from generator.mkdocs_plugin.plugin import DEFAULT_NAV
+    from generator.mkdocs_plugin.site_files import DEFAULT_NAV
     from generator.pipeline import load_corpus
     from generator.render.pages.incremental import build_pages
 

@@ -425,3 +425,33 @@ def search_pages() -> list[IndexedPage]:
                                                summary=meta["summary"], questions=meta.get("questions", []),
                                                keywords=meta["topics"])))
     return pages
+
+
+class ServeHarness:
+    """MkDocs's serve, without the server: one ``on_startup``, a dirty build per save, ``on_shutdown``."""
+
+    def __init__(self, root: Path, site: Path) -> None:
+        from mkdocs.config import load_config
+
+        self.root, self.site = root, site
+        self.config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        self.config.plugins.on_startup(command="serve", dirty=True)
+        self.plugin = self.config.plugins["gongyu"]
+
+    def rebuild(self) -> None:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site))
+        assert config.plugins["gongyu"] is self.plugin  # MkDocs keeps the instance of a plugin with on_startup
+        build(config, dirty=True)
+
+    def close(self) -> None:
+        self.config.plugins.on_shutdown()
+
+    def save(self) -> bool:
+        """What ``gongyu serve`` runs after a save: the quick rebuild when it can (True), else the dirty build."""
+        if self.plugin.quick_rebuild():
+            return True
+        self.rebuild()
+        return False

@@ -11,7 +11,7 @@ from typing import get_args
 import pytest
 
 from generator.load.corpus import Corpus
-from generator.mkdocs_plugin.plugin import DEFAULT_NAV
+from generator.mkdocs_plugin.site_files import DEFAULT_NAV
 from generator.models.common import PLAN_KINDS, Audience
 from generator.pipeline import load_corpus
 from generator.render.pages import AUDIENCE_SECTIONS, PageBuilder

@@ -20,7 +20,7 @@ from generator.search import background
 from generator.search.build import IndexedPage, build_index
 
 from .conftest import copy_mini_project
-from .helpers import search_pages
+from .helpers import ServeHarness, search_pages
 
 
 class _ByHand(concurrent.futures.Executor):
@@ -59,33 +59,10 @@ def _full_build(root: Path, site: Path) -> dict[str, str]:
     return _search_files(site)
 
 
-class _Serve:
-    """MkDocs's serve, without the server: one ``on_startup``, a dirty build per save, ``on_shutdown``."""
-
-    def __init__(self, root: Path, site: Path) -> None:
-        from mkdocs.config import load_config
-
-        self.root, self.site = root, site
-        self.config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
-        self.config.plugins.on_startup(command="serve", dirty=True)
-        self.plugin = self.config.plugins["gongyu"]
-
-    def rebuild(self) -> None:
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
-
-        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site))
-        assert config.plugins["gongyu"] is self.plugin  # MkDocs keeps the instance of a plugin with on_startup
-        build(config, dirty=True)
-
-    def close(self) -> None:
-        self.config.plugins.on_shutdown()
-
-
 def test_a_serve_rebuild_returns_before_the_index_is_written(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     root = copy_mini_project(tmp_path / "p")
     full = _full_build(root, tmp_path / "full")  # before serve: one plugin instance serves the whole process
-    serve = _Serve(root, tmp_path / "served")
+    serve = ServeHarness(root, tmp_path / "served")
     by_hand = _ByHand()
     serve.plugin.indexer._new_pool = lambda: by_hand  # the worker runs when the test says
     article = root / "content/parents/demo-article.md"
@@ -146,7 +123,7 @@ def test_a_superseded_job_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mon
 def test_the_worker_process_writes_the_index_and_ends_with_serve(tmp_path: Path) -> None:
     root = copy_mini_project(tmp_path / "p")
     before = set(multiprocessing.active_children())
-    serve = _Serve(root, tmp_path / "served")
+    serve = ServeHarness(root, tmp_path / "served")
     try:
         serve.rebuild()
         assert serve.plugin.indexer.wait(timeout=600) is True
@@ -169,7 +146,7 @@ def test_gongyu_build_writes_the_index_before_it_returns(tmp_path: Path) -> None
     edited, plain = copy_mini_project(tmp_path / "edited"), copy_mini_project(tmp_path / "plain")
     article = edited / "content/parents/demo-article.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n\n编辑时加上的一句：鹦鹉螺。\n", encoding="utf-8")
-    serve = _Serve(edited, tmp_path / "served")  # a serve earlier in the same process changes nothing
+    serve = ServeHarness(edited, tmp_path / "served")  # a serve earlier in the same process changes nothing
     serve.close()
     result = build_site(edited, site_dir=tmp_path / "site", pdf=False)
     assert (result.site_dir / "search" / "m.js").is_file()

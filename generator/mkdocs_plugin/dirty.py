@@ -160,6 +160,19 @@ def complete_index(key: str, search: SiteSearch, page_urls: set[str], rendered: 
     _previous[key] = current
 
 
+def record_quick(key: str, made: PageSet, changed: list[str], search: SiteSearch) -> None:
+    """A quick rebuild (quick.py) rendered ``changed`` of ``made``'s pages: the previous build now holds
+    their Markdown, hashes and search sections, so the next dirty build compares with what is on disk."""
+    previous = _previous.get(key)
+    if previous is None:
+        return
+    previous.made = made
+    for uri in changed:
+        previous.digests[uri] = _digest(made.pages[uri])
+    previous.pages = {url: page for url, page in search.pages.items() if url in previous.pages or url in search.pages}
+    previous.topics = dict(search.topics)
+
+
 def render_listings_always(files: list[File]) -> None:
     """Pages of ``docs/`` that list tags (Material's ``<!-- material/tags -->``) are rendered every build."""
     for file in files:

@@ -21,12 +21,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..base import urls
 from ..base.clock import current as current_date
 from ..base.memo import LatestMemo
 from ..errors import GongyuError, Problem
 from ..search import IndexWorker, SiteSearch
-from . import dirty
+from . import dirty, quick, site_files
 from .config import GongyuConfig
 from .options import BuildOptions, options_for
 from .quiet_gc import QuietCollector
@@ -62,56 +61,15 @@ _JS = Path(__file__).with_name("gongyu.js")
 _OVERRIDES = Path(__file__).with_name("overrides")
 
 
-#: The small navigation every page repeats; everything else is reached through these index pages.
-DEFAULT_NAV: list[Any] = [
-    {"首页": "index.md"},
-    {"家长": "parents/index.md"},
-    {"教师": "teachers/index.md"},
-    {"学校": "schools/index.md"},
-    {"社区与社会": "community/index.md"},
-    {"家长学校课程": "courses/index.md"},
-    {"安全教育课": "safety/index.md"},
-    {"方案模板": "plans/index.md"},
-    {"表格下载": "forms/index.md"},
-    {"按学段": "stages/index.md"},
-    {"按主题": "topics/index.md"},
-    {"标签": "tags.md"},
-]
+def _rebuild(plugin: GongyuPlugin, full: Any, config: MkDocsConfig | None = None) -> None:
+    """``gongyu serve``'s rebuild after a save: only the changed pages when that is enough, else ``full``."""
+    import time
 
-
-
-
-def docs_symlinks(docs_dir: Path) -> list[str]:
-    """Every symbolic link under ``docs_dir`` (relative POSIX paths), links to folders not entered.
-
-    MkDocs follows them and publishes the target (``/etc/passwd``, a private folder); the content
-    folders refuse them for the same reason.
-    """
-    import os
-
-    found: list[str] = []
-    if not docs_dir.is_dir():
-        return found
-    for folder, dirs, names in os.walk(docs_dir, followlinks=False):
-        here = Path(folder)
-        for name in sorted(dirs + names):
-            if (here / name).is_symlink():
-                found.append((here / name).relative_to(docs_dir).as_posix())
-        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
-    return sorted(found)
-
-
-def redirect_page(target: str) -> str:
-    """A page that sends the reader on to ``target`` (relative), with a link for when it cannot."""
-    from html import escape
-
-    href = escape(target, quote=True)
-    return ("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-            f"<meta http-equiv=\"refresh\" content=\"0; url={href}\">"
-            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-            "<meta name=\"robots\" content=\"noindex\"><title>正在打开本课网页</title>"
-            f"<link rel=\"canonical\" href=\"{href}\"></head>\n"
-            f"<body><p>正在打开本课网页……没有自动打开的话，请点<a href=\"{href}\">这里</a>。</p></body></html>\n")
+    start = time.monotonic()
+    if config is None and plugin.quick_rebuild():
+        log.info("只重新生成了改动的页面，用时 %.2f 秒", time.monotonic() - start)
+        return
+    full() if config is None else full(config)
 
 
 class GongyuPlugin(BasePlugin[GongyuConfig]):
@@ -135,6 +93,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.indexer: IndexWorker | None = None
         #: ``gongyu serve``: the garbage collector paused while a rebuild runs (quiet_gc.py).
         self.collector: QuietCollector | None = None
+        #: ``gongyu serve``: the previous complete build, which a save that changes only page text reuses (quick.py).
+        self.last: quick.LastBuild | None = None
+        self._made: dict[str, Any] = {}
 
     # -- one command ----------------------------------------------------------------------------
     # MkDocs keeps a plugin that has ``on_startup`` as one instance for the whole process (all
@@ -152,6 +113,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.collector = QuietCollector() if command == "serve" else None
 
     def on_shutdown(self) -> None:
+        self.last = None
         if self.collector is not None:
             self.collector.close()
             self.collector = None
@@ -167,6 +129,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         """Keep our own error: MkDocs turns every plugin error into a bare ``Abort``."""
         if self.collector is not None:
             self.collector.resume()
+        self.last = None
         if isinstance(error, GongyuPluginError):
             self.failure = error.error
         elif isinstance(error, GongyuError):
@@ -176,6 +139,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        self.last = None  # a full build: the objects of the previous one are of no use any more
         if self.collector is not None:
             self.collector.pause()  # a rebuild of gongyu serve starts (resumed in on_post_build / on_build_error)
         config_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -208,7 +172,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         if JS_URI not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(JS_URI)
         if not config.nav:
-            config.nav = DEFAULT_NAV
+            config.nav = site_files.DEFAULT_NAV
         theme = config.theme
         if "toc" in config.markdown_extensions:
             # Python-Markdown's default tooltip on heading anchors is the English "Permanent link"
@@ -256,7 +220,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             return None
         from ..render.pages.incremental import build_pages
 
-        links = docs_symlinks(Path(config.docs_dir))
+        links = site_files.docs_symlinks(Path(config.docs_dir))
         if links:
             raise GongyuPluginError(GongyuError([Problem(
                 f"docs/{link}", 0, 0, "docs 中的这一项是符号链接（快捷方式），它指向的文件会被原样发布到网站上",
@@ -277,13 +241,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         dirty.mark_unchanged(key, generated, pages, made)
         for file in generated:
             self._add(files, file)
-        statics = {urls.timeline(plan_id): svg for plan_id, svg in sorted(timelines.items())}
-        for lesson_id in sorted(self.corpus.lessons):
-            # the short address a handout's QR code carries (urls.short_link): a redirect page
-            target = urls.page_path("lesson", lesson_id)
-            if not config.use_directory_urls:
-                target = target.rstrip("/") + ".html"
-            statics[urls.short_link(lesson_id) + "index.html"] = redirect_page("../../" + target)
+        statics = site_files.statics(self.corpus, timelines, directory_urls=config.use_directory_urls)
+        self._made = {"downloads": downloads, "statics": statics}
         static_files = [File.generated(config, uri, content=text) for uri, text in statics.items()]
         dirty.mark_unchanged_statics(key, static_files, statics)  # `gongyu serve` writes only those that changed
         for file in static_files:
@@ -295,12 +254,17 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         dirty.render_listings_always(list(files))
         return files
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._made["nav"] = nav
+        return nav
+
     @event_priority(110)  # before Material's tags plugin (100) fills its listings and writes tags.json
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.config.enabled:
             self.page_urls = {file.page.url for file in files.documentation_pages() if file.page is not None}
             dirty.show_tags_of_unrendered_pages(config, files)
             dirty.reuse_compiled_templates(env)
+            self._made.update(env=env, files=files)
         return env
 
     @staticmethod
@@ -354,6 +318,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             folder = self.root / name
             if folder.is_dir():
                 server.watch(str(folder))
+        full = getattr(server, "builder", None)
+        if self.collector is not None and callable(full):
+            server.builder = functools.partial(_rebuild, self, full)
         return server
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -376,7 +343,58 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         # pages a dirty build did not render keep the sections they had in the previous build
         dirty.complete_index(str(config.config_file_path), self.search, self.page_urls, self.rendered)
         # the index of our own search (generator/search); a preview shows the pages without waiting for it
+        self._write_index(config)
+        if self.collector is not None:  # gongyu serve: the next save may need only this build's objects
+            self.last = quick.last_build(config, self._made, self.root)
+        self._made = {}
+
+    def _write_index(self, config: MkDocsConfig) -> None:
+        assert self.search is not None
         if self.indexer is not None:
             self.search.write_later(Path(config.site_dir), self.indexer)
         else:
             self.search.write(Path(config.site_dir))
+
+    def quick_rebuild(self) -> bool:
+        """``gongyu serve`` after a save: render only the pages whose text changed, if that is all the
+        save changed (quick.py); False when the dirty build of everything has to run instead."""
+        last, self.last = self.last, None  # kept again only when this succeeds
+        if last is None or self.root is None or self.search is None or quick.stamp(last.watched) != last.stamp:
+            return False
+        if self.collector is not None:
+            self.collector.pause()
+        try:
+            done = self._quick(last)
+        finally:
+            if self.collector is not None:
+                self.collector.resume()
+        if done:
+            self.last = last
+        return done
+
+    def _quick(self, last: quick.LastBuild) -> bool:
+        from ..pipeline import load_checked
+        from ..render.pages.incremental import build_pages
+
+        config, key = last.config, str(last.config.config_file_path)
+        previous = dirty.previous_pages(key)
+        if previous is None or self.search is None or self.root is None:
+            return False
+        try:
+            checked = load_checked(self.root)
+            self.corpus, self.resolved = checked.corpus, checked.schools
+            downloads, timelines = self.collect_downloads(config)
+        except GongyuError:
+            return False  # the dirty build reports it
+        made = build_pages(self.corpus, downloads, timelines, previous=previous)
+        statics = site_files.statics(self.corpus, timelines, directory_urls=config.use_directory_urls)
+        change = quick.what_changed(last, previous.pages, made.pages, quick.downloads_of(downloads), statics)
+        if change is None or not quick.copy_downloads(last, change.downloads):
+            return False
+        if change.pages and not quick.render_pages(last, {uri: made.pages[uri] for uri in change.pages}):
+            return False
+        last.downloads = quick.downloads_of(downloads)
+        self.generated, self._article_uris = dict(made.pages), dict(made.article_uris)
+        dirty.record_quick(key, made, change.pages, self.search)
+        self._write_index(config)
+        return True

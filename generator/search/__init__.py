@@ -84,6 +84,8 @@ class SiteSearch:
 
     @staticmethod
     def write_script(site_dir: Path) -> None:
-        target = site_dir / SCRIPT_URI
+        target, text = site_dir / SCRIPT_URI, script_text()
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            return  # gongyu serve: each save would write it again
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(script_text(), encoding="utf-8")
+        target.write_text(text, encoding="utf-8")

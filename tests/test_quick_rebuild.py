@@ -1,0 +1,115 @@
+"""``gongyu serve`` after a save that changes only page text: that page is rendered, nothing else,
+and the site is what a full build makes (mkdocs_plugin/quick.py). Any other save falls back to the
+dirty build of everything, and the site is still what a full build makes."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_mini_project
+from .helpers import ServeHarness
+
+ARTICLE = "content/parents/demo-article.md"
+LESSON = "courses/demo-course/demo-lesson.yml"
+
+
+def _files(folder: Path) -> dict[str, str]:
+    # tags.json: gongyu serve leaves it out (no page reads it), a build writes it
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "tags.json"}
+
+
+def _full_build(root: Path, site: Path) -> dict[str, str]:
+    """A plain `mkdocs build` in a process of its own: nothing of this process's serve can reach it."""
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+                   cwd=root, check=True, capture_output=True)
+    return _files(site)
+
+
+def _edit(root: Path, name: str, change: Callable[[str], str]) -> None:
+    path = root / name
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _append(text: str) -> str:
+    return text + "\n\n编辑时加上的一句：鹦鹉螺。\n"
+
+
+TEXT_EDITS = {
+    # file, a change and a second one, the one page that shows it, and the downloads made from it
+    "article": (ARTICLE, _append, _append, "parents/demo-article/index.html", ()),
+    "lesson": (LESSON, lambda text: text.replace("两人吵了起来", "鹦鹉螺", 1),
+               lambda text: text.replace("事后再谈", "事后再谈鹦鹉螺", 1), "lessons/demo-lesson/index.html",
+               tuple(f"print/lessons/demo-lesson/{name}.pdf"
+                     for name in ("feedback", "handout", "handout-large", "organiser", "signin"))),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TEXT_EDITS))
+def test_a_text_edit_renders_only_its_page_and_the_site_equals_a_full_build(tmp_path: Path, kind: str) -> None:
+    root = copy_mini_project(tmp_path / "p")
+    serve = ServeHarness(root, tmp_path / "served")
+    try:
+        serve.rebuild()
+        assert serve.plugin.indexer.wait(timeout=600) is True
+        before = {p: p.stat().st_mtime_ns for p in serve.site.rglob("*") if p.is_file()}
+        name, change, again, shown, printed = TEXT_EDITS[kind]
+        _edit(root, name, change)
+        assert serve.save() is True
+        assert serve.plugin.indexer.wait(timeout=600) is True
+        rewritten = sorted(p.relative_to(serve.site).as_posix() for p in serve.site.rglob("*")
+                           if p.is_file() and p.stat().st_mtime_ns != before.get(p) and p.parent.name != "search")
+        # not even the 404 page or the tag index: only the search index besides
+        assert rewritten == sorted([shown, *printed])
+        assert "鹦鹉螺" in (serve.site / shown).read_text(encoding="utf-8")
+        served = _files(serve.site)
+        _edit(root, name, again)  # a second save on top of the first
+        assert serve.save() is True
+        assert serve.plugin.indexer.wait(timeout=600) is True
+        served_twice = _files(serve.site)
+    finally:
+        serve.close()
+    assert served_twice == _full_build(root, tmp_path / "full-2")
+    _edit(root, name, lambda text: text.replace("事后再谈鹦鹉螺", "事后再谈").removesuffix(_append("")))
+    assert served == _full_build(root, tmp_path / "full-1")
+
+
+FALLBACKS = {
+    # a save that changes more than page text: the quick rebuild declines, the dirty build runs
+    "a new title": (ARTICLE, lambda text: text.replace("title: 孩子不想上学怎么办", "title: 孩子不愿上学怎么办", 1)),
+    "a new topic (tags)": (ARTICLE, lambda text: text.replace("topics: [控辍保学, 亲子沟通]", "topics: [控辍保学]", 1)),
+    "a broken link (a warning)": (ARTICLE, lambda text: text + "\n\n见[不存在的页](no-such-page.md)。\n"),
+    "a page under docs/": ("docs/about.md", _append),
+    "mkdocs.yml": ("mkdocs.yml", lambda text: text + "\n# 改了一下\n"),
+    "a YAML error": (LESSON, lambda text: text + "\n  : : :\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FALLBACKS))
+def test_a_save_that_changes_more_than_text_falls_back_to_the_dirty_build(tmp_path: Path, case: str) -> None:
+    root = copy_mini_project(tmp_path / "p")
+    serve = ServeHarness(root, tmp_path / "served")
+    try:
+        serve.rebuild()
+        name, change = FALLBACKS[case]
+        _edit(root, name, change)
+        assert serve.plugin.quick_rebuild() is False
+        if case in ("a broken link (a warning)", "a YAML error"):
+            with pytest.raises(Exception):  # noqa: B017,PT011 - MkDocs's Abort, or our error through it
+                serve.rebuild()
+            return
+        serve.rebuild()
+        assert serve.plugin.indexer.wait(timeout=600) is True
+        _edit(root, ARTICLE, _append)  # and the next text edit is quick again, on top of the dirty build
+        assert serve.save() is True
+        assert serve.plugin.indexer.wait(timeout=600) is True
+        served = _files(serve.site)
+    finally:
+        serve.close()
+    assert served == _full_build(root, tmp_path / "full")
