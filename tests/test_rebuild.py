@@ -14,7 +14,7 @@ import pytest
 from generator.mkdocs_plugin.build import build_site
 from generator.write import cache as cache_module
 
-from .conftest import copy_mini_project
+from .conftest import REPO, copy_mini_project
 
 
 def _files(folder: Path) -> dict[str, str]:
@@ -244,3 +244,36 @@ def test_a_lessons_printables_are_looked_up_again_only_when_it_changed(tmp_path:
     asked = len(jobs)
     printables.site_printables(corpus, "https://jiaoyu.xian-b.cn/", cache_module.Cache(folder))
     assert len(jobs) == asked + len(corpus.lessons)
+
+
+def test_a_plan_edit_renders_only_that_plans_files_in_an_example_pack(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gongyu serve` after a plan edit: the example packs render that plan's Word and PDF again, reuse
+    the rest, and hold the same bytes as a pack rendered from nothing."""
+    from generator.packs.pack import Rendered, pack_files
+    from generator.pipeline import load_checked
+    from generator.render.docx import gbt
+    from generator.render.pdf import plan as pdf_plan
+
+    root = tmp_path / "p"
+    shutil.copytree(REPO / "plans", root / "plans")
+    rendered: list[str] = []
+    docx, pdf = gbt.render_docx, pdf_plan.render_pdf
+    monkeypatch.setattr(gbt, "render_docx", lambda document: rendered.append("docx") or docx(document))
+    monkeypatch.setattr(pdf_plan, "render_pdf", lambda document: rendered.append("pdf") or pdf(document))
+    kept = Rendered()
+    school = load_checked(root, templates=True).schools["heshan-teshu"]
+    first = pack_files(school, load_checked(root, templates=True).corpus, forms=False, rendered=kept).files
+    assert rendered.count("pdf") == len(school.plans) == 5
+    path = root / "plans/anquan-jiaoyu.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(\n\s*paragraphs:\n\s*- (?:text: )?)(?![{'\"])", r"\1编辑时加上的一句。", text, count=1),
+                    encoding="utf-8")
+    checked = load_checked(root, templates=True)
+    school = checked.schools["heshan-teshu"]
+    rendered.clear()
+    edited = pack_files(school, checked.corpus, forms=False, rendered=kept).files
+    assert rendered == ["docx", "pdf"]  # the edited plan's two files; the work calendar kept its dates
+    assert edited["anquan-jiaoyu.pdf"] != first["anquan-jiaoyu.pdf"]
+    assert edited["jiazhang-xuexiao.pdf"] is first["jiazhang-xuexiao.pdf"]
+    assert edited == pack_files(school, checked.corpus, forms=False).files  # the same as from nothing

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..base.memo import LatestMemo
 from ..resolve.school import ResolvedSchool, resolve_school
 from ..schoolcal import ResolvedPlan, SchoolYear, format_date, format_span
 from ..write.atomic import safe_child, staged_dir
@@ -47,10 +48,25 @@ class PackContent:
     files: dict[str, bytes]
 
 
-def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, forms: bool = True) -> PackContent:
+@dataclass
+class Rendered:
+    """The bytes of each document of a school's pack, by (school, file name), kept while the value it
+    is rendered from (a plan's :class:`GbtDocument`, the work calendar) stays equal: `gongyu serve`
+    makes the site's example packs again after a plan edit, and only the edited plan's files change.
+    Holds one value per file: only for a handful of schools (the site's examples), never a batch."""
+
+    kept: LatestMemo[bytes] = field(default_factory=LatestMemo)
+
+    def get(self, key: Hashable, value: object, make: Callable[[], bytes]) -> bytes:
+        return self.kept.get(key, (value,), make)
+
+
+def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, forms: bool = True,
+               rendered: Rendered | None = None) -> PackContent:
     """Render every file of a resolved school's pack in memory: ``{relative POSIX name: bytes}``.
 
-    ``pdf=False`` leaves out every PDF (and so the forms); ``forms=False`` only the blank forms.
+    ``pdf=False`` leaves out every PDF (and so the forms); ``forms=False`` only the blank forms;
+    ``rendered``: documents equal to those of an earlier call are not rendered again.
     """
     from ..render.docx.gbt import BLANK, render_docx
     from ..render.ics import calendar_ics
@@ -60,14 +76,18 @@ def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, fo
 
     school, year, plans = resolved.school, resolved.year, resolved.plans
     files: dict[str, bytes] = {}
+
+    def render(name: str, value: object, make: Callable[[], bytes]) -> None:
+        files[name] = rendered.get((school.id, name), value, make) if rendered is not None else make()
+
     for plan, document in zip(plans, resolved.documents, strict=True):
-        files[f"{plan.id}.docx"] = render_docx(document)
+        render(f"{plan.id}.docx", document, lambda document=document: render_docx(document))  # type: ignore[misc]
         if pdf:
-            files[f"{plan.id}.pdf"] = render_pdf(document)
+            render(f"{plan.id}.pdf", document, lambda document=document: render_pdf(document))  # type: ignore[misc]
     sheet = build_xingshili(school.name, year, plans, office=school.is_office, kindergarten=school.type == "幼儿园")
-    files[f"{XINGSHILI_NAME}.docx"] = xingshili_docx(sheet)
+    render(f"{XINGSHILI_NAME}.docx", sheet, lambda: xingshili_docx(sheet))
     if pdf:
-        files[f"{XINGSHILI_NAME}.pdf"] = xingshili_pdf(sheet)
+        render(f"{XINGSHILI_NAME}.pdf", sheet, lambda: xingshili_pdf(sheet))
     files[CALENDAR_NAME] = calendar_ics(school.id, school.name, year, plans)
     form_ids = resolved.form_ids(corpus) if pdf and forms else []
     # laid out once per process, the school's name stamped on (see stamp.py)

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from ..models.school import School
     from ..resolve.school import ResolvedSchool
     from ..write.cache import Cache
-from .pack import pack_files, resolve_profile, zip_files
+from .pack import Rendered, pack_files, resolve_profile, zip_files
+
+#: The example packs' documents as last rendered in this process (`gongyu serve`: a plan edit renders that plan's files only).
+_RENDERED = Rendered()
 
 
 def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, ResolvedSchool] | None = None) -> list[Download]:
@@ -40,7 +43,8 @@ def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, Resolved
         plans_json = {a.plan: corpus.plans[a.plan].model_dump(mode="json") for a in school.plans if a.plan in corpus.plans}
 
         def make(school: School = school) -> bytes:
-            content = pack_files(resolve_profile(school, corpus, known=(resolved or {}).get(school.id)), corpus)
+            content = pack_files(resolve_profile(school, corpus, known=(resolved or {}).get(school.id)), corpus,
+                                 rendered=_RENDERED)
             return zip_files(content.files, school.id)
 
         try:
