@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,24 @@ def _edit(root: Path, name: str, change: Callable[[str], str]) -> None:
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[ServeHarness]:
+    """`gongyu serve` of a copy of the small project, after its first build."""
+    harness = ServeHarness(copy_mini_project(tmp_path / "p"), tmp_path / "served")
+    try:
+        harness.rebuild()
+        yield harness
+    finally:
+        harness.close()
+
+
+def _quick_and_indexed(serve: ServeHarness) -> bool:
+    """Save as `gongyu serve` does; wait for the search index; whether the quick rebuild did it."""
+    quick = serve.save()
+    assert serve.plugin.indexer.wait(timeout=600) is True
+    return quick
+
+
 def _append(text: str) -> str:
     return text + "\n\n编辑时加上的一句：鹦鹉螺。\n"
 
@@ -52,29 +70,23 @@ TEXT_EDITS = {
 
 
 @pytest.mark.parametrize("kind", sorted(TEXT_EDITS))
-def test_a_text_edit_renders_only_its_page_and_the_site_equals_a_full_build(tmp_path: Path, kind: str) -> None:
-    root = copy_mini_project(tmp_path / "p")
-    serve = ServeHarness(root, tmp_path / "served")
-    try:
-        serve.rebuild()
-        assert serve.plugin.indexer.wait(timeout=600) is True
-        before = {p: p.stat().st_mtime_ns for p in serve.site.rglob("*") if p.is_file()}
-        name, change, again, shown, printed = TEXT_EDITS[kind]
-        _edit(root, name, change)
-        assert serve.save() is True
-        assert serve.plugin.indexer.wait(timeout=600) is True
-        rewritten = sorted(p.relative_to(serve.site).as_posix() for p in serve.site.rglob("*")
-                           if p.is_file() and p.stat().st_mtime_ns != before.get(p) and p.parent.name != "search")
-        # not even the 404 page or the tag index: only the search index besides
-        assert rewritten == sorted([shown, *printed])
-        assert "鹦鹉螺" in (serve.site / shown).read_text(encoding="utf-8")
-        served = _files(serve.site)
-        _edit(root, name, again)  # a second save on top of the first
-        assert serve.save() is True
-        assert serve.plugin.indexer.wait(timeout=600) is True
-        served_twice = _files(serve.site)
-    finally:
-        serve.close()
+def test_a_text_edit_renders_only_its_page_and_the_site_equals_a_full_build(tmp_path: Path, serve: ServeHarness,
+                                                                           kind: str) -> None:
+    root = serve.root
+    assert serve.plugin.indexer.wait(timeout=600) is True
+    before = {p: p.stat().st_mtime_ns for p in serve.site.rglob("*") if p.is_file()}
+    name, change, again, shown, printed = TEXT_EDITS[kind]
+    _edit(root, name, change)
+    assert _quick_and_indexed(serve) is True
+    rewritten = sorted(p.relative_to(serve.site).as_posix() for p in serve.site.rglob("*")
+                       if p.is_file() and p.stat().st_mtime_ns != before.get(p) and p.parent.name != "search")
+    # not even the 404 page or the tag index: only the search index besides
+    assert rewritten == sorted([shown, *printed])
+    assert "鹦鹉螺" in (serve.site / shown).read_text(encoding="utf-8")
+    served = _files(serve.site)
+    _edit(root, name, again)  # a second save on top of the first
+    assert _quick_and_indexed(serve) is True
+    served_twice = _files(serve.site)
     assert served_twice == _full_build(root, tmp_path / "full-2")
     _edit(root, name, lambda text: text.replace("事后再谈鹦鹉螺", "事后再谈").removesuffix(_append("")))
     assert served == _full_build(root, tmp_path / "full-1")
@@ -92,24 +104,19 @@ FALLBACKS = {
 
 
 @pytest.mark.parametrize("case", sorted(FALLBACKS))
-def test_a_save_that_changes_more_than_text_falls_back_to_the_dirty_build(tmp_path: Path, case: str) -> None:
-    root = copy_mini_project(tmp_path / "p")
-    serve = ServeHarness(root, tmp_path / "served")
-    try:
-        serve.rebuild()
-        name, change = FALLBACKS[case]
-        _edit(root, name, change)
-        assert serve.plugin.quick_rebuild() is False
-        if case in ("a broken link (a warning)", "a YAML error"):
-            with pytest.raises(Exception):  # noqa: B017,PT011 - MkDocs's Abort, or our error through it
-                serve.rebuild()
-            return
-        serve.rebuild()
-        assert serve.plugin.indexer.wait(timeout=600) is True
-        _edit(root, ARTICLE, _append)  # and the next text edit is quick again, on top of the dirty build
-        assert serve.save() is True
-        assert serve.plugin.indexer.wait(timeout=600) is True
-        served = _files(serve.site)
-    finally:
-        serve.close()
+def test_a_save_that_changes_more_than_text_falls_back_to_the_dirty_build(tmp_path: Path, serve: ServeHarness,
+                                                                          case: str) -> None:
+    root = serve.root
+    name, change = FALLBACKS[case]
+    _edit(root, name, change)
+    assert serve.plugin.quick_rebuild() is False
+    if case in ("a broken link (a warning)", "a YAML error"):
+        with pytest.raises(Exception):  # noqa: B017,PT011 - MkDocs's Abort, or our error through it
+            serve.rebuild()
+        return
+    serve.rebuild()
+    assert serve.plugin.indexer.wait(timeout=600) is True
+    _edit(root, ARTICLE, _append)  # and the next text edit is quick again, on top of the dirty build
+    assert _quick_and_indexed(serve) is True
+    served = _files(serve.site)
     assert served == _full_build(root, tmp_path / "full")
