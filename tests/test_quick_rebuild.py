@@ -120,3 +120,29 @@ def test_a_save_that_changes_more_than_text_falls_back_to_the_dirty_build(tmp_pa
     assert _quick_and_indexed(serve) is True
     served = _files(serve.site)
     assert served == _full_build(root, tmp_path / "full")
+
+
+class _Server:
+    """What the plugin sees of MkDocs's live-reload server."""
+
+    def __init__(self, builder: Callable[..., None]) -> None:
+        self.builder = builder
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def test_serve_runs_the_quick_rebuild_first_and_mkdocs_builder_when_it_cannot(serve: ServeHarness) -> None:
+    full: list[str] = []
+    server = _Server(lambda config=None: full.append("dirty build") or serve.rebuild())
+    assert serve.plugin.on_serve(server, config=serve.config, builder=server.builder) is server
+    assert sorted(Path(path).name for path in server.watched) == ["content", "courses", "plans"]
+    _edit(serve.root, ARTICLE, _append)
+    server.builder()  # what the server calls after a save
+    assert full == [] and "鹦鹉螺" in (serve.site / "parents/demo-article/index.html").read_text(encoding="utf-8")
+    _edit(serve.root, "docs/about.md", _append)
+    server.builder()
+    assert full == ["dirty build"] and "鹦鹉螺" in (serve.site / "about/index.html").read_text(encoding="utf-8")
+    server.builder()  # nothing changed since the dirty build: quick, and nothing to render
+    assert full == ["dirty build"]

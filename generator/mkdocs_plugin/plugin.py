@@ -61,17 +61,6 @@ _JS = Path(__file__).with_name("gongyu.js")
 _OVERRIDES = Path(__file__).with_name("overrides")
 
 
-def _rebuild(plugin: GongyuPlugin, full: Any, config: MkDocsConfig | None = None) -> None:
-    """``gongyu serve``'s rebuild after a save: only the changed pages when that is enough, else ``full``."""
-    import time
-
-    start = time.monotonic()
-    if config is None and plugin.quick_rebuild():
-        log.info("只重新生成了改动的页面，用时 %.2f 秒", time.monotonic() - start)
-        return
-    full() if config is None else full(config)
-
-
 class GongyuPlugin(BasePlugin[GongyuConfig]):
     """Adds a page for every course, lesson, plan template and form, plus the downloads."""
 
@@ -194,8 +183,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         url = config.site_url or "http://localhost:8000/"
         return url if url.endswith("/") else url + "/"
 
-    def collect_downloads(self, config: MkDocsConfig) -> tuple[list[Any], dict[str, str]]:
-        """Printables and packs for download (from one content-addressed cache), and timeline pictures."""
+    def collect_downloads(self, config: MkDocsConfig, *, finish: bool = True) -> tuple[list[Any], dict[str, str]]:
+        """Printables and packs for download (from one content-addressed cache), and timeline pictures.
+        ``finish``: remove the cache's unused objects (a quick rebuild leaves that to the next build)."""
         from ..packs import site_downloads
         from ..render.timeline import timeline_svg
         from ..write.cache import Cache
@@ -209,7 +199,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
             downloads += site_printables(corpus, self.site_url(config), cache)
         if self.config.packs:
             downloads += site_downloads(corpus, cache, self.resolved)
-        cache.finish()
+        if finish:
+            cache.finish()
         day = current_date().day()
         timelines = {plan_id: _TIMELINES.get(plan_id, (plan, day), functools.partial(timeline_svg, plan))
                      for plan_id, plan in sorted(corpus.plans.items()) if plan.phases}
@@ -320,7 +311,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
                 server.watch(str(folder))
         full = getattr(server, "builder", None)
         if self.collector is not None and callable(full):
-            server.builder = functools.partial(_rebuild, self, full)
+            server.builder = functools.partial(quick.rebuild_after_save, self, full)
         return server
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -383,7 +374,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         try:
             checked = load_checked(self.root)
             self.corpus, self.resolved = checked.corpus, checked.schools
-            downloads, timelines = self.collect_downloads(config)
+            downloads, timelines = self.collect_downloads(config, finish=False)
         except GongyuError:
             return False  # the dirty build reports it
         made = build_pages(self.corpus, downloads, timelines, previous=previous)

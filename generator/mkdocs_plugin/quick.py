@@ -191,3 +191,15 @@ def render_pages(last: LastBuild, pages: Mapping[str, str]) -> bool:
     finally:
         logger.removeHandler(counter)
     return counter.count == 0
+
+
+def rebuild_after_save(plugin: Any, full: Any, config: MkDocsConfig | None = None) -> None:
+    """``gongyu serve``'s rebuild after a save (MkDocs's server calls it): ``plugin.quick_rebuild()`` when that is
+    enough, else ``full``, MkDocs's own builder."""
+    import time
+
+    start = time.monotonic()
+    if config is None and plugin.quick_rebuild():
+        log.info("只重新生成了改动的页面，用时 %.2f 秒", time.monotonic() - start)
+        return
+    full() if config is None else full(config)

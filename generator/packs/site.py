@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..base import urls
+from ..base.clock import stamp
+from ..base.memo import LatestMemo
 from ..errors import GongyuError, Problem
 from ..models.download import Download
 
@@ -18,6 +21,20 @@ from .pack import Rendered, pack_files, resolve_profile, zip_files
 
 #: The example packs' documents as last rendered in this process (`gongyu serve`: a plan edit renders that plan's files only).
 _RENDERED = Rendered()
+#: Each example pack's and each plan draft's downloads, kept while what their cache keys are made of is
+#: the same: `gongyu serve` rebuilds after every save, and the keys (JSON of every plan) cost more than the rest.
+_KEPT: LatestMemo[tuple[Download, ...]] = LatestMemo()
+
+
+def _kept(cache: Cache, key: tuple[str, str], inputs: tuple[Any, ...], make: Callable[[], tuple[Download, ...]],
+          ) -> tuple[Download, ...]:
+    """``make()``, or its value from an earlier call with equal ``inputs`` whose files are all still in ``cache``."""
+    inputs = (*inputs, cache.folder, cache.fingerprint, stamp())
+    kept = _KEPT.get(key, inputs, make)
+    if not all(cache.reuse(item.path) for item in kept):  # an object gone from the cache: look it up again
+        _KEPT.drop(key)
+        kept = _KEPT.get(key, inputs, make)
+    return kept
 
 
 def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, ResolvedSchool] | None = None) -> list[Download]:
@@ -29,52 +46,69 @@ def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, Resolved
     schools already resolved while the corpus was checked. An example school that cannot be built
     fails the site build (with every problem located).
     """
-    from ..render.docx.gbt import render_docx, template_document
-    from ..render.pdf.plan import render_pdf
     from .stamp import use_cache
 
     use_cache(cache.folder)  # the example packs' blank forms: laid out once, kept with the site's objects
 
     downloads: list[Download] = []
     problems: list[Problem] = []
-    forms_json = {k: v.model_dump(mode="json") for k, v in sorted(corpus.forms.items())}
+    forms_json: dict[str, Any] = {}
     for school_id in sorted(corpus.schools):
         school = corpus.schools[school_id]
-        plans_json = {a.plan: corpus.plans[a.plan].model_dump(mode="json") for a in school.plans if a.plan in corpus.plans}
-
-        def make(school: School = school) -> bytes:
-            content = pack_files(resolve_profile(school, corpus, known=(resolved or {}).get(school.id)), corpus,
-                                 rendered=_RENDERED)
-            return zip_files(content.files, school.id)
-
+        inputs = (school, tuple(corpus.plans.get(a.plan) for a in school.plans), corpus.forms, corpus.regulations,
+                  corpus.schedule, corpus.policies)
         try:
-            path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json,
-                                      corpus.regulations.digest(), corpus.schedule.digest(), corpus.policies.digest()], make)
+            downloads += _kept(cache, ("pack", school_id), inputs,
+                               functools.partial(_example_pack, school, corpus, cache, resolved, forms_json))
         except GongyuError as exc:
             problems.extend(exc.problems)
-            continue
-        downloads.append(Download(owner=school_id, uri=urls.school_pack(school_id), label="学校方案包（zip）",
-                                  kind="pack-zip", path=path))
     for plan_id in sorted(corpus.plans):
         plan = corpus.plans[plan_id]
-        inputs = [plan.model_dump(mode="json"), {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms},
-                  corpus.policies.digest()]
-        document = None
-
-        def doc_for(plan: Any = plan) -> Any:
-            nonlocal document
-            if document is None:
-                document = template_document(plan, corpus)
-            return document
-
-        docx_path = cache.get(".docx", ["plan-draft-docx", *inputs], lambda: render_docx(doc_for()))
-        pdf_path = cache.get(".pdf", ["plan-draft-pdf", *inputs], lambda: render_pdf(doc_for()))
-        downloads.append(Download(owner=plan_id, uri=urls.plan_draft(plan_id, ".docx"),
-                                  label="Word 模板（空白）", kind="plan-docx", path=docx_path))
-        downloads.append(Download(owner=plan_id, uri=urls.plan_draft(plan_id, ".pdf"),
-                                  label="PDF 模板（空白）", kind="plan-pdf", path=pdf_path))
+        titles = {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms}
+        downloads += _kept(cache, ("plan", plan_id), (plan, titles, corpus.policies),
+                           functools.partial(_plan_drafts, plan, titles, corpus, cache))
     if problems:
         raise GongyuError(problems)
     return sorted(downloads)
+
+
+def _example_pack(school: School, corpus: Corpus, cache: Cache, resolved: Mapping[str, ResolvedSchool] | None,
+                  forms_json: dict[str, Any]) -> tuple[Download, ...]:
+    """An example school's pack as a zip in ``cache`` (``forms_json``: every form as JSON, filled on first use)."""
+    if not forms_json:
+        forms_json.update({k: v.model_dump(mode="json") for k, v in sorted(corpus.forms.items())})
+    plans_json = {a.plan: corpus.plans[a.plan].model_dump(mode="json") for a in school.plans if a.plan in corpus.plans}
+
+    def make() -> bytes:
+        content = pack_files(resolve_profile(school, corpus, known=(resolved or {}).get(school.id)), corpus,
+                             rendered=_RENDERED)
+        return zip_files(content.files, school.id)
+
+    path = cache.get(".zip", ["pack", school.model_dump(mode="json"), plans_json, forms_json,
+                              corpus.regulations.digest(), corpus.schedule.digest(), corpus.policies.digest()], make)
+    return (Download(owner=school.id, uri=urls.school_pack(school.id), label="学校方案包（zip）", kind="pack-zip",
+                     path=path),)
+
+
+def _plan_drafts(plan: Any, titles: dict[str, str], corpus: Corpus, cache: Cache) -> tuple[Download, ...]:
+    """A plan template as blank Word and PDF drafts in ``cache``."""
+    from ..render.docx.gbt import render_docx, template_document
+    from ..render.pdf.plan import render_pdf
+
+    inputs = [plan.model_dump(mode="json"), titles, corpus.policies.digest()]
+    document = None
+
+    def doc_for() -> Any:
+        nonlocal document
+        if document is None:
+            document = template_document(plan, corpus)
+        return document
+
+    docx_path = cache.get(".docx", ["plan-draft-docx", *inputs], lambda: render_docx(doc_for()))
+    pdf_path = cache.get(".pdf", ["plan-draft-pdf", *inputs], lambda: render_pdf(doc_for()))
+    return (Download(owner=plan.id, uri=urls.plan_draft(plan.id, ".docx"), label="Word 模板（空白）", kind="plan-docx",
+                     path=docx_path),
+            Download(owner=plan.id, uri=urls.plan_draft(plan.id, ".pdf"), label="PDF 模板（空白）", kind="plan-pdf",
+                     path=pdf_path))
 
 

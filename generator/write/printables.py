@@ -78,7 +78,21 @@ def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Downloa
             kept = _LESSONS.get(lesson_id, inputs, make)
         downloads.extend(kept)
     for form_id in sorted(corpus.forms):
-        path = cached_render(form_job(corpus.forms[form_id]), cache)
-        downloads.append(Download(owner=form_id, uri=urls.form_printable(form_id),
-                                  label=form_label(corpus.forms[form_id]), kind="form", path=path))
+        form = corpus.forms[form_id]
+        form_inputs = (form, cache.folder, cache.fingerprint, stamp())
+        make_form = functools.partial(_form_download, form, cache)
+        kept = _FORMS.get(form_id, form_inputs, make_form)
+        if not all(cache.reuse(item.path) for item in kept):
+            _FORMS.drop(form_id)
+            kept = _FORMS.get(form_id, form_inputs, make_form)
+        downloads.extend(kept)
     return downloads
+
+
+#: Each blank form's printable, kept like a lesson's (:data:`_LESSONS`).
+_FORMS: LatestMemo[tuple[Download, ...]] = LatestMemo()
+
+
+def _form_download(form: Any, cache: Cache) -> tuple[Download, ...]:
+    path = cached_render(form_job(form), cache)
+    return (Download(owner=form.id, uri=urls.form_printable(form.id), label=form_label(form), kind="form", path=path),)
