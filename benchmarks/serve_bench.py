@@ -11,7 +11,8 @@ in it (MkDocs's server holds a request while a rebuild runs, so the page comes b
 rebuild has written it). ``--plain`` runs, side by side and interleaved, plain ``mkdocs serve --dirty``
 on the same generated Markdown without the gongyu plugin (an article edited in its Markdown): the
 floor MkDocs itself sets. Figures: median and maximum seconds per kind of edit, and the CPU seconds
-the server process used over all rounds (on a shared machine the CPU time is the steadier figure).
+the server process used over all rounds (on a shared machine the CPU time is the steadier figure),
+and how many of gongyu's rebuilds were quick ones (``mkdocs_plugin/quick.py``: only the changed pages).
 """
 
 from __future__ import annotations
@@ -205,6 +206,12 @@ def run(args: argparse.Namespace) -> None:
                             print(f"  round {round_number} {name} {kind}: {seconds:.2f} s", flush=True)
                 for name, server in servers.items():
                     cpu[name] = cpu_of(server.process.pid) - cpu[name]
+                server = servers["gongyu"]
+                server.log.seek(0)
+                log = server.log.read().decode("utf-8", "replace")
+                quick = log.count("只重新生成了改动的页面")
+                print(f"  gongyu rebuilds after saves: {quick} quick (only the changed pages), "
+                      f"{log.count('Building documentation') - 1} dirty builds of the whole site", flush=True)
             finally:
                 for server in servers.values():
                     server.stop()

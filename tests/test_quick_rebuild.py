@@ -5,6 +5,7 @@ dirty build of everything, and the site is still what a full build makes."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -105,14 +106,18 @@ FALLBACKS = {
 
 @pytest.mark.parametrize("case", sorted(FALLBACKS))
 def test_a_save_that_changes_more_than_text_falls_back_to_the_dirty_build(tmp_path: Path, serve: ServeHarness,
-                                                                          case: str) -> None:
+                                                                          case: str,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
     root = serve.root
     name, change = FALLBACKS[case]
     _edit(root, name, change)
-    assert serve.plugin.quick_rebuild() is False
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        assert serve.plugin.quick_rebuild() is False
+    assert caplog.records == []  # what went wrong is shown once, by the dirty build
     if case in ("a broken link (a warning)", "a YAML error"):
         with pytest.raises(Exception):  # noqa: B017,PT011 - MkDocs's Abort, or our error through it
             serve.rebuild()
+        assert len(caplog.records) == 1
         return
     serve.rebuild()
     assert serve.plugin.indexer.wait(timeout=600) is True
@@ -146,3 +151,38 @@ def test_serve_runs_the_quick_rebuild_first_and_mkdocs_builder_when_it_cannot(se
     assert full == ["dirty build"] and "鹦鹉螺" in (serve.site / "about/index.html").read_text(encoding="utf-8")
     server.builder()  # nothing changed since the dirty build: quick, and nothing to render
     assert full == ["dirty build"]
+
+
+def test_serve_speaks_chinese_and_says_where_to_look(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.mkdocs_plugin.build import ServeConsole
+
+    console = ServeConsole(tmp_path)
+    logger = logging.getLogger("mkdocs.test-serve-console")
+    logger.addHandler(console)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        logger.info("[01:46:05] Serving on http://127.0.0.1:8000/")
+        logger.info("Building documentation...")  # MkDocs's own chatter: left out
+        logger.info("[01:46:09] Detected file changes")
+        logger.warning("Doc file 'parents/a.md' contains a link 'nope.md', but the target 'parents/nope.md' is not found "
+                       "among documentation files.")
+        logger.error("courses/x.yml:3:1: 缩进不一致")
+    finally:
+        logger.removeHandler(console)
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["预览地址：http://127.0.0.1:8000/（用浏览器打开；改完文件保存即可，按 Ctrl+C 结束预览）",
+                                "发现文件有改动，正在更新网站……"]
+    assert "链接“nope.md”指向的页面不存在" in err and "courses/x.yml:3:1: 缩进不一致" in err
+    assert "Doc file" not in err
+
+
+def test_serve_reports_a_content_problem_before_mkdocs_starts(tmp_path: Path) -> None:
+    from generator.errors import GongyuError
+    from generator.mkdocs_plugin.build import serve_site
+
+    root = copy_mini_project(tmp_path / "p")
+    _edit(root, LESSON, lambda text: text + "  : : :\n")
+    with pytest.raises(GongyuError) as raised:
+        serve_site(root, port=1)  # port 1: it would fail if the server ever started
+    assert "courses/demo-course/demo-lesson.yml:" in raised.value.format()

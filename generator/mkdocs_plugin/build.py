@@ -147,16 +147,73 @@ def build_site(root: Path, *, site_dir: Path | None = None, offline: bool = Fals
     return BuildResult(site_dir=dest, pages=pages, archive=archive, site_url=used_url)
 
 
+#: MkDocs's messages under ``gongyu serve`` that a reader needs, in Chinese; its other information is left out.
+SERVE_MESSAGES = {
+    "Detected file changes": "发现文件有改动，正在更新网站……",
+    "Reloading browsers": "网站已更新，打开着的网页会自动刷新。",
+    "An error happened during the rebuild. The server will appear stuck until build errors are resolved.":
+        "这次改动没有生效，网页停在改动之前：请按上面的提示改正后再保存。",
+}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class ServeConsole(logging.Handler):
+    """What ``gongyu serve`` prints: where to open the preview, each update, and every warning or error
+    in Chinese (MkDocs's own English warnings translated and located where we can, as ``gongyu build`` does)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(level=logging.INFO)
+        self.root = root
+
+    def emit(self, record: logging.LogRecord) -> None:
+        import click
+
+        message = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", record.getMessage())  # the server's time stamp
+        if message.startswith("Serving on "):
+            text = f"预览地址：{message.removeprefix('Serving on ')}（用浏览器打开；改完文件保存即可，按 Ctrl+C 结束预览）"
+        elif message in SERVE_MESSAGES:
+            text = SERVE_MESSAGES[message]
+        elif record.levelno >= logging.WARNING:
+            text = message if _CJK.search(message) else _translate(message, self.root).format()
+        elif record.name == "mkdocs.plugins.gongyu":
+            text = message  # our own, in Chinese
+        else:
+            return
+        click.echo(text, err=record.levelno >= logging.WARNING)
+
+
 def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
-    """Serve the site with live reload; edits to YAML or Markdown rebuild it."""
+    """Serve the site with live reload; edits to YAML or Markdown rebuild it.
+
+    The project is checked first (every problem located, as ``gongyu build`` reports them); MkDocs's
+    log goes to :class:`ServeConsole`.
+    """
+    import click
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort
 
     root = root.resolve()
+    if not (root / "mkdocs.yml").is_file():
+        raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
+    load_checked(root)  # content problems stop here, before MkDocs starts (and the plugin finds the project read)
     watch = [str(root / name) for name in ("content", "courses", "plans") if (root / name).is_dir()]
     options.register(root, pdf)
+    console = ServeConsole(root)
+    mkdocs_log = logging.getLogger("mkdocs")
+    previous_level = mkdocs_log.level
+    mkdocs_log.addHandler(console)
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.propagate = False
+    click.echo("正在生成预览网站……")
     try:
         # dirty: a save re-renders only the pages whose generated Markdown changed (mkdocs_plugin/dirty.py)
         serve(str(root / "mkdocs.yml"), livereload=True, build_type="dirty", watch=watch,
               dev_addr=f"127.0.0.1:{port}")
+    except Abort:
+        raise GongyuError(Problem("mkdocs.yml", 0, 0, "预览网站没有生成成功，原因见上面的提示",
+                                  "改正后重新运行 gongyu serve")) from None
     finally:
         options.unregister(root)
+        mkdocs_log.removeHandler(console)
+        mkdocs_log.setLevel(previous_level)
+        mkdocs_log.propagate = True

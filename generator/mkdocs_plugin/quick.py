@@ -172,7 +172,9 @@ def render_pages(last: LastBuild, pages: Mapping[str, str]) -> bool:
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     counter = _Count()
     logger = logging.getLogger("mkdocs")
-    logger.addHandler(counter)
+    # counted, not shown: the dirty build that follows a warning shows it (once)
+    shown, logger.handlers = logger.handlers, [counter]
+    propagate, logger.propagate = logger.propagate, False
     try:
         for uri, text in sorted(pages.items()):
             file = files.get_file_from_path(uri)
@@ -189,7 +191,7 @@ def render_pages(last: LastBuild, pages: Mapping[str, str]) -> bool:
         log.debug("quick rebuild gave up: %r", exc)
         return False
     finally:
-        logger.removeHandler(counter)
+        logger.handlers, logger.propagate = shown, propagate
     return counter.count == 0
 
 
@@ -198,8 +200,13 @@ def rebuild_after_save(plugin: Any, full: Any, config: MkDocsConfig | None = Non
     enough, else ``full``, MkDocs's own builder."""
     import time
 
+    from mkdocs.exceptions import Abort
+
     start = time.monotonic()
     if config is None and plugin.quick_rebuild():
         log.info("只重新生成了改动的页面，用时 %.2f 秒", time.monotonic() - start)
         return
-    full() if config is None else full(config)
+    try:
+        full() if config is None else full(config)
+    except Abort:  # MkDocs's server prints it: say it in Chinese (the problems were logged above)
+        raise Abort("网站没有更新：原因见上面的提示。") from None

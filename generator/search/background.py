@@ -19,6 +19,7 @@ import concurrent.futures
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ def _start_worker(latest: Any) -> None:
     or the serving process is gone (then nothing waits for this index any more)."""
     global _latest
     _latest = latest
+    # Ctrl+C in the terminal reaches every process of the group: the serving process ends this one
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     stopped = threading.Event()
 
