@@ -89,6 +89,12 @@ def test_a_text_edit_renders_only_its_page_and_the_site_equals_a_full_build(tmp_
     assert _quick_and_indexed(serve) is True
     served_twice = _files(serve.site)
     assert served_twice == _full_build(root, tmp_path / "full-2")
+    # then a save the quick rebuild cannot do: the dirty build takes the pages the quick ones made as they are
+    about = (root / "docs/about.md").read_text(encoding="utf-8")
+    _edit(root, "docs/about.md", _append)
+    assert _quick_and_indexed(serve) is False
+    assert _files(serve.site) == _full_build(root, tmp_path / "full-3")
+    (root / "docs/about.md").write_text(about, encoding="utf-8")
     _edit(root, name, lambda text: text.replace("事后再谈鹦鹉螺", "事后再谈").removesuffix(_append("")))
     assert served == _full_build(root, tmp_path / "full-1")
 

@@ -169,7 +169,7 @@ def record_quick(key: str, made: PageSet, changed: list[str], search: SiteSearch
     previous.made = made
     for uri in changed:
         previous.digests[uri] = _digest(made.pages[uri])
-    previous.pages = {url: page for url, page in search.pages.items() if url in previous.pages or url in search.pages}
+    previous.pages = dict(search.pages)  # every page of the site: the quick rebuild changed no page's URL
     previous.topics = dict(search.topics)
 
 
