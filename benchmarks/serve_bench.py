@@ -209,9 +209,9 @@ def run(args: argparse.Namespace) -> None:
                 server = servers["gongyu"]
                 server.log.seek(0)
                 log = server.log.read().decode("utf-8", "replace")
-                quick = log.count("只重新生成了改动的页面")
+                quick = log.count("只重新生成了改动的页面")  # ServeConsole's lines (mkdocs_plugin/build.py)
                 print(f"  gongyu rebuilds after saves: {quick} quick (only the changed pages), "
-                      f"{log.count('Building documentation') - 1} dirty builds of the whole site", flush=True)
+                      f"{log.count('网站已更新') - quick} dirty builds of the whole site", flush=True)
             finally:
                 for server in servers.values():
                     server.stop()
