@@ -164,9 +164,12 @@ def render_pages(last: LastBuild, pages: Mapping[str, str]) -> bool:
     False when MkDocs lacks the page steps, or any step failed or warned: the caller then runs the
     dirty build, which renders these pages again and reports what went wrong.
     """
-    try:
-        from mkdocs.commands.build import _build_page, _populate_page
-    except ImportError:  # a MkDocs without them: always the dirty build
+    from mkdocs.commands import build as mkdocs_build
+
+    # MkDocs's own steps for one page (private names; pyproject.toml pins MkDocs 1.6): without them
+    # (another MkDocs) every save takes the dirty build
+    populate, build_page = getattr(mkdocs_build, "_populate_page", None), getattr(mkdocs_build, "_build_page", None)
+    if populate is None or build_page is None:
         return False
     config, files = last.config, last.files
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
@@ -181,8 +184,8 @@ def render_pages(last: LastBuild, pages: Mapping[str, str]) -> bool:
             if file is None or file.page is None:
                 return False
             file.content_string = text
-            _populate_page(file.page, config, files)
-            _build_page(file.page, config, doc_files, last.nav, last.env,
+            populate(file.page, config, files)
+            build_page(file.page, config, doc_files, last.nav, last.env,
                         excluded=file.inclusion.is_excluded())
         for file in doc_files:
             if file.page is not None and file.src_uri in pages:
