@@ -87,12 +87,28 @@ def test_laid_out_blanks_are_kept_in_the_cache_for_the_next_process(tmp_path: Pa
         stored = sorted((tmp_path / "cache" / "objects").rglob("*.json"))
         assert len(stored) == len(forms)
         monkeypatch.setattr(stamp, "_blanks", {})  # a new process: nothing in memory
+        monkeypatch.setattr(stamp, "_opened", None)
+        lay_out = stamp.lay_out
 
         def never(form: object) -> None:
             raise AssertionError("laid out again")
 
         monkeypatch.setattr(stamp, "lay_out", never)
+        opened: list[Path] = []
+        real_init = cache_module.Cache.__init__
+
+        def counted(self: cache_module.Cache, folder: Path, **kwargs: object) -> None:
+            opened.append(folder)
+            real_init(self, folder, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(cache_module.Cache, "__init__", counted)
         assert stamp.stamped_forms(forms, "示例县第一小学") == first
+        assert len(opened) == 1  # the folder checked and marked once, not once a form
+        shutil.rmtree(tmp_path / "cache")  # removed by hand while the process runs: claimed and marked again
+        monkeypatch.setattr(stamp, "_blanks", {})
+        monkeypatch.setattr(stamp, "lay_out", lay_out)
+        assert stamp.stamped_forms(forms, "示例县第一小学") == first
+        assert len(opened) == 2 and (tmp_path / "cache" / ".gongyu-output").is_file()
     finally:
         stamp.use_cache(None)
     monkeypatch.undo()

@@ -139,7 +139,8 @@ def append_to_body(root: Any, element: Any) -> None:
 
 def core_xml(title: str, author: str) -> bytes:
     """``docProps/core.xml`` with pinned dates (``SOURCE_DATE_EPOCH`` or a constant)."""
-    from xml.sax.saxutils import escape
+    def escape(text: str) -> str:  # xml.sax.saxutils.escape, whose import pulls in urllib.request and http.client
+        return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
     when = build_instant().strftime("%Y-%m-%dT%H:%M:%SZ")
     title, author = escape(xml_text(title)), escape(xml_text(author))
