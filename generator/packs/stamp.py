@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,9 +94,19 @@ _opened: tuple[Path, Cache] | None = None
 
 
 def use_cache(folder: Path | None) -> None:
-    """Keep laid-out blanks in the cache ``folder`` too, so the next process does not lay them out again."""
+    """Keep laid-out blanks in the cache ``folder`` too, so the next process does not lay them out again;
+    the Word packages every .docx is poured into as well (:func:`generator.render.docx.ooxml.use_store`)."""
+    from ..render.docx.ooxml import use_store
+
     global _store
     _store = folder
+    use_store(None if folder is None else _stored_package)
+
+
+def _stored_package(name: str, make: Callable[[], bytes]) -> bytes:
+    """A prepared Word package from the cache folder (made and stored there when missing)."""
+    assert _store is not None
+    return _cache(_store).get(".docx", ["word-package", name], make).read_bytes()
 
 
 def _cache(folder: Path) -> Cache:
