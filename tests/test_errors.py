@@ -163,6 +163,28 @@ def test_cli_debug_shows_traceback(project: Path) -> None:
     assert "Traceback" in result.stderr
 
 
+def test_only_the_processs_own_command_line_freezes_the_heap(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``gongyu …`` freezes what is alive before the command and once it has ended (the interpreter's last
+    collection then walks nothing); a command given its arguments (tests, scripts) leaves ``gc`` alone."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from generator.cli.main import main
+
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr("sys.argv", ["gongyu", "--root", str(project), "check"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0 and len(frozen) == 2
+    edit(project, LESSON, "title: 和青春期", "title：和青春期")
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 1 and len(frozen) == 4  # also after a failed command
+    assert CliRunner().invoke(main, ["--root", str(project), "check"]).exit_code == 1 and len(frozen) == 4
+
+
 def test_cli_check_passes_on_good_input(project: Path) -> None:
     result = gongyu("--root", str(project), "check")
     assert result.returncode == 0, result.stderr

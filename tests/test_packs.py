@@ -395,6 +395,33 @@ def test_cli_new_build_and_template(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "--year" in result.output
 
 
+def test_one_profile_gets_no_summary_a_batch_does(tmp_path: Path) -> None:
+    """汇总.xlsx is the county clerk's list: one .yml profile writes none (and says so), a folder of
+    profiles does, and one profile built into a folder holding a batch's summary rewrites it."""
+    from generator.cli.main import main
+
+    root = make_project(tmp_path / "project")
+    profile = root / "plans" / "schools" / "test-school.yml"
+    runner = CliRunner()
+
+    def build(source: Path, out: Path) -> str:
+        result = runner.invoke(main, ["--root", str(root), "school", "build", str(source), "--out", str(out),
+                                      "--no-pdf", "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    alone = tmp_path / "alone"
+    output = build(profile, alone)
+    assert (alone / "test-school" / "test-plan.docx").is_file() and not (alone / "汇总.xlsx").exists()
+    assert "没有另写 汇总.xlsx" in output and "各校结果见" not in output
+    batch = tmp_path / "batch"
+    output = build(profile.parent, batch)
+    assert (batch / "汇总.xlsx").is_file() and "各校结果见" in output and "没有另写" not in output
+    (batch / "汇总.xlsx").write_bytes(b"from an earlier batch")
+    output = build(profile, batch)
+    assert (batch / "汇总.xlsx").read_bytes().startswith(b"PK") and "各校结果见" in output
+
+
 def test_site_downloads_are_cached_and_deterministic(tmp_path: Path, corpus: Corpus) -> None:
     downloads = site_downloads(corpus, Cache(tmp_path / "cache"))
     by_uri = {d.uri: d for d in downloads}

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from generator.mkdocs_plugin.build import build_site
 from generator.write import cache as cache_module
 
 from .conftest import REPO, copy_mini_project
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _files(folder: Path) -> dict[str, str]:
@@ -87,12 +91,28 @@ def test_laid_out_blanks_are_kept_in_the_cache_for_the_next_process(tmp_path: Pa
         stored = sorted((tmp_path / "cache" / "objects").rglob("*.json"))
         assert len(stored) == len(forms)
         monkeypatch.setattr(stamp, "_blanks", {})  # a new process: nothing in memory
+        monkeypatch.setattr(stamp, "_opened", None)
+        lay_out = stamp.lay_out
 
         def never(form: object) -> None:
             raise AssertionError("laid out again")
 
         monkeypatch.setattr(stamp, "lay_out", never)
+        opened: list[Path] = []
+        real_init = cache_module.Cache.__init__
+
+        def counted(self: cache_module.Cache, folder: Path, **kwargs: object) -> None:
+            opened.append(folder)
+            real_init(self, folder, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(cache_module.Cache, "__init__", counted)
         assert stamp.stamped_forms(forms, "示例县第一小学") == first
+        assert len(opened) == 1  # the folder checked and marked once, not once a form
+        shutil.rmtree(tmp_path / "cache")  # removed by hand while the process runs: claimed and marked again
+        monkeypatch.setattr(stamp, "_blanks", {})
+        monkeypatch.setattr(stamp, "lay_out", lay_out)
+        assert stamp.stamped_forms(forms, "示例县第一小学") == first
+        assert len(opened) == 2 and (tmp_path / "cache" / ".gongyu-output").is_file()
     finally:
         stamp.use_cache(None)
     monkeypatch.undo()
@@ -100,6 +120,32 @@ def test_laid_out_blanks_are_kept_in_the_cache_for_the_next_process(tmp_path: Pa
     monkeypatch.setattr(stamp, "_blanks", {})
     assert stamp.stamped_forms(forms, "示例县第一小学") == first
     assert all(pdf.startswith(b"%PDF-") for pdf in first)
+
+
+def test_word_packages_are_kept_in_the_cache_for_the_next_process(tmp_path: Path) -> None:
+    """The prepared Word packages (styles, page set-up, footers) come from the cache folder in a new
+    process, which then never imports python-docx; the packages are those a process makes itself."""
+    script = """
+import hashlib, sys
+from pathlib import Path
+from generator.packs import stamp
+from generator.render import xingshili
+from generator.render.docx import ooxml
+stamp.use_cache(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+entries = (ooxml._plan_base().entries, xingshili._base().entries)
+print(hashlib.sha256(repr(entries).encode()).hexdigest(), "docx" in sys.modules)
+"""
+
+    def run(*args: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=REPO,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    made, imported = run()
+    assert imported == "True"
+    assert run(str(tmp_path / "cache")) == [made, "True"]  # made, and stored
+    assert run(str(tmp_path / "cache")) == [made, "False"]  # found: python-docx not even imported
 
 
 def test_search_terms_are_cut_once_per_distinct_text(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,8 @@ BUILT = "已生成"
 FAILED = "失败"
 #: A row or column passed over (a 合计 row, a column of the user's own): not an error.
 PASSED_OVER = "已跳过"
+#: The batch's summary in its output folder (:mod:`generator.packs.summary`).
+SUMMARY_NAME = "汇总.xlsx"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..models.form import Form
     from ..render.pdf.update import Drawing
+    from ..write.cache import Cache
 
 #: The name laid out (invisibly) in the blank: any one-line name takes the same room.
 PLACEHOLDER = "某某县某某镇某某学校"
@@ -87,19 +88,40 @@ def _fits(name: str, slot: dict[str, Any]) -> bool:
 
 #: The cache folder blanks are kept in between processes (None: this process's memory only).
 _store: Path | None = None
+#: The cache opened on ``_store``: opening one checks the folder and marks it as a cache, which took
+#: longer than finding a blank in it; done again only when the folder has lost its mark (removed by hand).
+_opened: tuple[Path, Cache] | None = None
 
 
 def use_cache(folder: Path | None) -> None:
-    """Keep laid-out blanks in the cache ``folder`` too, so the next process does not lay them out again."""
+    """Keep laid-out blanks in the cache ``folder`` too, so the next process does not lay them out again;
+    the Word packages every .docx is poured into as well (:func:`generator.render.docx.ooxml.use_store`)."""
+    from ..render.docx.ooxml import use_store
+
     global _store
     _store = folder
+    use_store(None if folder is None else _stored_package)
+
+
+def _stored_package(name: str, make: Callable[[], bytes]) -> bytes:
+    """A prepared Word package from the cache folder (made and stored there when missing)."""
+    assert _store is not None
+    return _cache(_store).get(".docx", ["word-package", name], make).read_bytes()
+
+
+def _cache(folder: Path) -> Cache:
+    global _opened
+    from ..write.cache import Cache
+    from ..write.outputs import MARKER
+
+    if _opened is None or _opened[0] != folder or not (_opened[1].folder / MARKER).is_file():
+        _opened = (folder, Cache(folder))
+    return _opened[1]
 
 
 def _stored_blank(form: Form, key: str) -> Blank | None:
     """The blank from the cache folder (laid out and stored there when missing)."""
     import base64
-
-    from ..write.cache import Cache
 
     def make() -> bytes:
         blank = lay_out(form)
@@ -107,7 +129,7 @@ def _stored_blank(form: Form, key: str) -> Blank | None:
         return json.dumps(value, sort_keys=True).encode("utf-8")
 
     assert _store is not None
-    path = Cache(_store).get(".json", ["form-blank", key], make)
+    path = _cache(_store).get(".json", ["form-blank", key], make)
     value = json.loads(path.read_bytes())
     return None if value is None else Blank(pdf=base64.b64decode(value["pdf"]), slot=dict(value["slot"]))
 

@@ -16,9 +16,7 @@ from pathlib import Path
 from ..errors import Problem
 from ..write.atomic import write_bytes
 from ..xlsx.safe import append_row
-from .outcome import BUILT, FAILED, PASSED_OVER, BatchResult, Outcome, natural_key
-
-SUMMARY_NAME = "汇总.xlsx"
+from .outcome import BUILT, FAILED, PASSED_OVER, SUMMARY_NAME, BatchResult, Outcome, natural_key
 
 
 def where(problem: Problem) -> tuple[str, str]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
 from ..schoolcal import ResolvedItem, ResolvedPlan, SchoolYear, format_date, format_span
@@ -228,13 +227,17 @@ def note_text(office: bool = False, *, kindergarten: bool = False) -> str:
 _HEADERS = ("周次", "起止日期", "主要工作", "责任部门")
 
 
-@lru_cache(maxsize=1)
 def _base() -> Any:
+    from .docx.gbt import prepared
+
+    return prepared("xingshili", _document)
+
+
+def _document() -> Any:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     from .docx.gbt import (
-        DocxBase,
         _page_field_runs,
         _ppr,
         _restyle,
@@ -262,7 +265,7 @@ def _base() -> Any:
     paragraph.style = document.styles["Footer"]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_field_runs(paragraph)
-    return DocxBase.from_document(document)
+    return document
 
 
 def _tc(text_lines: Sequence[str], width: int, style: str, *, shade: bool = False) -> Any:

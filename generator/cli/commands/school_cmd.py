@@ -13,6 +13,7 @@ import click
 
 from ...errors import GongyuError
 from ...models.school import SCHOOL_TYPES
+from ...packs.outcome import SUMMARY_NAME
 from ..context import Context, reports_errors
 from ..zh import ChinesePath
 
@@ -203,6 +204,15 @@ def new(obj: Context, out: Path, force: bool) -> None:
     click.echo(f"已写入 {out}。请用记事本或 VS Code 打开，按说明填写后运行：gongyu school build {out}")
 
 
+def _wants_summary(inputs: tuple[Path, ...], out: Path) -> bool:
+    """汇总.xlsx is for batches (a folder, a sheet, several profiles). One .yml profile gets none: its
+    outcome is on the screen, and a county clerk's summary is no use to one school (it costs a tenth of
+    the build). A summary already in ``out`` (from a batch) is rewritten all the same, so that it never
+    disagrees with the packs beside it."""
+    one = len(inputs) == 1 and inputs[0].suffix.lower() in (".yml", ".yaml") and not inputs[0].is_dir()
+    return not one or (out / SUMMARY_NAME).exists()
+
+
 @school.command("build")
 @click.argument("inputs", nargs=-1, required=True, type=ChinesePath(path_type=Path))
 @click.option("--year", default=None, metavar="2026-2027", help="按哪个学年生成（默认用档案中的学年）。")
@@ -223,7 +233,8 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
           no_pdf: bool, zipped: bool, font_dir: Path | None, holidays_file: Path | None) -> None:
     """生成学校方案包。文件可以是学校档案（.yml）、放档案的文件夹，或 Excel 学校名单（.xlsx）。
 
-    输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题。
+    批量生成时，输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题；
+    只有一份 .yml 档案时不另写（输出目录中已有汇总.xlsx 时照常更新）。
     """
     from ...packs import build_packs, load_profiles
     from ...packs.profiles import Failure
@@ -246,9 +257,12 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
 
         find_fonts(dirs=font_dirs)
         click.echo(describe_fonts())
+    summary = _wants_summary(inputs, out)
     result = build_packs(profiles, corpus, out, draft=draft, jobs=jobs, year=year, pdf=not no_pdf, zipped=zipped,
-                         summary=True, failures=failures, font_dirs=font_dirs, notices=notices)
+                         summary=summary, failures=failures, font_dirs=font_dirs, notices=notices)
     click.echo(result.built_summary())
+    if not summary and result.built:
+        click.echo(f"只有一份学校档案，没有另写 {SUMMARY_NAME}（批量生成时才写）。")
     if result.notices:
         click.echo(result.notice_summary(), err=True)
     if result.failed:

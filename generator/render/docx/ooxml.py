@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from ...base.clock import build_instant
@@ -30,9 +30,12 @@ class DocxBase:
 
     @classmethod
     def from_document(cls, document: Any) -> DocxBase:
-        buffer = io.BytesIO()
-        document.save(buffer)
-        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        return cls.from_saved(saved(document))
+
+    @classmethod
+    def from_saved(cls, data: bytes) -> DocxBase:
+        """The package of a saved python-docx document (what :func:`saved` gives)."""
+        with zipfile.ZipFile(io.BytesIO(data)) as source:
             entries = tuple((info.filename, source.read(info.filename)) for info in source.infolist())
         return cls(entries)
 
@@ -70,15 +73,50 @@ _APP_XML = (
 ).encode()
 
 
-@lru_cache(maxsize=1)
-def _plan_base() -> DocxBase:
+def saved(document: Any) -> bytes:
+    """A python-docx document as the bytes of its .docx file."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+#: Where prepared packages are kept between processes (see :func:`use_store`); None: made in each process.
+_store: Callable[[str, Callable[[], bytes]], bytes] | None = None
+_prepared: dict[str, DocxBase] = {}
+
+
+def use_store(store: Callable[[str, Callable[[], bytes]], bytes] | None) -> None:
+    """Keep the prepared packages in ``store``: ``store(name, make)`` gives the bytes ``make()`` gave,
+    kept by an earlier process when it can. A process that finds them never imports python-docx
+    (0.1 s of a school's Word files). The packages depend on the code and python-docx alone."""
+    global _store
+    _store = store
+
+
+def prepared(name: str, make_document: Callable[[], Any]) -> DocxBase:
+    """The package ``name``: ``make_document()`` (a python-docx document) saved, once per process, or
+    found in the store (:func:`use_store`)."""
+    base = _prepared.get(name)
+    if base is None:
+        def make() -> bytes:
+            return saved(make_document())
+
+        base = _prepared[name] = DocxBase.from_saved(make() if _store is None else _store(name, make))
+    return base
+
+
+def _plan_document() -> Any:
     from docx import Document
 
     document = Document()
     base_styles(document)
     setup_page(document.sections[0])
     _setup_footers(document)
-    return DocxBase.from_document(document)
+    return document
+
+
+def _plan_base() -> DocxBase:
+    return prepared("plan", _plan_document)
 
 
 _WNS = f"{{{_W}}}"
@@ -139,7 +177,8 @@ def append_to_body(root: Any, element: Any) -> None:
 
 def core_xml(title: str, author: str) -> bytes:
     """``docProps/core.xml`` with pinned dates (``SOURCE_DATE_EPOCH`` or a constant)."""
-    from xml.sax.saxutils import escape
+    def escape(text: str) -> str:  # xml.sax.saxutils.escape, whose import pulls in urllib.request and http.client
+        return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
     when = build_instant().strftime("%Y-%m-%dT%H:%M:%SZ")
     title, author = escape(xml_text(title)), escape(xml_text(author))
