@@ -18,8 +18,6 @@ from generator.write import cache as cache_module
 
 from .conftest import REPO, copy_mini_project
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 def _files(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

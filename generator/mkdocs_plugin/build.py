@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,8 +167,6 @@ class ServeConsole(logging.Handler):
         self.root = root
 
     def emit(self, record: logging.LogRecord) -> None:
-        import click
-
         message = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", record.getMessage())  # the server's time stamp
         if message.startswith("Serving on "):
             text = f"预览地址：{message.removeprefix('Serving on ')}（用浏览器打开；改完文件保存即可，按 Ctrl+C 结束预览）"
@@ -179,7 +178,7 @@ class ServeConsole(logging.Handler):
             text = message  # our own, in Chinese
         else:
             return
-        click.echo(text, err=record.levelno >= logging.WARNING)
+        print(text, file=sys.stderr if record.levelno >= logging.WARNING else sys.stdout, flush=True)
 
 
 def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
@@ -188,7 +187,6 @@ def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     The project is checked first (every problem located, as ``gongyu build`` reports them); MkDocs's
     log goes to :class:`ServeConsole`.
     """
-    import click
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort
 
@@ -204,7 +202,7 @@ def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     mkdocs_log.addHandler(console)
     mkdocs_log.setLevel(logging.INFO)
     mkdocs_log.propagate = False
-    click.echo("正在生成预览网站……")
+    print("正在生成预览网站……", flush=True)
     try:
         # dirty: a save re-renders only the pages whose generated Markdown changed (mkdocs_plugin/dirty.py)
         serve(str(root / "mkdocs.yml"), livereload=True, build_type="dirty", watch=watch,
