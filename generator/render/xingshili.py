@@ -237,14 +237,7 @@ def _document() -> Any:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from .docx.gbt import (
-        _page_field_runs,
-        _ppr,
-        _restyle,
-        _rpr,
-        base_styles,
-        setup_page,
-    )
+    from .docx.gbt import _page_field_runs, _ppr, _restyle, _rpr, base_styles, setup_page
 
     document = Document()
     base_styles(document)
