@@ -192,3 +192,20 @@ def test_serve_reports_a_content_problem_before_mkdocs_starts(tmp_path: Path) ->
     with pytest.raises(GongyuError) as raised:
         serve_site(root, port=1)  # port 1: it would fail if the server ever started
     assert "courses/demo-course/demo-lesson.yml:" in raised.value.format()
+
+
+def test_serve_says_when_its_port_is_taken_before_building(tmp_path: Path) -> None:
+    import socket
+
+    from generator.errors import GongyuError
+    from generator.mkdocs_plugin.build import serve_site
+
+    root = copy_mini_project(tmp_path / "p")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(GongyuError) as raised:
+            serve_site(root, port=port)
+    assert f"端口 {port} 已被占用" in raised.value.format() and f"--port {port + 1}" in raised.value.format()
+    assert not (root / "site").exists()

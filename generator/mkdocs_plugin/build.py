@@ -6,6 +6,7 @@ previous site, so a failed or killed build never leaves a half-written site behi
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import sys
@@ -181,6 +182,26 @@ class ServeConsole(logging.Handler):
         print(text, file=sys.stderr if record.levelno >= logging.WARNING else sys.stdout, flush=True)
 
 
+def _port_taken(port: int) -> GongyuError:
+    return GongyuError(Problem("gongyu serve", 0, 0, f"端口 {port} 已被占用（也许另一个预览还开着）",
+                               f"关掉另一个预览，或换一个端口，例如：gongyu serve --port {port + 1}"))
+
+
+def _port_free(port: int) -> None:
+    """Refuse a port another program listens on (MkDocs would find out only after the first build)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if sys.platform != "win32":  # as MkDocs's server binds: a port left in TIME_WAIT is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise _port_taken(port) from None
+            raise
+
+
 def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     """Serve the site with live reload; edits to YAML or Markdown rebuild it.
 
@@ -193,6 +214,7 @@ def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     root = root.resolve()
     if not (root / "mkdocs.yml").is_file():
         raise GongyuError(Problem(str(root), 0, 0, "找不到 mkdocs.yml", "请在项目根目录运行，或用 --root 指定项目目录"))
+    _port_free(port)  # before the first build, which can take a minute
     load_checked(root)  # content problems stop here, before MkDocs starts (and the plugin finds the project read)
     watch = [str(root / name) for name in ("content", "courses", "plans") if (root / name).is_dir()]
     options.register(root, pdf)
@@ -210,6 +232,10 @@ def serve_site(root: Path, *, port: int = 8000, pdf: bool = True) -> None:
     except Abort:
         raise GongyuError(Problem("mkdocs.yml", 0, 0, "预览网站没有生成成功，原因见上面的提示",
                                   "改正后重新运行 gongyu serve")) from None
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise _port_taken(port) from None  # taken while the first build ran
     finally:
         options.unregister(root)
         mkdocs_log.removeHandler(console)
