@@ -124,8 +124,8 @@ def test_pages_counted_as_they_come_give_the_same_index(monkeypatch: pytest.Monk
 
 
 def test_a_sections_term_counts_are_compact() -> None:
-    """Every section's counts are alive while a site's index is made, the peak of a large build's
-    memory: about 12 bytes a term (a tuple slot and a machine integer), not a dict entry of about 25."""
+    """``gongyu serve``'s index worker keeps every section's counts in its memo (a save counts only the
+    sections it changed): about 12 bytes a term (a tuple slot and a machine integer), not a dict entry of about 25."""
     body = (REPO / "content" / "parents" / "jz-bullied.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     tf, _bonus, length = section_counts({"headings": "留守儿童 关爱", "body": body})
     terms = list(tf)

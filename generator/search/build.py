@@ -87,8 +87,8 @@ def _terms_js(name: str, terms: dict[str, list[int]]) -> str:
 
 class TermCounts:
     """A section's weighted term counts, compact: its terms and their counts side by side, in the
-    order first met: 12 bytes a term instead of a ``Counter``'s 25 (a large site's sections' counts,
-    all alive while the index is made, are the peak of its build)."""
+    order first met: 12 bytes a term instead of a ``Counter``'s 25 (``gongyu serve``'s index worker
+    keeps every section's counts in its memo, :data:`_COUNTS`)."""
 
     __slots__ = ("counts", "terms")
 
