@@ -156,6 +156,31 @@ def test_gongyu_build_writes_the_index_before_it_returns(tmp_path: Path) -> None
     assert (tmp_path / "plain-site/search/m.js").is_file()
 
 
+def test_a_one_off_build_counts_each_page_as_it_comes_and_keeps_no_text(tmp_path: Path) -> None:
+    """The peak of a large build's memory was every page's text and term tables, alive together while
+    the index was made. ``gongyu build`` and ``mkdocs build`` (``on_startup(command="build")``) count
+    each page as it is rendered, in MkDocs's order; other builds (serve, dirty builds) keep the pages
+    for the next rebuild to reuse. The index is the same, byte for byte."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = copy_mini_project(tmp_path / "p")
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "one-off"))
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` and `gongyu build` do
+    try:
+        build(config)
+        search = config.plugins["gongyu"].search
+    finally:
+        config.plugins.on_shutdown()
+    assert search is not None and not search.keeps_pages and search.pages == {}
+    counted = len(search._counted)
+    assert counted > 3
+    kept = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "kept"))
+    build(kept, dirty=True)
+    assert kept.plugins["gongyu"].search.keeps_pages and len(kept.plugins["gongyu"].search.pages) == counted
+    assert _search_files(tmp_path / "one-off") == _search_files(tmp_path / "kept")
+
+
 class _Failing(concurrent.futures.Executor):
     def __init__(self, error: Exception) -> None:
         self.error = error

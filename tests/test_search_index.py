@@ -13,7 +13,9 @@ import pytest
 
 from generator.search import build as index_build
 from generator.search.analyze import CJK, lexicon, shard_key, shard_number, vocabulary_words, word_cost
-from generator.search.build import IndexedPage, build_index, section_counts, write_index
+from generator.search.build import IndexBuilder, IndexedPage, build_index, section_counts, write_index
+from generator.search.extract import Section
+from generator.search.meta import PageMeta
 
 from .conftest import REPO
 from .helpers import search_pages
@@ -99,9 +101,31 @@ def test_build_index_writes_the_bytes_of_the_reference(monkeypatch: pytest.Monke
     assert json.loads(files["m.js"][len('gongyuSearch.add("m",'):-3])["split"]
 
 
+@pytest.mark.parametrize("top", [index_build.TOP, 3])
+def test_pages_counted_as_they_come_give_the_same_index(monkeypatch: pytest.MonkeyPatch, top: int) -> None:
+    """``gongyu build`` counts each page as MkDocs renders it, in MkDocs's order (not by address), and
+    keeps no text nor memo: the index is :func:`build_index`'s, byte for byte, ties at the ``TOP`` cut
+    included. A page added again under its address replaces the first (as ``SiteSearch.pages`` does)."""
+    monkeypatch.setattr(index_build, "TOP", top)
+    monkeypatch.setattr(index_build, "SHARD_BYTES", 3000)
+    pages, topics = search_pages(), [["校园欺凌", "topics/xiaoyuan-qiling/"]]
+    expected = build_index(pages, topics)
+    builder = IndexBuilder(remember=False)
+    stale = IndexedPage(url=pages[0].url, title="旧标题", meta=PageMeta(summary="旧摘要"),
+                        sections=[Section(text=["改掉以前的一段文字：鹦鹉螺与留守儿童"]), Section(anchor="a", heading="旧")])
+    builder.add(stale)
+    for page in [*pages[1::2][::-1], *pages[0::2]]:
+        builder.add(page)
+    files = list(builder.files(topics))
+    assert [name for name, _ in files][-1] == "m.js"  # written last
+    assert dict(files) == expected
+    with pytest.raises(RuntimeError):
+        builder.add(pages[0])  # the counts are used up
+
+
 def test_a_sections_term_counts_are_compact() -> None:
-    """Every section's counts are alive while a site's index is made, the peak of a large build's
-    memory: about 12 bytes a term (a tuple slot and a machine integer), not a dict entry of about 25."""
+    """``gongyu serve``'s index worker keeps every section's counts in its memo (a save counts only the
+    sections it changed): about 12 bytes a term (a tuple slot and a machine integer), not a dict entry of about 25."""
     body = (REPO / "content" / "parents" / "jz-bullied.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     tf, _bonus, length = section_counts({"headings": "留守儿童 关爱", "body": body})
     terms = list(tf)
@@ -110,8 +134,10 @@ def test_a_sections_term_counts_are_compact() -> None:
     assert used < 16 * len(terms), used / len(terms)
 
 
-def test_write_index_replaces_whole_files_and_removes_old_shards_last(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("stream", [False, True])
+def test_write_index_replaces_whole_files_and_removes_old_shards_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     stream: bool) -> None:
+    """Also when the files come one by one (``gongyu build`` writes each shard as it is made), ``m.js`` among the first."""
     folder = tmp_path / "search"
     folder.mkdir()
     (folder / "t9.js").write_text("old", encoding="utf-8")
@@ -125,6 +151,7 @@ def test_write_index_replaces_whole_files_and_removes_old_shards_last(tmp_path: 
 
     monkeypatch.setattr(index_build, "write_bytes", recording)
     files = build_index(search_pages()[:4], [])
-    write_index(tmp_path, files)
+    assert next(iter(files)) == "m.js"
+    write_index(tmp_path, iter(files.items()) if stream else files)
     assert order[-1] == "m.js" and sorted(order) == sorted(files)
     assert sorted(p.name for p in folder.iterdir()) == sorted(files)

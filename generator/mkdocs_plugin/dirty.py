@@ -142,16 +142,23 @@ def mark_unchanged_statics(key: str, files: list[File], contents: dict[str, str]
 
 def complete_index(key: str, search: SiteSearch, page_urls: set[str], rendered: set[str]) -> None:
     """Give ``search`` the pages of this site not rendered in this build, as the previous build indexed
-    them; this build, now complete, becomes the previous one (a failed build never does)."""
+    them; this build, now complete, becomes the previous one (a failed build never does).
+
+    A build whose ``search`` kept no pages (``gongyu build`` counts each page's words as it comes)
+    leaves no previous build: a dirty build after it in this process renders every page.
+    """
     previous = _previous.get(key)
     if previous is not None:
         for url, page in previous.pages.items():
             if url in page_urls and url not in rendered:
-                search.pages[url] = page
+                search.index(page)
         for name, url in previous.topics.items():
             if url in page_urls and url not in rendered:
                 search.topics.setdefault(name, url)
     current = _pending.pop(key, None)
+    if not search.keeps_pages:
+        _previous.clear()
+        return
     if current is None:
         return
     current.pages = {url: page for url, page in search.pages.items() if url in page_urls}

@@ -84,6 +84,8 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         self.collector: QuietCollector | None = None
         #: ``gongyu serve``: the previous complete build, which a save that changes only page text reuses (quick.py).
         self.last: quick.LastBuild | None = None
+        #: ``gongyu build`` / ``mkdocs build`` (not dirty): one build, which no later build in this process reuses.
+        self.one_off = False
         self._made: dict[str, Any] = {}
 
     # -- one command ----------------------------------------------------------------------------
@@ -94,6 +96,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """``mkdocs serve`` (also under ``gongyu serve``) writes the search index in the background."""
         self.failure = None
+        self.one_off = command == "build" and not dirty
         if self.indexer is not None:
             self.indexer.close()
         self.indexer = IndexWorker() if command == "serve" else None
@@ -103,6 +106,7 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
 
     def on_shutdown(self) -> None:
         self.last = None
+        self.one_off = False
         if self.collector is not None:
             self.collector.close()
             self.collector = None
@@ -150,7 +154,9 @@ class GongyuPlugin(BasePlugin[GongyuConfig]):
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
         try:
-            self.search = SiteSearch(self.corpus)  # fails early when jieba cannot segment Chinese
+            # fails early when jieba cannot segment Chinese. A one-off build counts each page's words as
+            # it comes and keeps no text; otherwise (serve, dirty builds) the next build reuses the pages it does not render
+            self.search = SiteSearch(self.corpus, keep_pages=not self.one_off)
         except GongyuError as exc:
             raise GongyuPluginError(exc) from None
         order_tags(config)

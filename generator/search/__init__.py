@@ -1,9 +1,10 @@
 """The site's own search: a Chinese-aware index built here, and a small script of ours that reads it.
 
 The MkDocs plugin calls three things: ``SiteSearch(corpus)`` once per build, ``add_page`` for every
-rendered page (it records the text and adds one ``<script defer>`` to the page) and ``write`` after
-the build (the index shards and the script go to ``search/`` and ``assets/gongyu/``); ``gongyu
-serve`` calls ``write_later`` instead, which leaves the index to a worker process (``background.py``).
+rendered page (it counts the page's words and adds one ``<script defer>`` to the page) and ``write``
+after the build (the index shards and the script go to ``search/`` and ``assets/gongyu/``); ``gongyu
+serve`` (``SiteSearch(corpus, keep_pages=True)``) keeps every page's text, for the next rebuild to
+reuse, and calls ``write_later`` instead, which leaves the index to a worker process (``background.py``).
 Nothing is downloaded for search until a reader opens the search box.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 from ..errors import GongyuError
 from .analyze import _jieba
 from .background import IndexWorker
-from .build import IndexedPage, build_index, write_index
+from .build import IndexBuilder, IndexedPage, build_index, write_index
 from .extract import page_sections
 from .meta import PageMeta, corpus_meta, topic_pages
 
@@ -38,9 +39,15 @@ def script_text() -> str:
 
 
 class SiteSearch:
-    """Collects the pages of one build and writes their index."""
+    """Collects the pages of one build and writes their index.
 
-    def __init__(self, corpus: Any = None) -> None:
+    ``keep_pages``: every page's sections stay in :attr:`pages` (``gongyu serve``: a rebuild reuses
+    those of the pages it did not render, and the index is built from them by a worker process).
+    Otherwise (``gongyu build``) each page's words are counted as it comes (:class:`.build.IndexBuilder`)
+    and its text is dropped: a large site's text and term tables are never all in memory at once.
+    """
+
+    def __init__(self, corpus: Any = None, *, keep_pages: bool = True) -> None:
         try:
             _jieba()
         except RuntimeError as exc:
@@ -49,6 +56,11 @@ class SiteSearch:
         self.topic_names = topic_pages(corpus) if corpus is not None else {}
         self.pages: dict[str, IndexedPage] = {}
         self.topics: dict[str, str] = {}
+        self._counted = None if keep_pages else IndexBuilder(remember=False)
+
+    @property
+    def keeps_pages(self) -> bool:
+        return self._counted is None
 
     def add_page(self, html: str, *, src_uri: str, url: str, page_meta: Mapping[str, Any]) -> str:
         """Record a rendered page and return its HTML with the search script added."""
@@ -59,20 +71,37 @@ class SiteSearch:
             title, sections = page_sections(html)
             meta = self.meta.get(src_uri) or PageMeta(summary=str(page_meta.get("description") or ""))
             if title:
-                self.pages[url] = IndexedPage(url=url, title=title, meta=meta, sections=sections)
+                self.index(IndexedPage(url=url, title=title, meta=meta, sections=sections))
         folder = url if url.endswith("/") else posixpath.dirname(url)
         base = "/".join(".." for part in folder.split("/") if part) or "."
         tag = f'<script src="{posixpath.join(base, SCRIPT_URI)}" defer></script>'
         return html.replace("</head>", tag + "</head>", 1) if "</head>" in html else html
 
+    def index(self, page: IndexedPage) -> None:
+        """Index ``page`` (in place of an earlier page of the same address)."""
+        if self._counted is None:
+            self.pages[page.url] = page
+        else:
+            self._counted.add(page)
+
     def index_input(self) -> tuple[list[IndexedPage], list[list[str]]]:
         """The pages and [name, address] of the topic pages that :func:`build_index` indexes."""
-        return list(self.pages.values()), [[name, url] for name, url in sorted(self.topics.items())]
+        if self._counted is not None:
+            raise RuntimeError("SiteSearch(keep_pages=False) keeps no pages")
+        return list(self.pages.values()), self._topic_list()
+
+    def _topic_list(self) -> list[list[str]]:
+        return [[name, url] for name, url in sorted(self.topics.items())]
 
     def write(self, site_dir: Path) -> None:
         """Write the index and the script (``gongyu build``: the site is complete when this returns)."""
-        write_index(site_dir, build_index(*self.index_input()))
-        if self.pages and not (site_dir / "search" / "m.js").is_file():
+        if self._counted is None:
+            indexed = len(self.pages)
+            write_index(site_dir, build_index(*self.index_input()))
+        else:
+            indexed = len(self._counted)
+            write_index(site_dir, self._counted.files(self._topic_list()))
+        if indexed and not (site_dir / "search" / "m.js").is_file():
             raise GongyuError("网站搜索的索引没有生成（缺少 search/m.js），搜索将无法使用；"
                               "请加上 --debug 重新运行，并把输出发给维护人员")
         self.write_script(site_dir)

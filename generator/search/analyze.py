@@ -159,13 +159,16 @@ _TERMS: dict[bytes, str] = {}
 TERMS_KEPT = 200_000
 
 
-def index_terms(text: str) -> list[str]:
+def index_terms(text: str, *, remember: bool = True) -> list[str]:
     """The terms of a piece of text, once per occurrence, in order (cut once per distinct text).
 
     Each term is interned: the term tables of every section of a site then share one string per
     distinct term (32,000 strings instead of 500,000 at 500 pages; the strings were two thirds of
-    the tables' memory, and those tables are the peak of a large build).
+    the tables' memory, and those tables are the peak of a large build). ``remember=False`` (a
+    build that counts each page as it comes and keeps no table) neither interns nor memoises.
     """
+    if not remember:
+        return _cut_terms(text)
     key = hashlib.sha256(text.encode("utf-8")).digest()
     known = _TERMS.get(key)
     if known is None:
