@@ -17,10 +17,11 @@ import yaml
 
 from generator.search import script_text
 from generator.search.analyze import QueryAnalyzer, index_terms, lexicon, normalize
-from generator.search.build import IndexedPage, build_index, write_index
+from generator.search.build import IndexedPage, build_index
 from generator.search.extract import Section, page_sections
 from generator.search.meta import PageMeta
 from generator.search.query import BuiltIndex
+from generator.search.store import write_index
 
 from .conftest import REPO
 

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from generator.search import build as index_build
+from generator.search import store as index_store
 from generator.search.analyze import CJK, lexicon, shard_key, shard_number, vocabulary_words, word_cost
-from generator.search.build import IndexBuilder, IndexedPage, build_index, section_counts, write_index
+from generator.search.build import IndexBuilder, IndexedPage, build_index, section_counts
 from generator.search.extract import Section
 from generator.search.meta import PageMeta
+from generator.search.store import write_index
 
 from .conftest import REPO
 from .helpers import search_pages
@@ -142,14 +144,14 @@ def test_write_index_replaces_whole_files_and_removes_old_shards_last(tmp_path: 
     folder.mkdir()
     (folder / "t9.js").write_text("old", encoding="utf-8")
     order: list[str] = []
-    original = index_build.write_bytes
+    original = index_store.write_bytes
 
     def recording(path: Path, data: bytes) -> None:
         assert (folder / "t9.js").exists()  # the old shard stays until the new m.js is in place
         order.append(path.name)
         original(path, data)
 
-    monkeypatch.setattr(index_build, "write_bytes", recording)
+    monkeypatch.setattr(index_store, "write_bytes", recording)
     files = build_index(search_pages()[:4], [])
     assert next(iter(files)) == "m.js"
     write_index(tmp_path, iter(files.items()) if stream else files)

@@ -19,9 +19,10 @@ from typing import Any
 from ..errors import GongyuError
 from .analyze import _jieba
 from .background import IndexWorker
-from .build import IndexBuilder, IndexedPage, build_index, write_index
+from .build import IndexBuilder, IndexedPage, build_index
 from .extract import page_sections
 from .meta import PageMeta, corpus_meta, topic_pages
+from .store import write_index
 
 ASSETS = Path(__file__).parent / "assets"
 SCRIPT_URI = "assets/gongyu/search.js"

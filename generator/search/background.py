@@ -24,7 +24,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .build import IndexedPage, build_index, write_index
+from .build import IndexedPage, build_index
+from .store import write_index
 
 log = logging.getLogger(__name__)
 
