@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..base import urls
-from ..base.clock import stamp
 from ..base.memo import LatestMemo
 from ..errors import GongyuError, Problem
 from ..models.download import Download
@@ -24,17 +23,6 @@ _RENDERED = Rendered()
 #: Each example pack's and each plan draft's downloads, kept while what their cache keys are made of is
 #: the same: `gongyu serve` rebuilds after every save, and the keys (JSON of every plan) cost more than the rest.
 _KEPT: LatestMemo[tuple[Download, ...]] = LatestMemo()
-
-
-def _kept(cache: Cache, key: tuple[str, str], inputs: tuple[Any, ...], make: Callable[[], tuple[Download, ...]],
-          ) -> tuple[Download, ...]:
-    """``make()``, or its value from an earlier call with equal ``inputs`` whose files are all still in ``cache``."""
-    inputs = (*inputs, cache.folder, cache.fingerprint, stamp())
-    kept = _KEPT.get(key, inputs, make)
-    if not all(cache.reuse(item.path) for item in kept):  # an object gone from the cache: look it up again
-        _KEPT.drop(key)
-        kept = _KEPT.get(key, inputs, make)
-    return kept
 
 
 def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, ResolvedSchool] | None = None) -> list[Download]:
@@ -58,15 +46,15 @@ def site_downloads(corpus: Corpus, cache: Cache, resolved: Mapping[str, Resolved
         inputs = (school, tuple(corpus.plans.get(a.plan) for a in school.plans), corpus.forms, corpus.regulations,
                   corpus.schedule, corpus.policies)
         try:
-            downloads += _kept(cache, ("pack", school_id), inputs,
-                               functools.partial(_example_pack, school, corpus, cache, resolved, forms_json))
+            downloads += cache.kept(_KEPT, ("pack", school_id), inputs,
+                                    functools.partial(_example_pack, school, corpus, cache, resolved, forms_json))
         except GongyuError as exc:
             problems.extend(exc.problems)
     for plan_id in sorted(corpus.plans):
         plan = corpus.plans[plan_id]
         titles = {f: corpus.forms[f].title for f in plan.forms if f in corpus.forms}
-        downloads += _kept(cache, ("plan", plan_id), (plan, titles, corpus.policies),
-                           functools.partial(_plan_drafts, plan, titles, corpus, cache))
+        downloads += cache.kept(_KEPT, ("plan", plan_id), (plan, titles, corpus.policies),
+                                functools.partial(_plan_drafts, plan, titles, corpus, cache))
     if problems:
         raise GongyuError(problems)
     return sorted(downloads)

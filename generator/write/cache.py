@@ -25,10 +25,11 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
+from ..base.memo import LatestMemo
 from .atomic import write_bytes
 
 PACKAGE = Path(__file__).parent.parent  # the generator package
@@ -154,6 +155,21 @@ class Cache:
             return False
         self.used.add(path)
         return True
+
+    def kept(self, memo: LatestMemo[tuple[Any, ...]], key: Hashable, inputs: tuple[Any, ...],
+             make: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+        """``make()`` (records with a ``path`` in this cache), or the value ``memo`` kept from an earlier call in
+        this process with equal ``inputs``, this cache and build date, whose objects are all still here
+        (counted as used); one gone since (another build's :meth:`finish`, or by hand) → ``make()`` again.
+        `gongyu serve` rebuilds after every save, and working out the cache keys costs more than the rest."""
+        from ..base.clock import stamp
+
+        inputs = (*inputs, self.folder, self.fingerprint, stamp())
+        value = memo.get(key, inputs, make)
+        if not all(self.reuse(item.path) for item in value):
+            memo.drop(key)
+            value = memo.get(key, inputs, make)
+        return value
 
     def _make(self, path: Path, make: Callable[[], bytes]) -> None:
         from ..base.clock import object_date

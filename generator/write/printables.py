@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from ..base import urls
-from ..base.clock import stamp
 from ..base.memo import LatestMemo
 from ..errors import GongyuError
 from ..load.corpus import Corpus
@@ -70,22 +69,11 @@ def site_printables(corpus: Corpus, site_url: str, cache: Cache) -> list[Downloa
             raise GongyuError(f"课时“{lesson_id}”不属于任何课程，无法生成打印材料；请在课程的 _course.yml 中列出它")
         course = corpus.courses[course_id]
         url = lesson_qr_url(site_url, lesson_id)
-        inputs = (lesson, course, url, cache.folder, cache.fingerprint, stamp())
-        make = functools.partial(_lesson_downloads, lesson, course, url, cache)
-        kept = _LESSONS.get(lesson_id, inputs, make)
-        if not all(cache.reuse(item.path) for item in kept):  # an object gone from the cache: render it again
-            _LESSONS.drop(lesson_id)
-            kept = _LESSONS.get(lesson_id, inputs, make)
-        downloads.extend(kept)
+        downloads += cache.kept(_LESSONS, lesson_id, (lesson, course, url),
+                                functools.partial(_lesson_downloads, lesson, course, url, cache))
     for form_id in sorted(corpus.forms):
         form = corpus.forms[form_id]
-        form_inputs = (form, cache.folder, cache.fingerprint, stamp())
-        make_form = functools.partial(_form_download, form, cache)
-        kept = _FORMS.get(form_id, form_inputs, make_form)
-        if not all(cache.reuse(item.path) for item in kept):
-            _FORMS.drop(form_id)
-            kept = _FORMS.get(form_id, form_inputs, make_form)
-        downloads.extend(kept)
+        downloads += cache.kept(_FORMS, form_id, (form,), functools.partial(_form_download, form, cache))
     return downloads
 
 
