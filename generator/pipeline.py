@@ -12,7 +12,9 @@ imports only the stages before it (see ARCHITECTURE.md)::
 The corpus is a value handed from stage to stage. Two memos make a reload cheap, and what a call
 returns is the same as without them: the load stage keeps each file's parsed, frozen result while its
 bytes are the same (:mod:`generator.load.memo`), and a school profile is resolved again only when it or
-what resolving reads has changed (``_RESOLVED``).
+what resolving reads has changed (``_RESOLVED``). Between processes, :func:`load_templates` keeps a
+clean read of ``plans/`` in the cache folder (:mod:`generator.write.snapshot`): a new ``gongyu school
+build`` reads it back while nothing it was read from has changed.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from .packs.pack import PackContent, pack_files
 from .packs.pack import write_pack as _write_pack_folder
 from .resolve import school as resolving
 from .resolve.school import ResolvedSchool
+from .schoolcal import daysoff
 
 __all__ = ["Checked", "Corpus", "PackContent", "ResolvedSchool", "check", "load_checked", "load_corpus", "load_school",
-           "render_pack", "resolve_school", "write_pack"]
+           "load_templates", "render_pack", "resolve_school", "write_pack"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,40 @@ def load_corpus(root: Path, *, schools: bool = True, templates: bool = False) ->
     ``plans/`` is read and checked (what school packs are made of), not the site's articles and courses.
     """
     return load_checked(root, schools=schools, templates=templates).corpus
+
+
+def load_templates(root: Path, *, cache: Path | None) -> Corpus:
+    """:func:`load_corpus` of ``plans/`` only, without the school profiles (what a school pack is made of),
+    kept in the cache folder ``cache`` so that a new process does not read the same files again
+    (:mod:`generator.write.snapshot`); ``cache`` None: read every time. The same value, the same problems."""
+    from .write import snapshot
+
+    root = Path(root).resolve()
+    key = None
+    if cache is not None:
+        from .write.cache import code_fingerprint  # holds the ``holidays`` release: see _likely_schedules
+
+        key = snapshot.snapshot_key(root, code_fingerprint(), current_date().day())
+        kept = snapshot.stored(cache, root, key)
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Corpus):
+            daysoff.remember(kept[1])
+            return kept[0]
+    corpus = load_corpus(root, schools=False, templates=True)
+    if key is not None and cache is not None:
+        snapshot.store(cache, root, key, corpus, _likely_schedules(corpus))
+    return corpus
+
+
+def _likely_schedules(corpus: Corpus) -> daysoff.Known:
+    """The official days off of the school years a pack made today is likely for (the one in progress,
+    the one before and the next), kept with the templates: a school build that finds its year there
+    need not import the ``holidays`` package."""
+    year = school_year_in_progress()
+    found: daysoff.Known = {}
+    for first in (year - 1, year, year + 1):
+        years = (first, first + 1)
+        found[(years, corpus.schedule)] = daysoff.official(years, corpus.schedule)
+    return found
 
 
 def load_checked(root: Path, *, schools: bool = True, templates: bool = False) -> Checked:

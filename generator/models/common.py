@@ -124,4 +124,4 @@ Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_chec
 class Strict(BaseModel):
     """Base of every model read from a file: unknown keys are errors, values are not coerced."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=True, defer_build=True)

@@ -87,10 +87,28 @@ def _published_years() -> frozenset[int] | None:
     return frozenset(table) if isinstance(table, dict) else None
 
 
-@lru_cache(maxsize=32)
+#: Answers of :func:`official`, by its arguments.
+Known = dict[tuple[tuple[int, ...], Schedule], Official]
+#: Schedules worked out by an earlier process (:func:`remember`): a school build that finds its year
+#: here does not import the ``holidays`` package at all (0.05 s of a new process).
+_REMEMBERED: Known = {}
+
+
+def remember(known: Known) -> None:
+    """Take ``known`` (what :func:`official` gave an earlier process with this ``holidays`` release, by its
+    arguments) as the answers of :func:`official`. The caller vouches for the release being the same."""
+    _REMEMBERED.update(known)
+
+
 def official(years: tuple[int, ...], schedule: Schedule = Schedule()) -> Official:
     """China's public holidays and 调休 working days in ``years``: from the ``holidays`` package,
     except for the years typed in from the State Council's notice (``plans/data/holidays.yml``)."""
+    known = _REMEMBERED.get((years, schedule))
+    return known if known is not None else _official(years, schedule)
+
+
+@lru_cache(maxsize=32)
+def _official(years: tuple[int, ...], schedule: Schedule) -> Official:
     cn = _china().CN(years=years, language="zh_CN")  # = holidays.country_holidays("CN", years=…, language=…)
     wanted = set(years)
     typed = {year for year in wanted if schedule.covers(year)}

@@ -39,10 +39,16 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 def _load_corpus(obj: Context) -> Any:
     """The plan templates and forms: the project's own, else those shipped with gongyu (``plans/`` only:
-    packs hold no article or course, and reading a large site's would make every school build wait)."""
-    from ...pipeline import load_corpus
+    packs hold no article or course, and reading a large site's would make every school build wait).
+    A clean read is kept in the cache folder, once there is one (a build with PDFs makes it), so the next
+    process need not read the same files again; a command refused later has then made no folder."""
+    from ...pipeline import load_templates
+    from ...write.cache import default_folder
+    from ...write.outputs import CACHE, marker_kind
 
-    return load_corpus(obj.templates().root, schools=False, templates=True)
+    root = obj.templates().root
+    folder = default_folder(root)
+    return load_templates(root, cache=folder.resolve() if marker_kind(folder) == CACHE else None)
 
 
 def _current_first_year() -> int:

@@ -1,0 +1,138 @@
+"""The checked plan templates, kept on disk so that the next ``gongyu school build`` need not read them again.
+
+Reading and checking ``plans/`` (about fifty YAML files, each parsed keeping the position of every
+value, then validated) costs a new process about 0.2 s, an eighth of a one-school build. A clean
+read is stored here, in the cache folder gongyu claims for itself (:func:`generator.write.outputs.claim_cache`),
+under a key made of everything the read depends on:
+
+* the code fingerprint (every ``*.py`` and ``*.typ`` of the package, library versions, fonts) and
+  the Python version, so a stored value is never unpickled into other code;
+* the project's templates folder, the working folder (messages name files relative to it) and the
+  day (citations are checked against the school year in progress);
+* every entry of ``plans/``, ``plans/forms/`` and ``plans/data/``: its name and kind, and the bytes of
+  each YAML file (SHA-256; a timestamp is not enough, editors rewrite a file within the same tick),
+  the size and modification time of any other file.
+
+A read with problems is never stored, so a changed file is read again and reports its problems as
+it always did. A stored value that cannot be read back (cut short, or damaged) counts as absent.
+Each document's parsed data and the positions of its values (what locates a problem found later,
+rarely needed) are unpickled only when first asked for: they are two thirds of the bytes.
+
+The value is a :mod:`pickle`, as Sphinx keeps its build environment: only gongyu writes into its
+cache folder, and a process that can write there can change the package's own code as well.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..load.memo import FrozenSourceDoc
+from ..load.source import SourceDoc
+from .atomic import write_bytes
+
+#: The folders of a project whose files a templates-only read opens (``plans/schools/`` is not one).
+FOLDERS = ("plans", "plans/forms", "plans/data")
+_YAML = (".yml", ".yaml")
+SUFFIX = ".pickle"
+#: The fields of a stored document unpickled on first use (none has a class-level default).
+_FOLDED = ("data", "marks", "key_marks")
+
+
+class FoldedSourceDoc(FrozenSourceDoc):
+    """A stored document whose :data:`_FOLDED` fields are unpickled the first time one is read."""
+
+    def __getattr__(self, name: str) -> Any:  # called only for what the instance does not hold yet
+        fields = self.__dict__
+        if name in _FOLDED and "_folded" in fields:
+            fields.update(zip(_FOLDED, pickle.loads(fields.pop("_folded")), strict=True))
+            return fields[name]
+        raise AttributeError(name)
+
+    def __eq__(self, other: object) -> bool:  # equal to the document it was folded from
+        if not isinstance(other, FrozenSourceDoc):
+            return NotImplemented
+        return all(getattr(self, item.name) == getattr(other, item.name)
+                   for item in dataclasses.fields(SourceDoc) if item.compare)
+
+    __hash__ = None  # type: ignore[assignment]  # as SourceDoc's
+
+
+def _fold(doc: SourceDoc) -> SourceDoc:
+    folded = object.__new__(FoldedSourceDoc)
+    fields = {key: value for key, value in doc.__dict__.items() if key not in _FOLDED}
+    fields["_folded"] = pickle.dumps(tuple(getattr(doc, name) for name in _FOLDED), protocol=pickle.HIGHEST_PROTOCOL)
+    folded.__dict__.update(fields)
+    return folded
+
+
+def snapshot_key(root: Path, fingerprint: str, *context: Any) -> str:
+    """The key of a templates-only read of ``root``: see the module's docstring."""
+    digest = hashlib.sha256()
+    for part in (fingerprint, sys.version, str(root), os.getcwd(), *map(str, context)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for folder in FOLDERS:
+        digest.update(b"\1" + folder.encode() + b"\0")
+        try:
+            entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            digest.update(entry.name.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(_entry_bytes(entry) + b"\0")
+    return digest.hexdigest()
+
+
+def _entry_bytes(entry: os.DirEntry[str]) -> bytes:
+    try:
+        link = os.readlink(entry.path).encode("utf-8", "surrogateescape") if entry.is_symlink() else b""
+        info = os.stat(entry.path)
+    except OSError:
+        return b"missing"
+    if stat.S_ISDIR(info.st_mode):
+        return b"dir" + link
+    if entry.name.lower().endswith(_YAML) and stat.S_ISREG(info.st_mode):
+        try:
+            with open(entry.path, "rb") as handle:
+                return b"yaml" + link + hashlib.sha256(handle.read()).digest()
+        except OSError:
+            return b"unreadable"
+    return f"other {info.st_mode} {info.st_size} {info.st_mtime_ns}".encode() + link
+
+
+def _path(folder: Path, root: Path) -> Path:
+    # one stored read per templates folder: a new key replaces the old value
+    name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return folder / "corpus" / f"{name}{SUFFIX}"
+
+
+def stored(folder: Path, root: Path, key: str) -> Any | None:
+    """The value stored for ``root`` under ``key``, or None (none stored, another key, unreadable)."""
+    try:
+        data = _path(folder, root).read_bytes()
+    except OSError:
+        return None
+    head = key.encode() + b"\n"
+    if not data.startswith(head):
+        return None
+    try:
+        return pickle.loads(memoryview(data)[len(head):])
+    except Exception:  # noqa: BLE001 - damaged or cut short: read the files again
+        return None
+
+
+def store(folder: Path, root: Path, key: str, corpus: Any, extra: Any = None) -> None:
+    """Keep ``(corpus, extra)`` for ``root`` under ``key`` (atomically; a cache that cannot be written is
+    skipped); :func:`stored` gives it back."""
+    value = dataclasses.replace(corpus, sources={item: _fold(doc) for item, doc in corpus.sources.items()},
+                                school_sources={item: _fold(doc) for item, doc in corpus.school_sources.items()})
+    data = key.encode() + b"\n" + pickle.dumps((value, extra), protocol=pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):
+        write_bytes(_path(folder, root), data)
