@@ -575,7 +575,11 @@ def goal_school(rounds: int, base: Path) -> None:
     print("    B′, the same floor as a script of its own from the command line (Python's start, import typst and")
     print("    docx, the font book, the compilations; not our modules' import nor reading the recorded calls):")
     direct = compare("A gongyu school build", runs_a, "B′ direct script", directs)
+    paired = [med([getattr(a, f) / getattr(b, f) for a, b in zip(runs_a, runs, strict=True)])
+              for runs in (runs_b, directs) for f in ("wall", "cpu")]
     print(f"    A/B′ = {direct['wall']:.2f}× wall, {direct['cpu']:.2f}× CPU")
+    print(f"    round by round (each A beside its own B; steadier when the machine's speed drifts), median:"
+          f" A/B {paired[0]:.2f}× wall, {paired[1]:.2f}× CPU; A/B′ {paired[2]:.2f}× wall, {paired[3]:.2f}× CPU")
     reports = [school([PY, str(driver), *gongyu[3:]]).json() for _ in range(rounds)]
     print("    where A's time goes (in-process, median; wall s / CPU s / calls):")
     print(f"      {'process start + imports':46} {med([r['imports'][0] for r in reports]):7.2f} "
