@@ -75,9 +75,11 @@ def load_templates(root: Path, *, cache: Path | None) -> Corpus:
     root = Path(root).resolve()
     key = None
     if cache is not None:
-        from .write.cache import code_fingerprint  # holds the ``holidays`` release: see _likely_schedules
+        # the code and library versions (``holidays`` included: see _likely_schedules), not the fonts: they
+        # play no part in reading, and the fonts' fingerprint is taken once per process, after ``--fonts``
+        from .write.cache import code_digest
 
-        key = snapshot.snapshot_key(root, code_fingerprint(), current_date().day())
+        key = snapshot.snapshot_key(root, code_digest(), current_date().day())
         kept = snapshot.stored(cache, root, key)
         if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Corpus):
             daysoff.remember(kept[1])

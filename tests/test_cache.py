@@ -19,10 +19,12 @@ def _fingerprint_of(package: Path) -> str:
     try:
         cache_module.PACKAGE = package
         code_fingerprint.cache_clear()
+        cache_module.code_digest.cache_clear()
         return code_fingerprint()
     finally:
         cache_module.PACKAGE = original
         code_fingerprint.cache_clear()
+        cache_module.code_digest.cache_clear()
 
 
 def test_editing_any_module_or_template_changes_the_fingerprint(tmp_path: Path) -> None:

@@ -16,6 +16,24 @@ from generator.write import snapshot
 from .conftest import REPO, gongyu
 
 
+@pytest.fixture(autouse=True)
+def own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's user key (the real one lives beside the user's cache folder)."""
+    path = tmp_path / "user-cache" / "gongyu-snapshot.key"
+    monkeypatch.setattr(snapshot, "key_file", lambda: path)
+    return path
+
+
+class _Trap:
+    """Unpickling this creates a file: what a stored value written by someone else could do."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.touch, (self.path,))
+
+
 @pytest.fixture
 def plans_root(tmp_path: Path) -> Path:
     root = tmp_path / "templates"
@@ -185,3 +203,53 @@ def test_a_school_build_from_the_kept_templates_does_not_import_the_holidays_pac
         assert done.returncode == 0, done.stderr
         seen.append(done.stdout.strip().splitlines()[-1])
     assert seen == ["True", "False"]
+
+
+def test_a_stored_value_this_user_did_not_write_is_never_unpickled(
+        plans_root: Path, tmp_path: Path, own_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    pipeline.load_templates(plans_root, cache=cache)
+    stored = _stored_file(cache)
+    assert own_key.stat().st_mode & 0o777 == 0o600  # the key is this user's only
+    key, _mac, _payload = stored.read_bytes().split(b"\n", 2)
+
+    # a project folder copied from another machine or user, .cache/ and all: another key
+    monkeypatch.setattr(snapshot, "key_file", lambda: tmp_path / "other-user" / "gongyu-snapshot.key")
+    assert snapshot.stored(cache, plans_root.resolve(), key.decode()) is None
+
+    # a value put there by someone else, with the right key line and a made-up or missing MAC
+    trap = tmp_path / "unpickled"
+    payload = pickle.dumps(_Trap(trap))
+    for forged in (key + b"\n" + b"0" * 64 + b"\n" + payload, key + b"\n" + payload):
+        stored.write_bytes(forged)
+        assert snapshot.stored(cache, plans_root.resolve(), key.decode()) is None
+        assert pipeline.load_templates(plans_root, cache=cache).plans  # read again from plans/
+        assert not trap.exists()
+    # the trap is live: unpickled, it would have made the file
+    pickle.loads(payload)
+    assert trap.exists()
+
+
+def test_no_key_no_stored_value(plans_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setattr(snapshot, "key_file", lambda: blocked / "gongyu-snapshot.key")  # cannot be made
+    cache = tmp_path / "cache"
+    assert pipeline.load_templates(plans_root, cache=cache).plans
+    assert not (cache / "corpus").exists()
+
+
+def test_reading_the_templates_leaves_the_fonts_fingerprint_for_after_fonts(
+        plans_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`school build --fonts DIR` sets its fonts after reading the templates: the fingerprint that names the
+    cache's PDFs (fonts included, kept for the process) must not be taken before that."""
+    from generator.write import cache as cache_module
+
+    cache_module.code_fingerprint.cache_clear()
+    try:
+        for _ in range(2):  # a fresh read, then the stored one
+            pipeline.load_templates(plans_root, cache=tmp_path / "cache")
+            assert cache_module.code_fingerprint.cache_info().currsize == 0
+        _stored_file(tmp_path / "cache")
+    finally:
+        cache_module.code_fingerprint.cache_clear()

@@ -73,15 +73,22 @@ def _last_used(path: Path) -> float:
 
 
 @functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """SHA-256 over the package's code and templates, library versions and chosen fonts."""
+def code_digest() -> str:
+    """SHA-256 over the package's code and templates and the versions of the libraries that write our bytes
+    (not the fonts: what is read from ``plans/`` does not depend on them)."""
     digest = hashlib.sha256()
     for path in sorted(p for pattern in ("*.py", "*.typ") for p in PACKAGE.rglob(pattern)
                        if "bundled" not in p.relative_to(PACKAGE).parts):
         digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps({name: _version(name) for name in _LIBRARIES}, sort_keys=True).encode())
-    digest.update(json.dumps(_font_files()).encode())
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """:func:`code_digest` and the chosen fonts. Kept for the process from its first call: a command that
+    takes ``--fonts`` sets them (``base.fonts.use_font_dirs``) before it opens a :class:`Cache`."""
+    return hashlib.sha256((code_digest() + json.dumps(_font_files())).encode()).hexdigest()
 
 
 def canonical(value: Any) -> str:

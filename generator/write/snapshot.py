@@ -5,7 +5,7 @@ value, then validated) costs a new process about 0.2 s, an eighth of a one-schoo
 read is stored here, in the cache folder gongyu claims for itself (:func:`generator.write.outputs.claim_cache`),
 under a key made of everything the read depends on:
 
-* the code fingerprint (every ``*.py`` and ``*.typ`` of the package, library versions, fonts) and
+* the code digest (every ``*.py`` and ``*.typ`` of the package, library versions) and
   the Python version, so a stored value is never unpickled into other code;
 * the project's templates folder, the working folder (messages name files relative to it) and the
   day (citations are checked against the school year in progress);
@@ -18,8 +18,11 @@ it always did. A stored value that cannot be read back (cut short, or damaged) c
 Each document's parsed data and the positions of its values (what locates a problem found later,
 rarely needed) are unpickled only when first asked for: they are two thirds of the bytes.
 
-The value is a :mod:`pickle`, as Sphinx keeps its build environment: only gongyu writes into its
-cache folder, and a process that can write there can change the package's own code as well.
+The value is a :mod:`pickle`, as Sphinx keeps its build environment, and unpickling runs code. So
+each stored value carries an HMAC made with a key of this user's own (:func:`user_key`: 32 random
+bytes in the user's cache folder, readable by the user only), checked before anything is unpickled:
+a stored value this user's gongyu did not write — a project folder copied from another machine with
+its ``.cache/``, a file put there by someone else — is never unpickled, only read again from ``plans/``.
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
 import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +48,8 @@ from .atomic import write_bytes
 FOLDERS = ("plans", "plans/forms", "plans/data")
 _YAML = (".yml", ".yaml")
 SUFFIX = ".pickle"
+KEY_BYTES = 32
+_MAC_CHARS = 64  # HMAC-SHA256 in hex
 #: The fields of a stored document unpickled on first use (none has a class-level default).
 _FOLDED = ("data", "marks", "key_marks")
 
@@ -113,8 +121,39 @@ def _path(folder: Path, root: Path) -> Path:
     return folder / "corpus" / f"{name}{SUFFIX}"
 
 
+def key_file() -> Path:
+    """Where this user's key lives: beside the user's cache folder, not in a project (never copied with one)."""
+    from .cache import default_folder
+
+    return default_folder(None).parent / "gongyu-snapshot.key"
+
+
+def user_key() -> bytes | None:
+    """This user's key for stored values, made on first use; None where none can be kept (nothing is stored)."""
+    path = key_file()
+    with contextlib.suppress(OSError):
+        key = path.read_bytes()
+        if len(key) == KEY_BYTES:
+            return key
+    try:  # missing or damaged: a new one (values stored under the old one are then read again)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # readable by this user only
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(KEY_BYTES))
+        os.replace(tmp, path)
+        key = path.read_bytes()  # another process may have replaced it meanwhile: use the one kept
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+def _mac(secret: bytes, key: str, payload: bytes | memoryview) -> bytes:
+    return hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).hexdigest().encode()
+
+
 def stored(folder: Path, root: Path, key: str) -> Any | None:
-    """The value stored for ``root`` under ``key``, or None (none stored, another key, unreadable)."""
+    """The value stored for ``root`` under ``key``, or None (none stored, another key, not made by this
+    user's gongyu, damaged)."""
     try:
         data = _path(folder, root).read_bytes()
     except OSError:
@@ -122,17 +161,28 @@ def stored(folder: Path, root: Path, key: str) -> Any | None:
     head = key.encode() + b"\n"
     if not data.startswith(head):
         return None
+    secret = user_key()
+    mac_end = len(head) + _MAC_CHARS
+    if secret is None or data[mac_end:mac_end + 1] != b"\n":
+        return None
+    payload = memoryview(data)[mac_end + 1:]
+    if not hmac.compare_digest(data[len(head):mac_end], _mac(secret, key, payload)):
+        return None  # not written by this user's gongyu: never unpickled
     try:
-        return pickle.loads(memoryview(data)[len(head):])
-    except Exception:  # noqa: BLE001 - damaged or cut short: read the files again
+        return pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - written by an older gongyu with the same key: read the files again
         return None
 
 
 def store(folder: Path, root: Path, key: str, corpus: Any, extra: Any = None) -> None:
-    """Keep ``(corpus, extra)`` for ``root`` under ``key`` (atomically; a cache that cannot be written is
-    skipped); :func:`stored` gives it back."""
+    """Keep ``(corpus, extra)`` for ``root`` under ``key`` (atomically; skipped where the cache or the user's
+    key cannot be written); :func:`stored` gives it back."""
+    secret = user_key()
+    if secret is None:
+        return
     value = dataclasses.replace(corpus, sources={item: _fold(doc) for item, doc in corpus.sources.items()},
                                 school_sources={item: _fold(doc) for item, doc in corpus.school_sources.items()})
-    data = key.encode() + b"\n" + pickle.dumps((value, extra), protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps((value, extra), protocol=pickle.HIGHEST_PROTOCOL)
+    data = key.encode() + b"\n" + _mac(secret, key, payload) + b"\n" + payload
     with contextlib.suppress(OSError):
         write_bytes(_path(folder, root), data)
