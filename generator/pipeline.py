@@ -84,8 +84,12 @@ def load_templates(root: Path, *, cache: Path | None) -> Corpus:
         if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Corpus):
             daysoff.remember(kept[1])
             return kept[0]
-    corpus = load_corpus(root, schools=False, templates=True)
-    if key is not None and cache is not None:
+    with reading(root) as session:  # the same read load_corpus makes, its digests kept for the check below
+        corpus = load_corpus(root, schools=False, templates=True)
+    # stored only if the bytes it was read from are those the key was made of: a file saved while it was
+    # read (even one saved back at once) must not be kept under the key of the other bytes
+    if key is not None and cache is not None and key == snapshot.snapshot_key(
+            root, code_digest(), current_date().day(), seen=session.digests):
         snapshot.store(cache, root, key, corpus, _likely_schedules(corpus))
     return corpus
 

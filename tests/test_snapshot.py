@@ -3,6 +3,7 @@ instead of parsing ``plans/`` again, and gets the same value and the same proble
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from generator import pipeline
 from generator.errors import GongyuError
+from generator.load.memo import freeze
 from generator.write import snapshot
 
 from .conftest import REPO, gongyu
@@ -75,8 +77,9 @@ def test_a_second_load_reads_the_stored_value_and_it_equals_a_fresh_read(
         # what locates a problem found after loading (resolving a plan for a school) is all there
         assert (back.data, back.marks, back.key_marks, back.text) == (doc.data, doc.marks, doc.key_marks, doc.text)
         assert back.where(("id",)) == doc.where(("id",))
-        # a folded document sent on to a worker process stays whole
+        # a folded document sent on to a worker process stays whole, and counts as frozen
         assert pickle.loads(pickle.dumps(back)) == doc
+        assert freeze(back) is back
 
 
 def test_a_changed_file_is_read_again_and_its_problem_reported_as_before(
@@ -253,3 +256,65 @@ def test_reading_the_templates_leaves_the_fonts_fingerprint_for_after_fonts(
         _stored_file(tmp_path / "cache")
     finally:
         cache_module.code_fingerprint.cache_clear()
+
+
+def test_a_file_saved_while_it_is_read_is_not_kept(plans_root: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved during the read and saved back at once: what was read is not what the key names."""
+    cache = tmp_path / "cache"
+    plan = sorted((plans_root / "plans").glob("*.yml"))[0]
+    original = plan.read_bytes()
+    real = pipeline.load_corpus
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> object:
+        plan.write_bytes(original.replace(b"title: ", "title: 改过的".encode(), 1))
+        try:
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            plan.write_bytes(original)
+
+    monkeypatch.setattr(pipeline, "load_corpus", edited_meanwhile)
+    assert pipeline.load_templates(plans_root, cache=cache).plans[plan.stem].title.startswith("改过的")
+    assert not list(cache.glob(f"corpus/*{snapshot.SUFFIX}"))
+    monkeypatch.setattr(pipeline, "load_corpus", real)
+    assert not pipeline.load_templates(plans_root, cache=cache).plans[plan.stem].title.startswith("改过的")
+
+
+def test_any_file_the_read_may_open_is_keyed_by_its_bytes(plans_root: Path) -> None:
+    """A README.md of the same size and time (cp -p, unzip) changes the key: the citation check reads it."""
+    readme = plans_root / "plans" / "README.md"
+    readme.write_text("一二三四", encoding="utf-8")
+    before = snapshot.snapshot_key(plans_root, "code")
+    info = readme.stat()
+    readme.write_text("五六七八", encoding="utf-8")
+    os.utime(readme, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert readme.stat().st_size == info.st_size
+    assert snapshot.snapshot_key(plans_root, "code") != before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_copied_project_cannot_make_the_cache_write_elsewhere_or_wait(plans_root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cache.mkdir()
+    (cache / "corpus").symlink_to(elsewhere)
+    assert pipeline.load_templates(plans_root, cache=cache).plans
+    assert list(elsewhere.iterdir()) == []  # nothing written through the link
+
+    (cache / "corpus").unlink()
+    pipeline.load_templates(plans_root, cache=cache)
+    stored = _stored_file(cache)
+    stored.unlink()
+    os.mkfifo(stored)  # a pipe where the stored read belongs: never opened for reading (it would wait)
+    key = snapshot.snapshot_key(plans_root.resolve(), "code")
+    assert snapshot.stored(cache, plans_root.resolve(), key) is None
+
+
+def test_a_key_file_others_can_read_is_replaced(own_key: Path) -> None:
+    first = snapshot.user_key()
+    assert first is not None and own_key.stat().st_mode & 0o777 == 0o600
+    assert snapshot.user_key() == first
+    own_key.chmod(0o644)
+    second = snapshot.user_key()
+    assert second is not None and second != first and own_key.stat().st_mode & 0o777 == 0o600

@@ -109,7 +109,7 @@ def _freeze(value: Any) -> Any:
         frozen.__dict__.update(value.__dict__, data=_freeze_data(value.data), marks=FrozenDict(value.marks),
                                key_marks=FrozenDict(value.key_marks))
         return frozen
-    if isinstance(value, _ATOMS):
+    if isinstance(value, (*_ATOMS, FrozenSourceDoc)):  # FrozenSourceDoc: its subclasses (a stored document)
         return value
     raise TypeError(f"cannot freeze a {kind.__name__}")
 

@@ -37,6 +37,7 @@ import secrets
 import stat
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,10 @@ from .atomic import write_bytes
 
 #: The folders of a project whose files a templates-only read opens (``plans/schools/`` is not one).
 FOLDERS = ("plans", "plans/forms", "plans/data")
-_YAML = (".yml", ".yaml")
 SUFFIX = ".pickle"
 KEY_BYTES = 32
+#: A stored read larger than this is neither written nor read (today's templates: 1.4 MB).
+MAX_STORED_BYTES = 64 * 1024 * 1024
 _MAC_CHARS = 64  # HMAC-SHA256 in hex
 #: The fields of a stored document unpickled on first use (none has a class-level default).
 _FOLDED = ("data", "marks", "key_marks")
@@ -59,8 +61,11 @@ class FoldedSourceDoc(FrozenSourceDoc):
 
     def __getattr__(self, name: str) -> Any:  # called only for what the instance does not hold yet
         fields = self.__dict__
-        if name in _FOLDED and "_folded" in fields:
-            fields.update(zip(_FOLDED, pickle.loads(fields.pop("_folded")), strict=True))
+        folded = fields.get("_folded")
+        if name in _FOLDED and folded is not None:
+            # unfolded before the bytes go: another thread asking meanwhile unpickles them too, never misses
+            fields.update(zip(_FOLDED, pickle.loads(folded), strict=True))
+            fields.pop("_folded", None)
             return fields[name]
         raise AttributeError(name)
 
@@ -81,10 +86,18 @@ def _fold(doc: SourceDoc) -> SourceDoc:
     return folded
 
 
-def snapshot_key(root: Path, fingerprint: str, *context: Any) -> str:
-    """The key of a templates-only read of ``root``: see the module's docstring."""
+def snapshot_key(root: Path, fingerprint: str, *context: Any, seen: Mapping[Path, bytes] | None = None) -> str:
+    """The key of a templates-only read of ``root``: see the module's docstring. ``seen``: the SHA-256 of
+    the bytes a read parsed, by path (``load.memo.Reading.digests``), used in place of the file's bytes now:
+    the key of what that read saw."""
+    import pydantic
+    import pydantic_core
+    import yaml
+
     digest = hashlib.sha256()
-    for part in (fingerprint, sys.version, str(root), os.getcwd(), *map(str, context)):
+    # the libraries whose objects and results are pickled (the code digest names those that write bytes)
+    libraries = f"pydantic {pydantic.VERSION} core {pydantic_core.__version__} pyyaml {yaml.__version__}"
+    for part in (fingerprint, sys.version, libraries, str(root), os.getcwd(), *map(str, context)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for folder in FOLDERS:
         digest.update(b"\1" + folder.encode() + b"\0")
@@ -94,31 +107,62 @@ def snapshot_key(root: Path, fingerprint: str, *context: Any) -> str:
             continue
         for entry in entries:
             digest.update(entry.name.encode("utf-8", "surrogateescape") + b"\0")
-            digest.update(_entry_bytes(entry) + b"\0")
+            digest.update(_entry_bytes(entry, seen or {}) + b"\0")
     return digest.hexdigest()
 
 
-def _entry_bytes(entry: os.DirEntry[str]) -> bytes:
+def _entry_bytes(entry: os.DirEntry[str], seen: Mapping[Path, bytes]) -> bytes:
+    """What the key holds of one entry: the bytes of a file (any kind: the citation check reads ``.md`` too),
+    hashed in blocks whatever its size; only the kind of anything else (a folder, a pipe is never opened)."""
     try:
         link = os.readlink(entry.path).encode("utf-8", "surrogateescape") if entry.is_symlink() else b""
         info = os.stat(entry.path)
     except OSError:
         return b"missing"
-    if stat.S_ISDIR(info.st_mode):
-        return b"dir" + link
-    if entry.name.lower().endswith(_YAML) and stat.S_ISREG(info.st_mode):
-        try:
-            with open(entry.path, "rb") as handle:
-                return b"yaml" + link + hashlib.sha256(handle.read()).digest()
-        except OSError:
-            return b"unreadable"
-    return f"other {info.st_mode} {info.st_size} {info.st_mtime_ns}".encode() + link
+    if not stat.S_ISREG(info.st_mode):
+        return f"kind {stat.S_IFMT(info.st_mode)}".encode() + link
+    known = seen.get(Path(entry.path))
+    if known is not None:
+        return b"file" + link + known
+    handle = _open_regular(Path(entry.path), follow=True)
+    if handle is None:
+        return b"unreadable" + link
+    with handle:
+        return b"file" + link + hashlib.file_digest(handle, "sha256").digest()
 
 
-def _path(folder: Path, root: Path) -> Path:
-    # one stored read per templates folder: a new key replaces the old value
+def _open_regular(path: Path, *, follow: bool) -> Any:
+    """``path`` opened for reading if it is a regular file (never blocking on a pipe; ``follow``: through a
+    symbolic link), else None."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        return os.fdopen(fd, "rb")
+    except OSError:
+        os.close(fd)
+        return None
+
+
+def _path(folder: Path, root: Path) -> Path | None:
+    """Where the read of ``root`` is stored (one per templates folder: a new key replaces the old value);
+    None when ``corpus/`` is not a plain folder of the cache (a link a copied project brought could point
+    anywhere: nothing is written or read through it)."""
+    corpus = folder / "corpus"
+    try:
+        if not stat.S_ISDIR(corpus.lstat().st_mode):
+            return None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
     name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return folder / "corpus" / f"{name}{SUFFIX}"
+    return corpus / f"{name}{SUFFIX}"
 
 
 def key_file() -> Path:
@@ -129,11 +173,16 @@ def key_file() -> Path:
 
 
 def user_key() -> bytes | None:
-    """This user's key for stored values, made on first use; None where none can be kept (nothing is stored)."""
+    """This user's key for stored values, made on first use; None where none can be kept (nothing is stored).
+    A key file that is not a plain file of this user's, readable by nobody else, is replaced."""
     path = key_file()
-    with contextlib.suppress(OSError):
-        key = path.read_bytes()
-        if len(key) == KEY_BYTES:
+    handle = _open_regular(path, follow=False)
+    if handle is not None:
+        with handle:
+            info = os.fstat(handle.fileno())
+            private = not hasattr(os, "getuid") or (info.st_uid == os.getuid() and not info.st_mode & 0o077)
+            key = handle.read(KEY_BYTES + 1)
+        if private and len(key) == KEY_BYTES:
             return key
     try:  # missing or damaged: a new one (values stored under the old one are then read again)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,9 +203,13 @@ def _mac(secret: bytes, key: str, payload: bytes | memoryview) -> bytes:
 def stored(folder: Path, root: Path, key: str) -> Any | None:
     """The value stored for ``root`` under ``key``, or None (none stored, another key, not made by this
     user's gongyu, damaged)."""
-    try:
-        data = _path(folder, root).read_bytes()
-    except OSError:
+    path = _path(folder, root)
+    handle = None if path is None else _open_regular(path, follow=False)
+    if handle is None:
+        return None
+    with handle:
+        data = handle.read(MAX_STORED_BYTES + 1)
+    if len(data) > MAX_STORED_BYTES:
         return None
     head = key.encode() + b"\n"
     if not data.startswith(head):
@@ -184,5 +237,7 @@ def store(folder: Path, root: Path, key: str, corpus: Any, extra: Any = None) ->
                                 school_sources={item: _fold(doc) for item, doc in corpus.school_sources.items()})
     payload = pickle.dumps((value, extra), protocol=pickle.HIGHEST_PROTOCOL)
     data = key.encode() + b"\n" + _mac(secret, key, payload) + b"\n" + payload
-    with contextlib.suppress(OSError):
-        write_bytes(_path(folder, root), data)
+    path = _path(folder, root)
+    if path is not None and len(data) <= MAX_STORED_BYTES:
+        with contextlib.suppress(OSError):
+            write_bytes(path, data)
