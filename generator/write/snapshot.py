@@ -91,12 +91,12 @@ def snapshot_key(root: Path, fingerprint: str, *context: Any, seen: Mapping[Path
     the bytes a read parsed, by path (``load.memo.Reading.digests``), used in place of the file's bytes now:
     the key of what that read saw."""
     import pydantic
-    import pydantic_core
     import yaml
 
     digest = hashlib.sha256()
-    # the libraries whose objects and results are pickled (the code digest names those that write bytes)
-    libraries = f"pydantic {pydantic.VERSION} core {pydantic_core.__version__} pyyaml {yaml.__version__}"
+    # the libraries whose objects and results are pickled (the code digest names those that write bytes);
+    # each pydantic release pins its pydantic-core exactly
+    libraries = f"pydantic {pydantic.VERSION} pyyaml {yaml.__version__}"
     for part in (fingerprint, sys.version, libraries, str(root), os.getcwd(), *map(str, context)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for folder in FOLDERS:
@@ -180,7 +180,9 @@ def user_key() -> bytes | None:
     if handle is not None:
         with handle:
             info = os.fstat(handle.fileno())
-            private = not hasattr(os, "getuid") or (info.st_uid == os.getuid() and not info.st_mode & 0o077)
+            private = True
+            if hasattr(os, "getuid"):  # POSIX: this user's own, readable by nobody else
+                private = info.st_uid == os.getuid() and not info.st_mode & 0o077
             key = handle.read(KEY_BYTES + 1)
         if private and len(key) == KEY_BYTES:
             return key
