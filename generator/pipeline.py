@@ -71,26 +71,28 @@ def load_templates(root: Path, *, cache: Path | None) -> Corpus:
     kept in the cache folder ``cache`` so that a new process does not read the same files again
     (:mod:`generator.write.snapshot`); ``cache`` None: read every time. The same value, the same problems."""
     from .write import snapshot
+    from .write.cache import code_digest
 
     root = Path(root).resolve()
-    key = None
-    if cache is not None:
+
+    def key(seen: Mapping[Path, bytes] | None = None) -> str:
         # the code and library versions (``holidays`` included: see _likely_schedules), not the fonts: they
         # play no part in reading, and the fonts' fingerprint is taken once per process, after ``--fonts``
-        from .write.cache import code_digest
+        return snapshot.snapshot_key(root, code_digest(), current_date().day(), seen=seen)
 
-        key = snapshot.snapshot_key(root, code_digest(), current_date().day())
-        kept = snapshot.stored(cache, root, key)
-        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Corpus):
-            daysoff.remember(kept[1])
-            return kept[0]
+    if cache is None:
+        return load_corpus(root, schools=False, templates=True)
+    before = key()
+    kept = snapshot.stored(cache, root, before)
+    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Corpus):
+        daysoff.remember(kept[1])
+        return kept[0]
     with reading(root) as session:  # the same read load_corpus makes, its digests kept for the check below
         corpus = load_corpus(root, schools=False, templates=True)
     # stored only if the bytes it was read from are those the key was made of: a file saved while it was
     # read (even one saved back at once) must not be kept under the key of the other bytes
-    if key is not None and cache is not None and key == snapshot.snapshot_key(
-            root, code_digest(), current_date().day(), seen=session.digests):
-        snapshot.store(cache, root, key, corpus, _likely_schedules(corpus))
+    if key(session.digests) == before:
+        snapshot.store(cache, root, before, corpus, _likely_schedules(corpus))
     return corpus
 
 

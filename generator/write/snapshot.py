@@ -9,12 +9,14 @@ under a key made of everything the read depends on:
   the Python version, so a stored value is never unpickled into other code;
 * the project's templates folder, the working folder (messages name files relative to it) and the
   day (citations are checked against the school year in progress);
+* the versions of pydantic and PyYAML, whose objects and results are pickled;
 * every entry of ``plans/``, ``plans/forms/`` and ``plans/data/``: its name and kind, and the bytes of
-  each YAML file (SHA-256; a timestamp is not enough, editors rewrite a file within the same tick),
-  the size and modification time of any other file.
+  each file (SHA-256; a timestamp is not enough, editors rewrite a file within the same tick, and
+  the citation check reads ``.md`` files there too).
 
 A read with problems is never stored, so a changed file is read again and reports its problems as
-it always did. A stored value that cannot be read back (cut short, or damaged) counts as absent.
+it always did; nor is one whose files changed while they were read (the key is checked against the
+bytes the read parsed). A stored value that cannot be read back (cut short, or damaged) counts as absent.
 Each document's parsed data and the positions of its values (what locates a problem found later,
 rarely needed) are unpickled only when first asked for: they are two thirds of the bytes.
 
