@@ -347,3 +347,17 @@ def test_two_school_builds_into_one_folder(tree: Path) -> None:
     note = next(str(row[0]) for row in rows if str(row[0]).startswith("本表只列出这一次运行"))
     assert all(f"a-school-{i}" in note for i in range(3)) and "shared-school" not in note
     assert "另有 3 个以前生成的方案包" in out_second
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_on_linux_a_folder_is_swapped_in_one_step(tmp_path: Path) -> None:
+    """``replace_dir`` exchanges the new folder with the old (``renameat2``): never a moment without one."""
+    from generator.write.atomic import _exchange
+
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "fresh.txt").write_text("新", encoding="utf-8")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "stale.txt").write_text("旧", encoding="utf-8")
+    assert _exchange(tmp_path / "new", tmp_path / "old")
+    assert [p.name for p in (tmp_path / "old").iterdir()] == ["fresh.txt"]
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["stale.txt"]

@@ -7,8 +7,6 @@ exchange through ``renameat2``); single files are written to a temporary name an
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import shutil
 import sys
@@ -24,10 +22,16 @@ def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths on Linux; return False where that is not available."""
     if not sys.platform.startswith("linux"):
         return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    import ctypes  # here: most commands never swap a folder
+
+    renameat2 = None
+    for name in (None, "libc.so.6"):  # this process's own symbols (libc is loaded), else libc by name
+        try:
+            renameat2 = ctypes.CDLL(name, use_errno=True).renameat2
+            break
+        except (OSError, AttributeError):
+            continue
+    if renameat2 is None:
         return False
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
