@@ -19,7 +19,7 @@ build`` reads it back while nothing it was read from has changed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,3 +193,30 @@ def render_pack(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, f
 def write_pack(content: PackContent, out_root: Path) -> Path:
     """The write stage for one school: its pack folder under ``out_root``, replaced in one atomic swap."""
     return _write_pack_folder(content, Path(out_root))
+
+
+def warm_up_pdf(font_dirs: tuple[Path, ...] = ()) -> Callable[[], None]:
+    """Start warming the PDF engine on a thread of its own; return the function that waits for it.
+
+    For a command about to render one school's pack in this process: Typst's first plan costs
+    ~0.3 s more than the next, and it compiles outside Python's lock, so that time passes while
+    this thread reads the templates and resolves the school. Best effort: no CJK font, or any
+    other failure, is left for the render itself to report.
+    """
+    import contextlib
+    import threading
+
+    from .base.fonts import find_fonts
+    from .render.pdf.plan import warm_up
+
+    def warm() -> None:
+        with contextlib.suppress(Exception):  # the real render reports whatever this met
+            warm_up()
+
+    try:
+        find_fonts(dirs=font_dirs)
+    except GongyuError:
+        return lambda: None
+    thread = threading.Thread(target=warm, name="gongyu-warm-up", daemon=True)
+    thread.start()
+    return thread.join

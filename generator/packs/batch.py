@@ -44,6 +44,7 @@ def _is_folder(out_root: Path, school_id: str) -> bool:
 
 # Worker state: the corpus is sent once per process, not once per school.
 _WORKER_CORPUS: Corpus | None = None
+_WORKER_THREADS = 1  # documents of one pack rendered at once (see pack.pack_files)
 
 
 def _slim(corpus: Corpus) -> Corpus:
@@ -56,12 +57,14 @@ def _slim(corpus: Corpus) -> Corpus:
                   kinds={k: v for k, v in corpus.kinds.items() if k in corpus.plans or k in corpus.forms})
 
 
-def _init_worker(corpus: Corpus, font_dirs: tuple[Path, ...] = (), cache_dir: Path | None = None) -> None:
-    global _WORKER_CORPUS
+def _init_worker(corpus: Corpus, font_dirs: tuple[Path, ...] = (), cache_dir: Path | None = None,
+                 threads: int = 1) -> None:
+    global _WORKER_CORPUS, _WORKER_THREADS
     from ..base.fonts import use_font_dirs, user_font_dirs
     from .stamp import use_cache
 
     _WORKER_CORPUS = corpus
+    _WORKER_THREADS = threads
     use_cache(cache_dir)  # laid-out blank forms: found there, not laid out again in every worker
     if tuple(font_dirs) != user_font_dirs():
         use_font_dirs(font_dirs)
@@ -84,7 +87,7 @@ def _build_one(task: tuple[Profile, str, bool, str | None, bool, bool, bool]) ->
                                       f"输出目录中已有文件 {archive.name}，不是共育生成的方案包压缩包，没有覆盖",
                                       "请把它移走，或用 --out 换一个输出目录"))
         path = build_pack(profile.school, _WORKER_CORPUS, Path(out_root), draft=draft, year=year, pdf=pdf,
-                          forms=forms, doc=profile.doc)
+                          forms=forms, doc=profile.doc, threads=_WORKER_THREADS)
         files = [f"{path.name}/{p.relative_to(path).as_posix()}" for p in sorted(path.rglob("*"))
                  if p.is_file() and p.name != MARKER]
         if zipped:
@@ -178,12 +181,12 @@ def _build_packs(profiles: Sequence[Profile | Path], corpus: Corpus, out_root: P
         more, failures = load_profiles([Path(p) for p in paths], corpus, result.notices)
         loaded += more
         result.failed += failures
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    jobs = min(jobs, max(1, len(loaded)))
+    cores = max(1, jobs or os.cpu_count() or 1)
+    jobs = min(cores, max(1, len(loaded)))  # processes; cores left over render a pack's documents at once
     tasks = [(p, str(out_root), draft, year, pdf, forms, zipped) for p in loaded]
     cpu_start = time.process_time()
     names = {p.origin: p.school.name for p in loaded}
-    outcomes = _run(tasks, corpus, (dirs, cache_dir), jobs, progress, names)
+    outcomes = _run(tasks, corpus, (dirs, cache_dir, cores // jobs), jobs, progress, names)
     own_cpu = time.process_time() - cpu_start
     workers: dict[int, float] = {}
     for *_rest, pid, cpu in outcomes:
@@ -205,12 +208,12 @@ Reported = tuple[str, str, Any, int, float]
 Task = tuple[Profile, str, bool, str | None, bool, bool, bool]
 
 
-def _run(tasks: list[Task], corpus: Corpus, places: tuple[tuple[Path, ...], Path | None], jobs: int,
+def _run(tasks: list[Task], corpus: Corpus, places: tuple[tuple[Path, ...], Path | None, int], jobs: int,
          progress: bool, names: dict[str, str]) -> list[Reported]:
     """Build every task, in this process (one job) or in ``jobs`` worker processes, with a progress bar
     on a terminal, else a line ``3/30 某县第3小学`` per school (a log shows it). ``places``: the font
-    folders and the cache folder of laid-out blank forms."""
-    dirs, cache_dir = places
+    folders, the cache folder of laid-out blank forms, and the threads each process renders a pack on."""
+    dirs, cache_dir, threads = places
     bar = _progress(len(tasks), progress)
     outcomes: list[Reported] = []
 
@@ -223,14 +226,14 @@ def _run(tasks: list[Task], corpus: Corpus, places: tuple[tuple[Path, ...], Path
 
     try:
         if jobs == 1:
-            _init_worker(corpus, dirs, cache_dir)
+            _init_worker(corpus, dirs, cache_dir, threads)
             for task in tasks:
                 outcomes.append(_build_one(task))
                 advance(outcomes[-1])
         else:
             with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
                                                         initializer=_init_worker,
-                                                        initargs=(_slim(corpus), dirs, cache_dir)) as pool:
+                                                        initargs=(_slim(corpus), dirs, cache_dir, threads)) as pool:
                 futures = [pool.submit(_build_one, task) for task in tasks]
                 for future in concurrent.futures.as_completed(futures):
                     outcomes.append(future.result())

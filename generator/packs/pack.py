@@ -62,45 +62,81 @@ class Rendered:
 
 
 def pack_files(resolved: ResolvedSchool, corpus: Corpus, *, pdf: bool = True, forms: bool = True,
-               rendered: Rendered | None = None) -> PackContent:
+               rendered: Rendered | None = None, threads: int = 1) -> PackContent:
     """Render every file of a resolved school's pack in memory: ``{relative POSIX name: bytes}``.
 
     ``pdf=False`` leaves out every PDF (and so the forms); ``forms=False`` only the blank forms;
-    ``rendered``: documents equal to those of an earlier call are not rendered again.
+    ``rendered``: documents equal to those of an earlier call are not rendered again;
+    ``threads``: documents rendered at once (Typst compiles outside Python's lock, so a PDF on one
+    core while a Word file is poured on another). The bytes do not depend on it.
     """
     from ..render.docx.gbt import BLANK, render_docx
     from ..render.ics import calendar_ics
     from ..render.pdf.plan import render_pdf
     from ..render.xingshili import build_xingshili, xingshili_docx, xingshili_pdf
+    from ..resolve.type_words import typed_form
     from .stamp import stamped_forms
 
     school, year, plans = resolved.school, resolved.year, resolved.plans
-    files: dict[str, bytes] = {}
+    jobs: dict[str, Callable[[], bytes]] = {}
 
     def render(name: str, value: object, make: Callable[[], bytes]) -> None:
-        files[name] = rendered.get((school.id, name), value, make) if rendered is not None else make()
+        jobs[name] = make if rendered is None else lambda: rendered.get((school.id, name), value, make)
 
-    for plan, document in zip(plans, resolved.documents, strict=True):
-        render(f"{plan.id}.docx", document, lambda document=document: render_docx(document))  # type: ignore[misc]
-        if pdf:
-            render(f"{plan.id}.pdf", document, lambda document=document: render_pdf(document))  # type: ignore[misc]
     sheet = build_xingshili(school.name, year, plans, office=school.is_office, kindergarten=school.type == "幼儿园")
-    render(f"{XINGSHILI_NAME}.docx", sheet, lambda: xingshili_docx(sheet))
+    names = []  # the files in the order they are listed
+    for plan, document in zip(plans, resolved.documents, strict=True):
+        names.append(f"{plan.id}.docx")
+        render(names[-1], document, lambda document=document: render_docx(document))  # type: ignore[misc]
+        if pdf:
+            names.append(f"{plan.id}.pdf")
+            render(names[-1], document, lambda document=document: render_pdf(document))  # type: ignore[misc]
+    names.append(f"{XINGSHILI_NAME}.docx")
+    render(names[-1], sheet, lambda: xingshili_docx(sheet))
     if pdf:
-        render(f"{XINGSHILI_NAME}.pdf", sheet, lambda: xingshili_pdf(sheet))
-    files[CALENDAR_NAME] = calendar_ics(school.id, school.name, year, plans)
+        names.append(f"{XINGSHILI_NAME}.pdf")
+        render(names[-1], sheet, lambda: xingshili_pdf(sheet))
+    jobs[CALENDAR_NAME] = lambda: calendar_ics(school.id, school.name, year, plans)
     form_ids = resolved.form_ids(corpus) if pdf and forms else []
-    # laid out once per process, the school's name stamped on (see stamp.py)
-    # an education office hands its forms on to its schools, who fill them in: no name of its own on them
-    from ..resolve.type_words import typed_form
-
+    # laid out once per process, the school's name stamped on (see stamp.py); an education office
+    # hands its forms on to its schools, who fill them in: no name of its own on them
     forms_used = [typed_form(corpus.forms[form_id], school.type) for form_id in form_ids]
-    stamped = stamped_forms(forms_used, "" if school.is_office else school.name)
+    stamping = "" if school.is_office else school.name
+    stamped: list[bytes] = []
+
+    def stamp() -> bytes:  # one job for all forms: they share the one compilation of the name
+        stamped.extend(stamped_forms(forms_used, stamping))
+        return b""
+
+    jobs[FORMS_DIR] = stamp
+    # longest first, so that no thread is left with a long job at the end: the 行事历's PDF and the
+    # forms' name (templates no plan warmed up), the plans' PDFs, then the quick Word files
+    first = [f"{XINGSHILI_NAME}.pdf", FORMS_DIR, *(name for name in jobs if name.endswith(".pdf"))]
+    order = list(dict.fromkeys([*(name for name in first if name in jobs), *jobs]))
+    done = run_all({name: jobs[name] for name in order}, threads)
+    files = {name: done[name] for name in [*names, CALENDAR_NAME]}
     for form_id, form_pdf in zip(form_ids, stamped, strict=True):
         files[f"{FORMS_DIR}/{form_id}.pdf"] = form_pdf
     blanks = resolved.draft and any(BLANK in document.text() for document in resolved.documents)
     files[README_NAME] = readme(school, year, plans, corpus, form_ids, pdf=pdf, draft=blanks)
     return PackContent(school, year, plans, files)
+
+
+def run_all(jobs: dict[str, Callable[[], bytes]], threads: int) -> dict[str, bytes]:
+    """``{name: make()}`` for every job, on up to ``threads`` threads (each with the caller's context:
+    the build date travels in a context variable). The first failure is raised once the jobs already
+    running have ended; jobs not yet started are dropped."""
+    if threads <= 1 or len(jobs) <= 1:
+        return {name: make() for name, make in jobs.items()}
+    import concurrent.futures
+    import contextvars
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="gongyu-render")
+    try:
+        futures = {name: pool.submit(contextvars.copy_context().run, make) for name, make in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def readme(school: School, year: SchoolYear, plans: Sequence[ResolvedPlan], corpus: Corpus,
@@ -188,19 +224,21 @@ def write_pack(content: PackContent, out_root: Path, *, project: Path | None = N
 
 
 def build_pack(school: School | ResolvedSchool, corpus: Corpus, out_root: Path, *, draft: bool = False,
-               year: str | None = None, pdf: bool = True, forms: bool = True, doc: SourceDoc | None = None) -> Path:
+               year: str | None = None, pdf: bool = True, forms: bool = True, doc: SourceDoc | None = None,
+               threads: int = 1) -> Path:
     """Build one school's pack into ``out_root/<school-id>/`` and return that folder.
 
     ``doc`` locates problems (default: the profile's source in ``corpus.school_sources``);
     ``year`` builds for another school year than the profile's; ``draft`` writes ____ where
     information is missing instead of failing; ``pdf=False`` skips the PDF files (fast previews),
-    ``forms=False`` the blank forms.
+    ``forms=False`` the blank forms; ``threads``: documents rendered at once.
     """
     if isinstance(school, ResolvedSchool):
         resolved = school
     else:
         resolved = resolve_profile(school, corpus, doc=doc, draft=draft, year=year)
-    return write_pack(pack_files(resolved, corpus, pdf=pdf, forms=forms), Path(out_root), project=corpus.root)
+    return write_pack(pack_files(resolved, corpus, pdf=pdf, forms=forms, threads=threads), Path(out_root),
+                      project=corpus.root)
 
 
 def resolve_profile(school: School, corpus: Corpus, *, doc: SourceDoc | None = None, draft: bool = False,

@@ -242,12 +242,34 @@ def build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, d
     批量生成时，输出目录中另有“汇总.xlsx”，列出每所学校是否生成、生成了哪些文件、有什么问题；
     只有一份 .yml 档案时不另写（输出目录中已有汇总.xlsx 时照常更新）。
     """
-    from ...packs import build_packs, load_profiles
-    from ...packs.profiles import Failure
-
     if year is not None:
         _check_year(year)
     font_dirs = (font_dir,) if font_dir is not None else ()
+    warmed = _warm_up(inputs, font_dirs) if not no_pdf and (jobs or os.cpu_count() or 1) > 1 else None
+    try:
+        _build(obj, inputs, year, out, draft, jobs, no_pdf, zipped, font_dirs, holidays_file)
+    finally:
+        if warmed is not None:
+            warmed()
+
+
+def _warm_up(inputs: tuple[Path, ...], font_dirs: tuple[Path, ...]) -> Any:
+    """One school's profile (one .yml file): its pack is rendered in this process, so start warming
+    Typst up on another core now (see ``pipeline.warm_up_pdf``); a folder or a sheet goes to worker
+    processes, and ``--jobs 1`` asks for one core."""
+    if len(inputs) != 1 or inputs[0].suffix.lower() not in (".yml", ".yaml") or not inputs[0].is_file():
+        return None
+    from ...pipeline import warm_up_pdf
+
+    return warm_up_pdf(font_dirs)
+
+
+def _build(obj: Context, inputs: tuple[Path, ...], year: str | None, out: Path, draft: bool, jobs: int | None,
+           no_pdf: bool, zipped: bool, font_dirs: tuple[Path, ...], holidays_file: Path | None) -> None:
+    """The rest of :func:`build`, while the PDF engine warms up (when it does)."""
+    from ...packs import build_packs, load_profiles
+    from ...packs.profiles import Failure
+
     corpus = _load_corpus(obj)
     if holidays_file is not None:
         from ...load.schedule import load_schedule_file

@@ -1,9 +1,15 @@
-"""Typst as a PDF engine: warm compilers, fonts limited to the CJK folders we found.
+"""Typst as a PDF engine: warm compilers, used from several threads at once, fonts limited to the CJK folders we found.
 
-Typst is driven through the PyPI ``typst`` package. Each template (``templates/<name>.typ``) gets
-its own :class:`typst.Compiler`, created once and kept for the life of the process: a compiler
-remembers fonts it has parsed and layout it has done, so the second document costs a few
-milliseconds instead of the ~100 ms of a cold start.
+Typst is driven through the PyPI ``typst`` package. A template (``templates/<name>.typ``) is
+compiled by a :class:`typst.Compiler` made once and kept for the life of the process: the fonts
+it has parsed and the layout it has done are remembered, so the second document costs a tenth of
+the first.
+
+Typst lets go of Python's lock while it compiles, so documents compiled on different threads use
+different cores (a pack renders its documents on a few threads, see ``packs.pack.pack_files``). One
+compiler object serves one compilation at a time (typst-py refuses a second: "Already borrowed"),
+so each template keeps a small pool: a thread takes an idle compiler or makes one more. Typst's
+memo of parsed fonts and laid-out content is process-wide, so an extra compiler starts warm.
 
 Data reaches a template only as JSON in ``sys.inputs.data``; a template decodes it with
 ``json(bytes(sys.inputs.data))`` and uses the strings as values, never as markup. Nothing from a
@@ -78,7 +84,7 @@ class TypstEngine:
         # last fallback (they ship inside the package, so they are the same everywhere).
         self._font_book = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
                                       font_paths=list(fonts.folders))
-        self._compilers: dict[str, Any] = {}
+        self._idle: dict[str, list[Any]] = {}  # compilers not compiling right now, by template
         self._lock = threading.Lock()
         #: Family names in our font folders, and the family of each font file (official-document fonts).
         self.installed_families = frozenset(self._font_book.families())
@@ -95,17 +101,21 @@ class TypstEngine:
         #: The official-document faces chosen for these fonts (see ``plan_pdf.gbt_fonts``).
         self.gbt_fonts: dict[str, Any] | None = None
 
-    def _compiler(self, template: str) -> Any:
-        compiler = self._compilers.get(template)
-        if compiler is None:
-            root = TEMPLATES_DIR
-            path = root / f"{template}.typ"
-            if not path.is_file():
-                raise GongyuError(f"找不到排版模板 {path}；安装可能不完整，请重新安装 gongyu")
-            compiler = self._typst.Compiler(str(path), root=str(root), font_paths=self._font_book,
-                                            ignore_system_fonts=True)
-            self._compilers[template] = compiler
-        return compiler
+    def _take(self, template: str) -> Any:
+        """An idle compiler of ``template`` (made when every one is busy); give it back with :meth:`_give`."""
+        with self._lock:
+            idle = self._idle.setdefault(template, [])
+            if idle:
+                return idle.pop()
+        path = TEMPLATES_DIR / f"{template}.typ"
+        if not path.is_file():
+            raise GongyuError(f"找不到排版模板 {path}；安装可能不完整，请重新安装 gongyu")
+        return self._typst.Compiler(str(path), root=str(TEMPLATES_DIR), font_paths=self._font_book,
+                                    ignore_system_fonts=True)
+
+    def _give(self, template: str, compiler: Any) -> None:
+        with self._lock:
+            self._idle[template].append(compiler)
 
     def compile(self, template: str, data: Mapping[str, Any]) -> Compiled:
         """Render ``template`` with ``data``: the PDF, its number of pages and where its text ends.
@@ -140,23 +150,25 @@ class TypstEngine:
         inputs = {"data": to_json(data)}
         timestamp = int(build_instant().timestamp())
         pages = None
+        compiler = self._take(template)
+        try:
+            pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=timestamp, pdf_tags=tags)
+            if label is not None:
+                pages = compiler.query(label, field="value", one=True)
+            if also is not None:
+                pages = (pages, compiler.query(also, field="value"))
+        except self._typst.TypstError as exc:
+            message = getattr(exc, "message", None) or str(exc)
+            where = re.search(r"┌─ (\S+)", getattr(exc, "diagnostic", "") or "")
+            if where:
+                message += f"（{where.group(1)}）"
+            raise GongyuError(
+                f"排版 PDF 失败（模板 {template}.typ）：{message}。这是程序的问题而不是内容的问题，"
+                "请加上 --debug 重新运行，并把输出发给维护人员"
+            ) from exc
+        finally:
+            self._give(template, compiler)
         with self._lock:
-            compiler = self._compiler(template)
-            try:
-                pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=timestamp, pdf_tags=tags)
-                if label is not None:
-                    pages = compiler.query(label, field="value", one=True)
-                if also is not None:
-                    pages = (pages, compiler.query(also, field="value"))
-            except self._typst.TypstError as exc:
-                message = getattr(exc, "message", None) or str(exc)
-                where = re.search(r"┌─ (\S+)", getattr(exc, "diagnostic", "") or "")
-                if where:
-                    message += f"（{where.group(1)}）"
-                raise GongyuError(
-                    f"排版 PDF 失败（模板 {template}.typ）：{message}。这是程序的问题而不是内容的问题，"
-                    "请加上 --debug 重新运行，并把输出发给维护人员"
-                ) from exc
             self.compiles += 1
         if not isinstance(pdf, bytes):  # pragma: no cover - a multi-file export is never asked for
             raise GongyuError(f"排版 PDF 失败（模板 {template}.typ）：没有得到 PDF 数据")
