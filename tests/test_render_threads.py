@@ -90,6 +90,23 @@ def test_the_engine_compiles_on_several_threads_at_once(templates: Corpus) -> No
     assert together == alone  # one compiler each: typst-py refuses a second use of a busy one
 
 
+def test_a_compiler_that_broke_is_not_used_again(templates: Corpus) -> None:
+    """A failure inside Typst that is not a document error (a panic) drops that compiler from the pool."""
+    document = _resolved(templates).documents[0]
+    engine = get_engine()
+
+    class Broken:
+        def compile(self, **kwargs: object) -> bytes:
+            raise RuntimeError("排版引擎内部出错")
+
+    broken = Broken()
+    engine._idle.setdefault("gbt_plan", []).append(broken)
+    with pytest.raises(RuntimeError):
+        render_pdf(document)
+    assert broken not in engine._idle["gbt_plan"]
+    assert render_pdf(document).startswith(b"%PDF")  # the next one gets a working compiler
+
+
 WARM = """
 import hashlib, sys
 from pathlib import Path

@@ -22,6 +22,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,7 +69,8 @@ def write_marker(folder: Path, kind: str, made_by: str) -> None:
         if path.read_bytes() == data:
             return
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f"{MARKER}.{os.getpid()}.tmp"  # written whole, then renamed into place
+    # written whole, then renamed into place; named per process and thread (a pack renders on threads)
+    temporary = folder / f"{MARKER}.{os.getpid()}.{threading.get_ident()}.tmp"
     temporary.write_bytes(data)
     os.chmod(temporary, 0o644)
     os.replace(temporary, path)

@@ -151,6 +151,7 @@ class TypstEngine:
         timestamp = int(build_instant().timestamp())
         pages = None
         compiler = self._take(template)
+        usable = True  # a compiler that failed inside (a panic, not a document error) is not used again
         try:
             pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=timestamp, pdf_tags=tags)
             if label is not None:
@@ -166,8 +167,12 @@ class TypstEngine:
                 f"排版 PDF 失败（模板 {template}.typ）：{message}。这是程序的问题而不是内容的问题，"
                 "请加上 --debug 重新运行，并把输出发给维护人员"
             ) from exc
+        except BaseException:
+            usable = False
+            raise
         finally:
-            self._give(template, compiler)
+            if usable:
+                self._give(template, compiler)
         with self._lock:
             self.compiles += 1
         if not isinstance(pdf, bytes):  # pragma: no cover - a multi-file export is never asked for
