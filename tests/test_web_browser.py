@@ -59,7 +59,7 @@ def test_school_signs_in_fixes_an_error_previews_and_downloads_its_pack(county: 
         assert "登录码不对" in page.locator("#signin-error").inner_text()
         page.get_by_label("登录码").fill(codes[OWN].lower())
         page.get_by_role("button", name="登录").click()
-        assert page.url.endswith(f"/s/{OWN}/")
+        page.wait_for_url(f"**/s/{OWN}/")  # the click starts the navigation; wait for the new page
         assert page.locator("#status").inner_text() == "未开始"
 
         # an empty 学校名称: the message stands beside the field, nothing is saved
@@ -115,6 +115,7 @@ def test_the_form_fits_a_360_px_phone_with_large_text(county: Any, browser: Any,
         page.goto(server.url)
         page.get_by_label("登录码").fill(codes[OTHER])
         page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"**/s/{OTHER}/")  # styles go into the school's page, not the sign-in page being left
         page.add_style_tag(content=f"html {{ font-size: {scale} !important; }}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"the page is {width} px wide at {scale}"
@@ -132,7 +133,7 @@ def test_county_sees_every_school_downloads_the_summary_and_issues_a_code(county
         page.goto(server.url)
         page.get_by_label("登录码").fill(admin)
         page.get_by_role("button", name="登录").click()
-        assert page.url.endswith("/county/")
+        page.wait_for_url("**/county/")
         assert page.locator(f"#school-{OTHER} .state").inner_text().startswith("未开始")
         with page.expect_download() as info:
             page.get_by_role("link", name="下载 汇总.xlsx").click()
@@ -154,7 +155,7 @@ def test_county_sees_every_school_downloads_the_summary_and_issues_a_code(county
         assert "登录码不对" in school_page.content()
         school_page.get_by_label("登录码").fill(new_code)
         school_page.get_by_role("button", name="登录").click()
-        assert school_page.url.endswith(f"/s/{OTHER}/")
+        school_page.wait_for_url(f"**/s/{OTHER}/")
         other.close()
         codes[OTHER] = new_code
     finally:
