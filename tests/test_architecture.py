@@ -19,7 +19,7 @@ STAGES: tuple[str, ...] = (
     "__init__",       # the package's version
     "errors",         # Problem and GongyuError: located messages
     "project",        # where a project's folders are
-    "base",           # clock, fonts, numbering, urls, shown_path: no knowledge of documents
+    "base",           # clock, fonts, markup, numbering, urls, shown_path: no knowledge of documents
     "models",         # the documents as pydantic models (and the province names they check)
     "load",           # files → models, located errors; the corpus, regulations and holiday schedule
     "schoolcal",      # the school year, its days off and the date rules

@@ -3,8 +3,6 @@ engine's pool of compilers, and the warm-up a one-school build starts: faster, n
 
 from __future__ import annotations
 
-import atexit
-import gc
 import os
 import subprocess
 import sys
@@ -175,14 +173,3 @@ def test_the_decision_to_warm_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     folder = school_cmd._warm_up((root / "plans/schools",), ())
     sheet = school_cmd._warm_up((tmp_path / "学校名单.xlsx",), ())
     assert folder is None and sheet is None
-
-
-def test_the_exit_handler_is_registered_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """However many commands run in one process (tests do), ``gc.freeze`` is left to run once at exit."""
-    handlers: list[object] = []
-    monkeypatch.setattr(atexit, "register", handlers.append)
-    monkeypatch.setattr(atexit, "unregister", lambda f: handlers.remove(f) if f in handlers else None)
-    for _ in range(3):
-        result = CliRunner().invoke(main, ["school", "xlsx-template", "--out", str(tmp_path / "名单.xlsx"), "--force"])
-        assert result.exit_code == 0, result.output
-    assert handlers.count(gc.freeze) == 1

@@ -75,8 +75,9 @@ _user_dirs: tuple[Path, ...] = ()
 def use_font_dirs(dirs: tuple[Path, ...] | list[Path]) -> None:
     """Search ``dirs`` (``--fonts DIR``) first from now on in this process; every folder is handed to the PDF engine."""
     global _user_dirs, _cache
-    _user_dirs = tuple(Path(d).resolve() for d in dirs)
-    _cache = None
+    resolved = tuple(Path(d).resolve() for d in dirs)
+    if resolved != _user_dirs:  # the same folders again (a warm-up, then the build): the fonts found stay
+        _user_dirs, _cache = resolved, None
 
 
 def user_font_dirs() -> tuple[Path, ...]:

@@ -27,22 +27,6 @@ from .zh import ChinesePath
 def main(ctx: click.Context, debug: bool, root: Path) -> None:
     """共育（gongyu）：家校社协同育人的网站、打印材料和学校方案包生成工具。"""
     ctx.obj = Context(debug=debug, root=root)
-    _exit_quickly()
-
-
-def _exit_quickly() -> None:
-    """At exit, leave what is still alive to the operating system instead of a last garbage collection.
-
-    Python's shutdown walks every object left (the templates, the models, Typst's handles) in full
-    collections: 0.1–0.2 s of a one-school build, for memory the process is about to give back.
-    ``gc.freeze`` in an exit handler moves them out of the collector's sight; every other exit
-    handler still runs, and files are closed where they are written, never left to a collector.
-    """
-    import atexit
-    import gc
-
-    atexit.unregister(gc.freeze)  # once, however many commands a test runs in one process
-    atexit.register(gc.freeze)
 
 
 def estimated_holiday_warnings(corpus: Any) -> list[str]:

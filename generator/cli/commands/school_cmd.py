@@ -210,13 +210,16 @@ def new(obj: Context, out: Path, force: bool) -> None:
     click.echo(f"已写入 {out}。请用记事本或 VS Code 打开，按说明填写后运行：gongyu school build {out}")
 
 
+def _one_profile(inputs: tuple[Path, ...]) -> bool:
+    """One school's .yml profile, not a batch (a folder, a sheet, several profiles)."""
+    return len(inputs) == 1 and inputs[0].suffix.lower() in (".yml", ".yaml") and not inputs[0].is_dir()
+
+
 def _wants_summary(inputs: tuple[Path, ...], out: Path) -> bool:
-    """汇总.xlsx is for batches (a folder, a sheet, several profiles). One .yml profile gets none: its
-    outcome is on the screen, and a county clerk's summary is no use to one school (it costs a tenth of
-    the build). A summary already in ``out`` (from a batch) is rewritten all the same, so that it never
-    disagrees with the packs beside it."""
-    one = len(inputs) == 1 and inputs[0].suffix.lower() in (".yml", ".yaml") and not inputs[0].is_dir()
-    return not one or (out / SUMMARY_NAME).exists()
+    """汇总.xlsx is for batches. One .yml profile gets none: its outcome is on the screen, and a county
+    clerk's summary is no use to one school (it costs a tenth of the build). A summary already in ``out``
+    (from a batch) is rewritten all the same, so that it never disagrees with the packs beside it."""
+    return not _one_profile(inputs) or (out / SUMMARY_NAME).exists()
 
 
 @school.command("build")
@@ -257,7 +260,7 @@ def _warm_up(inputs: tuple[Path, ...], font_dirs: tuple[Path, ...]) -> Any:
     """One school's profile (one .yml file): its pack is rendered in this process, so start warming
     Typst up on another core now (see ``pipeline.warm_up_pdf``); a folder or a sheet goes to worker
     processes, and ``--jobs 1`` asks for one core."""
-    if len(inputs) != 1 or inputs[0].suffix.lower() not in (".yml", ".yaml") or not inputs[0].is_file():
+    if not _one_profile(inputs):
         return None
     from ...pipeline import warm_up_pdf
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...base.clock import build_instant
+from ...base.markup import escape_xml
 from ...resolve.document import GbtDocument
 from .style import _W, BODY_PT, _setup_footers, base_styles, setup_page
 
@@ -177,11 +178,8 @@ def append_to_body(root: Any, element: Any) -> None:
 
 def core_xml(title: str, author: str) -> bytes:
     """``docProps/core.xml`` with pinned dates (``SOURCE_DATE_EPOCH`` or a constant)."""
-    def escape(text: str) -> str:  # xml.sax.saxutils.escape, whose import pulls in urllib.request and http.client
-        return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-
     when = build_instant().strftime("%Y-%m-%dT%H:%M:%SZ")
-    title, author = escape(xml_text(title)), escape(xml_text(author))
+    title, author = escape_xml(xml_text(title)), escape_xml(xml_text(author))
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
